@@ -1,0 +1,58 @@
+"""Derived files on disk: the catalogue CSV, the Jekyll pages and the static JSON API."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from pcs_gitops.adapters.yaml_store import write_atomic
+from pcs_gitops.domain.catalog import render_catalog
+from pcs_gitops.domain.state import State
+
+# Generated directories: every file in them is owned by `pcs render` (stale ones are deleted).
+GENERATED_DIRS = ("docs/api", "docs/requests", "docs/_data/pcs")
+
+PagePlanner = Callable[[State], Mapping[str, bytes]]
+
+
+class SiteFiles:
+    def __init__(self, root: Path, pages: PagePlanner | None = None) -> None:
+        self.root = root
+        self.pages = pages
+        self._csv_path: str | None = None
+
+    def plan(self, state: State) -> Mapping[str, bytes]:
+        self._csv_path = state.settings.csv_path
+        out: dict[str, bytes] = {
+            state.settings.csv_path: render_catalog(state.settings, state.tasks.values()).encode(
+                "utf-8"
+            )
+        }
+        if self.pages is not None:
+            out.update(self.pages(state))
+        return out
+
+    def owned(self, relpath: str) -> bool:
+        return relpath == self._csv_path or any(relpath.startswith(d + "/") for d in GENERATED_DIRS)
+
+    def existing(self) -> Mapping[str, bytes]:
+        found: dict[str, bytes] = {}
+        if self._csv_path:
+            csv_file = self.root / self._csv_path
+            if csv_file.is_file():
+                found[self._csv_path] = csv_file.read_bytes()
+        root_len = len(str(self.root)) + 1
+        for directory in GENERATED_DIRS:
+            for dirpath, _, filenames in os.walk(self.root / directory):
+                for filename in filenames:
+                    full = os.path.join(dirpath, filename)
+                    with open(full, "rb") as handle:
+                        found[full[root_len:].replace(os.sep, "/")] = handle.read()
+        return found
+
+    def write(self, relpath: str, content: bytes) -> None:
+        write_atomic(self.root / relpath, content)
+
+    def delete(self, relpath: str) -> None:
+        (self.root / relpath).unlink(missing_ok=True)

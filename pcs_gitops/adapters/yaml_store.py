@@ -1,0 +1,156 @@
+"""The YAML state store: the only module that imports ``yaml``.
+
+Loading uses PyYAML's C loader when present and refuses anchors and aliases (a YAML bomb is
+rejected before anything is constructed). Dumping is deterministic: insertion key order, UTF-8,
+block style, no anchors, trailing newline. Writes are atomic (temp file + rename).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pcs_gitops.errors import StateFileError
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_BaseDumper):  # type: ignore[valid-type,misc]
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value or "\r" in value:
+        # Literal block style cannot carry a CR or trailing spaces faithfully; double quotes can.
+        style = "|" if _literal_safe(value) else '"'
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+def _literal_safe(value: str) -> bool:
+    if "\r" in value or "\t" in value or value.startswith((" ", "\n")):
+        return False
+    return all(line == line.rstrip(" ") for line in value.split("\n"))
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def _refuse_aliases(text: str, source: str) -> None:
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise StateFileError(
+                f"{source}: YAML anchors and aliases are not allowed in records "
+                f"(line {event.start_mark.line + 1}); write the values out in full"
+            )
+
+
+def load_yaml_text(text: str, source: str) -> Any:
+    """Parse one YAML document, refusing anchors/aliases; errors name ``source``."""
+    try:
+        if "&" in text or "*" in text:
+            _refuse_aliases(text, source)
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise StateFileError(f"{source}: unparseable YAML{where}: {problem}") from exc
+
+
+def dump_yaml(data: Any) -> str:
+    text: str = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=10_000,
+        indent=2,
+    )
+    return text if text.endswith("\n") else text + "\n"
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write a file via a temp file in the same directory and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """One record file: its path relative to the repository, and its parsed content or error."""
+
+    relpath: str
+    data: Any
+    error: str | None = None
+
+
+class YamlStateStore:
+    """Reads and writes record files under ``<root>/state``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def iter_files(self) -> Iterator[RawFile]:
+        state_dir = self.root / "state"
+        if not state_dir.is_dir():
+            return
+        root_len = len(str(self.root)) + 1
+        for dirpath, dirnames, filenames in os.walk(state_dir):
+            dirnames.sort()
+            for filename in sorted(filenames):
+                if not filename.endswith((".yaml", ".yml")) or filename.startswith("."):
+                    continue
+                full = os.path.join(dirpath, filename)
+                relpath = full[root_len:].replace(os.sep, "/")
+                try:
+                    with open(full, encoding="utf-8") as handle:
+                        text = handle.read()
+                    yield RawFile(relpath, load_yaml_text(text, relpath))
+                except StateFileError as exc:
+                    yield RawFile(relpath, None, str(exc))
+                except (OSError, UnicodeDecodeError) as exc:
+                    yield RawFile(relpath, None, f"{relpath}: cannot read: {exc}")
+
+    def write(self, relpath: str, data: Any) -> bool:
+        """Write one record; returns False (and touches nothing) when the bytes are unchanged."""
+        target = self.root / relpath
+        content = dump_yaml(data).encode("utf-8")
+        try:
+            if target.read_bytes() == content:
+                return False
+        except FileNotFoundError:
+            pass
+        write_atomic(target, content)
+        return True
+
+    def delete(self, relpath: str) -> bool:
+        target = self.root / relpath
+        if target.exists():
+            target.unlink()
+            return True
+        return False
+
+    def read_text(self, relpath: str) -> str:
+        return (self.root / relpath).read_text(encoding="utf-8")
+
+    def load_file(self, path: Path) -> Any:
+        """Load a YAML file that is not a record (an issue-form template, for example)."""
+        return load_yaml_text(path.read_text(encoding="utf-8"), str(path))

@@ -1,0 +1,681 @@
+"""Records as typed dataclasses, with lossless conversion to and from plain mappings.
+
+A record's mapping form is what the YAML store writes: keys appear in the order the
+``to_dict`` methods produce them, so files are deterministic and diffs small.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+JsonDict = dict[str, Any]
+
+
+class TagKind(StrEnum):
+    PHYSICS = "physics"
+    EVGEN = "evgen"
+    SIMU = "simu"
+    RECO = "reco"
+    BACKGROUND = "background"
+
+    @property
+    def prefix(self) -> str:
+        return TAG_PREFIXES[self]
+
+
+TAG_PREFIXES: dict[TagKind, str] = {
+    TagKind.PHYSICS: "p",
+    TagKind.EVGEN: "e",
+    TagKind.SIMU: "s",
+    TagKind.RECO: "r",
+    TagKind.BACKGROUND: "k",
+}
+TAG_KIND_BY_PREFIX = {prefix: kind for kind, prefix in TAG_PREFIXES.items()}
+TAG_LABEL_RE = re.compile(r"^([pesrk])(0|[1-9][0-9]*)$")
+
+REQUIRED_TAG_PARAMETERS: dict[TagKind, tuple[str, ...]] = {
+    TagKind.PHYSICS: ("process", "beam_energy_electron", "beam_energy_hadron"),
+    TagKind.EVGEN: ("generator", "generator_version"),
+    TagKind.SIMU: ("detector_sim", "sim_version"),
+    TagKind.RECO: ("reco_version", "reco_config"),
+    TagKind.BACKGROUND: ("background_type",),
+}
+
+
+class TagStatus(StrEnum):
+    DRAFT = "draft"
+    LOCKED = "locked"
+
+
+class TaskStatus(StrEnum):
+    DRAFT = "draft"
+    READY = "ready"
+    SUBMITTED = "submitted"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class Stage(StrEnum):
+    EVGEN = "evgen"
+    SIMU = "simu"
+    RECO = "reco"
+    FULL = "full"
+    LOG = "log"
+
+
+class SourceKind(StrEnum):
+    CSV_MANIFEST = "csv_manifest"
+    PATH = "path"
+    URL = "url"
+    RUCIO_DID = "rucio_did"
+    FILE_LIST = "file_list"
+    INTERNAL = "internal"
+
+
+EXTERNAL_SOURCE_KINDS = frozenset(k for k in SourceKind if k is not SourceKind.INTERNAL)
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _opt_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One append-only event in a record's life: who did what, when, from which surface."""
+
+    at: str
+    by: str
+    surface: str
+    action: str
+    detail: JsonDict = field(default_factory=dict)
+
+    def to_dict(self) -> JsonDict:
+        out: JsonDict = {"at": self.at, "by": self.by, "surface": self.surface}
+        out["action"] = self.action
+        if self.detail:
+            out["detail"] = dict(self.detail)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> HistoryEntry:
+        return cls(
+            at=str(data["at"]),
+            by=str(data["by"]),
+            surface=str(data["surface"]),
+            action=str(data["action"]),
+            detail=dict(data.get("detail") or {}),
+        )
+
+
+@dataclass(frozen=True)
+class Tag:
+    kind: TagKind
+    label: str
+    status: TagStatus = TagStatus.DRAFT
+    description: str = ""
+    parameters: Mapping[str, str] = field(default_factory=dict)
+    category: int | None = None  # physics tags only
+    created_by: str = ""
+    created_at: str = ""
+
+    @property
+    def number(self) -> int:
+        return int(self.label[1:])
+
+    def missing_parameters(self) -> list[str]:
+        return [p for p in REQUIRED_TAG_PARAMETERS[self.kind] if not self.parameters.get(p)]
+
+    def to_dict(self) -> JsonDict:
+        out: JsonDict = {"label": self.label, "kind": self.kind.value, "status": self.status.value}
+        if self.kind is TagKind.PHYSICS:
+            out["category"] = self.category
+        out["description"] = self.description
+        out["parameters"] = dict(self.parameters)
+        out["created_by"] = self.created_by
+        out["created_at"] = self.created_at
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Tag:
+        return cls(
+            kind=TagKind(data["kind"]),
+            label=str(data["label"]),
+            status=TagStatus(data.get("status", "draft")),
+            description=str(data.get("description") or ""),
+            parameters={str(k): str(v) for k, v in (data.get("parameters") or {}).items()},
+            category=_opt_int(data.get("category")),
+            created_by=str(data.get("created_by") or ""),
+            created_at=str(data.get("created_at") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: SourceKind
+    location: str
+
+    def to_dict(self) -> JsonDict:
+        return {"kind": self.kind.value, "location": self.location}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Source:
+        return cls(kind=SourceKind(data["kind"]), location=str(data["location"]))
+
+
+@dataclass(frozen=True)
+class DatasetTags:
+    physics: str
+    evgen: str
+    simu: str
+    reco: str
+    background: str | None = None
+
+    def to_dict(self) -> JsonDict:
+        return {
+            "physics": self.physics,
+            "evgen": self.evgen,
+            "simu": self.simu,
+            "reco": self.reco,
+            "background": self.background,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DatasetTags:
+        return cls(
+            physics=str(data["physics"]),
+            evgen=str(data["evgen"]),
+            simu=str(data["simu"]),
+            reco=str(data["reco"]),
+            background=_opt_str(data.get("background")),
+        )
+
+    def labels(self) -> dict[TagKind, str]:
+        out = {
+            TagKind.PHYSICS: self.physics,
+            TagKind.EVGEN: self.evgen,
+            TagKind.SIMU: self.simu,
+            TagKind.RECO: self.reco,
+        }
+        if self.background:
+            out[TagKind.BACKGROUND] = self.background
+        return out
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    scope: str
+    detector_version: str
+    detector_config: str
+    tags: DatasetTags
+    stage: Stage
+    source: Source
+    sample: str = ""
+    block: int = 1
+    did: str = ""
+    description: str = ""
+    created_by: str = ""
+    created_at: str = ""
+    history: tuple[HistoryEntry, ...] = ()
+
+    def to_dict(self) -> JsonDict:
+        return {
+            "name": self.name,
+            "did": self.did,
+            "scope": self.scope,
+            "detector_version": self.detector_version,
+            "detector_config": self.detector_config,
+            "tags": self.tags.to_dict(),
+            "sample": self.sample,
+            "block": self.block,
+            "stage": self.stage.value,
+            "source": self.source.to_dict(),
+            "description": self.description,
+            "created_by": self.created_by,
+            "created_at": self.created_at,
+            "history": [h.to_dict() for h in self.history],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Dataset:
+        return cls(
+            name=str(data["name"]),
+            did=str(data.get("did") or ""),
+            scope=str(data["scope"]),
+            detector_version=str(data["detector_version"]),
+            detector_config=str(data["detector_config"]),
+            tags=DatasetTags.from_dict(data["tags"]),
+            sample=str(data.get("sample") or ""),
+            block=int(data.get("block", 1)),
+            stage=Stage(data["stage"]),
+            source=Source.from_dict(data["source"]),
+            description=str(data.get("description") or ""),
+            created_by=str(data.get("created_by") or ""),
+            created_at=str(data.get("created_at") or ""),
+            history=tuple(HistoryEntry.from_dict(h) for h in data.get("history") or ()),
+        )
+
+    @property
+    def is_external(self) -> bool:
+        return self.source.kind in EXTERNAL_SOURCE_KINDS
+
+
+# Execution template fields with their types; the single list that overrides are checked against.
+PROD_CONFIG_FIELDS: dict[str, type] = {
+    "workflow_mode": str,
+    "detector_version": str,
+    "detector_config": str,
+    "jug_xl_tag": str,
+    "container_image": str,
+    "transformation": str,
+    "exec_command": str,
+    "events_per_job": int,
+    "files_per_job": int,
+    "n_jobs": int,
+    "events_per_task": int,
+    "cores": int,
+    "memory_mb": int,
+    "walltime_hours": float,
+    "site": str,
+    "queue": str,
+    "cloud": str,
+    "working_group": str,
+    "resource_type": str,
+    "vo": str,
+    "prod_source_label": str,
+    "task_type": str,
+    "processing_type": str,
+    "task_priority": int,
+    "skip_scout": bool,
+    "output_offset": int,
+    "copy_reco": bool,
+    "copy_full": bool,
+    "copy_log": bool,
+    "use_rucio": bool,
+    "rucio_rse": str,
+    "log_rse": str,
+    "bg_mixing": bool,
+    "bg_cross_section": str,
+    "bg_evtgen_file": str,
+}
+
+
+@dataclass(frozen=True)
+class ProdConfig:
+    name: str
+    description: str = ""
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    created_by: str = ""
+    created_at: str = ""
+
+    def to_dict(self) -> JsonDict:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "settings": {k: self.settings[k] for k in PROD_CONFIG_FIELDS if k in self.settings},
+            "created_by": self.created_by,
+            "created_at": self.created_at,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ProdConfig:
+        return cls(
+            name=str(data["name"]),
+            description=str(data.get("description") or ""),
+            settings=dict(data.get("settings") or {}),
+            created_by=str(data.get("created_by") or ""),
+            created_at=str(data.get("created_at") or ""),
+        )
+
+
+# Catalogue columns of a request, keyed by stable field ids; the column titles live in the
+# catalogue settings so a header rename never moves data.
+CATALOG_FIELD_IDS: tuple[str, ...] = (
+    "pwg",
+    "priority",
+    "dataset_path",
+    "generator_version",
+    "events",
+    "background",
+    "new_request",
+    "pre_tdr_use",
+    "early_science_use",
+    "other_use",
+    "description",
+    "issue",
+)
+
+PUBLIC_CATALOG_KEYS: tuple[str, ...] = (
+    "repo",
+    "issue",
+    "pr",
+    "row_index",
+    "csv_path",
+    "row_key",
+    "page_url",
+    "commit_sha",
+)
+
+
+@dataclass(frozen=True)
+class PublicCatalog:
+    """Where the task appears in the public catalogue (the eight ``public_catalog_*`` keys)."""
+
+    repo: str | None = None
+    issue: int | None = None
+    pr: int | None = None
+    row_index: int | None = None
+    csv_path: str | None = None
+    row_key: str | None = None
+    page_url: str | None = None
+    commit_sha: str | None = None
+
+    def to_dict(self) -> JsonDict:
+        return {key: getattr(self, key) for key in PUBLIC_CATALOG_KEYS}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PublicCatalog:
+        return cls(
+            repo=_opt_str(data.get("repo")),
+            issue=_opt_int(data.get("issue")),
+            pr=_opt_int(data.get("pr")),
+            row_index=_opt_int(data.get("row_index")),
+            csv_path=_opt_str(data.get("csv_path")),
+            row_key=_opt_str(data.get("row_key")),
+            page_url=_opt_str(data.get("page_url")),
+            commit_sha=_opt_str(data.get("commit_sha")),
+        )
+
+    def intake_key(self) -> tuple[str, ...] | None:
+        if self.issue is not None:
+            return ("issue", str(self.issue))
+        if self.csv_path and self.row_key:
+            return ("row", self.csv_path, self.row_key)
+        return None
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One physical PanDA/JEDI submission of a task."""
+
+    try_number: int
+    jedi_task_id: int
+    task_name: str
+    submitted_by: str
+    submitted_at: str
+
+    def to_dict(self) -> JsonDict:
+        return {
+            "try_number": self.try_number,
+            "jedi_task_id": self.jedi_task_id,
+            "task_name": self.task_name,
+            "submitted_by": self.submitted_by,
+            "submitted_at": self.submitted_at,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Attempt:
+        return cls(
+            try_number=int(data["try_number"]),
+            jedi_task_id=int(data["jedi_task_id"]),
+            task_name=str(data["task_name"]),
+            submitted_by=str(data.get("submitted_by") or ""),
+            submitted_at=str(data.get("submitted_at") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class ProdTask:
+    name: str
+    prod_config: str
+    status: TaskStatus = TaskStatus.DRAFT
+    description: str = ""
+    input_datasets: tuple[str, ...] = ()
+    output_datasets: tuple[str, ...] = ()
+    intermediate_datasets: tuple[str, ...] = ()
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    catalog: Mapping[str, str] = field(default_factory=dict)
+    public_catalog: PublicCatalog = field(default_factory=PublicCatalog)
+    unmapped: Mapping[str, str] = field(default_factory=dict)
+    panda_task_id: int | None = None
+    attempts: tuple[Attempt, ...] = ()
+    created_by: str = ""
+    created_at: str = ""
+    history: tuple[HistoryEntry, ...] = ()
+
+    def to_dict(self) -> JsonDict:
+        out: JsonDict = {
+            "name": self.name,
+            "status": self.status.value,
+            "description": self.description,
+            "prod_config": self.prod_config,
+            "input_datasets": list(self.input_datasets),
+            "output_datasets": list(self.output_datasets),
+            "intermediate_datasets": list(self.intermediate_datasets),
+            "overrides": dict(self.overrides),
+            "catalog": {k: self.catalog[k] for k in CATALOG_FIELD_IDS if k in self.catalog},
+            "public_catalog": self.public_catalog.to_dict(),
+        }
+        if self.unmapped:
+            out["unmapped"] = dict(self.unmapped)
+        out["panda_task_id"] = self.panda_task_id
+        out["attempts"] = [a.to_dict() for a in self.attempts]
+        out["created_by"] = self.created_by
+        out["created_at"] = self.created_at
+        out["history"] = [h.to_dict() for h in self.history]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ProdTask:
+        return cls(
+            name=str(data["name"]),
+            status=TaskStatus(data.get("status", "draft")),
+            description=str(data.get("description") or ""),
+            prod_config=str(data["prod_config"]),
+            input_datasets=tuple(str(d) for d in data.get("input_datasets") or ()),
+            output_datasets=tuple(str(d) for d in data.get("output_datasets") or ()),
+            intermediate_datasets=tuple(str(d) for d in data.get("intermediate_datasets") or ()),
+            overrides=dict(data.get("overrides") or {}),
+            catalog={str(k): str(v) for k, v in (data.get("catalog") or {}).items()},
+            public_catalog=PublicCatalog.from_dict(data.get("public_catalog") or {}),
+            unmapped={str(k): str(v) for k, v in (data.get("unmapped") or {}).items()},
+            panda_task_id=_opt_int(data.get("panda_task_id")),
+            attempts=tuple(Attempt.from_dict(a) for a in data.get("attempts") or ()),
+            created_by=str(data.get("created_by") or ""),
+            created_at=str(data.get("created_at") or ""),
+            history=tuple(HistoryEntry.from_dict(h) for h in data.get("history") or ()),
+        )
+
+    def with_history(self, entry: HistoryEntry) -> ProdTask:
+        return replace(self, history=(*self.history, entry))
+
+
+@dataclass(frozen=True)
+class PhysicsCategory:
+    digit: int
+    name: str
+    processes: tuple[str, ...]
+
+    def to_dict(self) -> JsonDict:
+        return {"digit": self.digit, "name": self.name, "processes": list(self.processes)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PhysicsCategory:
+        return cls(
+            digit=int(data["digit"]),
+            name=str(data["name"]),
+            processes=tuple(str(p) for p in data.get("processes") or ()),
+        )
+
+
+# The frozen category table (DESIGN.md); the schema pins the digits.
+PHYSICS_CATEGORIES: tuple[PhysicsCategory, ...] = (
+    PhysicsCategory(1, "single particle", ("SINGLE",)),
+    PhysicsCategory(2, "DIS family", ("DIS", "DIS_NC", "DIS_CC", "DDIS")),
+    PhysicsCategory(3, "DVCS / DDVCS / TCS", ("DVCS", "DDVCS", "TCS")),
+    PhysicsCategory(4, "SIDIS", ("SIDIS", "SIDIS_D0", "SIDIS_DIJET", "SIDIS_Lc")),
+    PhysicsCategory(5, "exclusive and other", ()),
+    PhysicsCategory(6, "background / no signal", ("BEAMGAS", "SYNRAD", "")),
+)
+
+
+def category_for_process(process: str) -> int:
+    for category in PHYSICS_CATEGORIES:
+        if process in category.processes:
+            return category.digit
+    if process.startswith("DVCS") or process.startswith("DDVCS") or process.startswith("TCS"):
+        return 3
+    if process.startswith("SIDIS"):
+        return 4
+    if process.startswith("DIS"):
+        return 2
+    return 5
+
+
+@dataclass(frozen=True)
+class Pwg:
+    slug: str
+    name: str
+    color: str
+
+    def to_dict(self) -> JsonDict:
+        return {"slug": self.slug, "name": self.name, "color": self.color}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Pwg:
+        return cls(slug=str(data["slug"]), name=str(data["name"]), color=str(data["color"]))
+
+
+DEFAULT_COLUMNS: dict[str, str] = {
+    "pwg": "DSC or PWG",
+    "priority": "Priority",
+    "dataset_path": "Dataset Path",
+    "generator_version": "Generator/Dataset Version",
+    "events": "Number of Events",
+    "background": "Background",
+    "new_request": "New Request",
+    "pre_tdr_use": "Pre-TDR Use",
+    "early_science_use": "Early Science Use",
+    "other_use": "Other Use",
+    "description": "Description",
+    "issue": "Issue",
+}
+
+DEFAULT_PWGS: tuple[Pwg, ...] = (
+    Pwg("edt", "Exclusive/Diffractive/Tagging", "#d0e8ff"),
+    Pwg("inclusive", "Inclusive", "#d4f4d4"),
+    Pwg("jets_hf", "Jets & HF", "#fff0cc"),
+    Pwg("semi_inclusive", "SIDIS", "#f4d4f4"),
+    Pwg("tracking", "Tracking", "#ffe0cc"),
+    Pwg("bsm_ew", "BSM/EW", "#e0e0f8"),
+    Pwg("other", "Other", "#eeeeee"),
+)
+
+
+@dataclass(frozen=True)
+class CatalogSettings:
+    """How the public catalogue looks: repository, CSV path, columns, PWG vocabulary, defaults."""
+
+    repository: str = "eic/epic-prod"
+    csv_path: str = "docs/_data/datasets.csv"
+    columns: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_COLUMNS))
+    pwgs: tuple[Pwg, ...] = DEFAULT_PWGS
+    standard_prod_config: str = "standard"
+    default_scope: str = "group.EIC.evgen"
+    detector_version: str = "26.02.0"
+    detector_config: str = "epic_craterlake"
+    site_url: str = "https://eic.github.io/epic-prod"
+    request_label: str = "dataset-request"
+
+    def to_dict(self) -> JsonDict:
+        return {
+            "repository": self.repository,
+            "csv_path": self.csv_path,
+            "site_url": self.site_url,
+            "request_label": self.request_label,
+            "columns": [{"id": k, "title": v} for k, v in self.columns.items()],
+            "pwgs": [p.to_dict() for p in self.pwgs],
+            "standard_prod_config": self.standard_prod_config,
+            "default_scope": self.default_scope,
+            "detector_version": self.detector_version,
+            "detector_config": self.detector_config,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CatalogSettings:
+        base = cls()
+        return cls(
+            repository=str(data.get("repository", base.repository)),
+            csv_path=str(data.get("csv_path", base.csv_path)),
+            site_url=str(data.get("site_url", base.site_url)),
+            request_label=str(data.get("request_label", base.request_label)),
+            columns={str(c["id"]): str(c["title"]) for c in data.get("columns") or ()}
+            or dict(DEFAULT_COLUMNS),
+            pwgs=tuple(Pwg.from_dict(p) for p in data.get("pwgs") or ()) or DEFAULT_PWGS,
+            standard_prod_config=str(data.get("standard_prod_config", base.standard_prod_config)),
+            default_scope=str(data.get("default_scope", base.default_scope)),
+            detector_version=str(data.get("detector_version", base.detector_version)),
+            detector_config=str(data.get("detector_config", base.detector_config)),
+        )
+
+    def pwg_by_slug(self, slug: str) -> Pwg | None:
+        return next((p for p in self.pwgs if p.slug == slug), None)
+
+    def pwg_slug(self, value: str) -> str | None:
+        """The slug for a slug or a form display name (case-insensitive), or None."""
+        wanted = value.strip().casefold()
+        for pwg in self.pwgs:
+            if wanted in (pwg.slug.casefold(), pwg.name.casefold()):
+                return pwg.slug
+        return None
+
+
+class Role(StrEnum):
+    PRODUCTION_MANAGER = "production_manager"
+    PWG_MEMBER = "pwg_member"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class RoleGrant:
+    role: Role
+    logins: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()  # "org/team-slug"
+    pwg: str | None = None  # for pwg_member
+
+    def to_dict(self) -> JsonDict:
+        out: JsonDict = {"role": self.role.value}
+        if self.pwg is not None:
+            out["pwg"] = self.pwg
+        out["logins"] = list(self.logins)
+        out["teams"] = list(self.teams)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RoleGrant:
+        return cls(
+            role=Role(data["role"]),
+            logins=tuple(str(x) for x in data.get("logins") or ()),
+            teams=tuple(str(x) for x in data.get("teams") or ()),
+            pwg=_opt_str(data.get("pwg")),
+        )
+
+
+@dataclass(frozen=True)
+class Roles:
+    grants: tuple[RoleGrant, ...] = ()
+
+    def to_dict(self) -> JsonDict:
+        return {"grants": [g.to_dict() for g in self.grants]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Roles:
+        return cls(grants=tuple(RoleGrant.from_dict(g) for g in data.get("grants") or ()))

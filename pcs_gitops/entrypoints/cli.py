@@ -1,0 +1,186 @@
+"""The ``pcs`` command line: parse options, call one service, format the result and exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from pcs_gitops import bootstrap
+from pcs_gitops.config import Settings
+from pcs_gitops.entrypoints.cli_common import (
+    Context,
+    describe_commit,
+    emit,
+    json_option,
+    pass_ctx,
+    unit,
+)
+from pcs_gitops.errors import PcsError, UsageError, ValidationFailed
+from pcs_gitops.services import catalog_import, checks, publishing
+from pcs_gitops.services.ports import Actor
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The managed repository (holds state/ and schemas/).",
+)
+@click.version_option(package_name="pcs-gitops")
+@click.pass_context
+def cli(click_ctx: click.Context, repo: Path) -> None:
+    """pcs: the ePIC production configuration system as GitOps records."""
+    settings = Settings.from_env(repo)
+    click_ctx.obj = Context(repo=settings.repo_root, services=bootstrap.build(settings))
+
+
+# --------------------------------------------------------------------------- repository
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--repository", help="owner/name of the GitHub repository (catalogue settings).")
+@json_option
+def init(directory: Path, repository: str | None, as_json: bool) -> None:
+    """Create a new, valid, empty managed repository in DIRECTORY."""
+    written = bootstrap.init_repository(directory, repository)
+    emit(
+        as_json,
+        {"directory": str(directory), "files": written},
+        f"initialised {directory}: {len(written)} files (state/, schemas/, docs/)",
+    )
+
+
+@cli.command()
+@json_option
+@pass_ctx
+def validate(ctx: Context, as_json: bool) -> None:
+    """Check every record against its schema and the cross-record rules."""
+    report = checks.validate_repository(ctx.services.store(), ctx.services.schemas())
+    if as_json:
+        emit(True, report.to_dict(), "")
+    elif report.ok:
+        click.echo(f"ok: {report.files} record files valid")
+    else:
+        for problem in report.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(report.problems)} problem(s) in {report.files} record files", err=True)
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Exit 1 when a derived file is stale; write nothing.")
+@json_option
+@pass_ctx
+def render(ctx: Context, check: bool, as_json: bool) -> None:
+    """Regenerate the derived files (catalogue CSV, pages, JSON API) from the records."""
+    result = publishing.render(ctx.services.store(), ctx.services.derived(), check=check)
+    stale = result.derived_written + result.derived_deleted
+    if check:
+        payload = {"stale": stale, "ok": not stale}
+        emit(as_json, payload, lambda: "up to date" if not stale else "stale:\n  " + "\n  ".join(stale))
+        if stale:
+            if not as_json:
+                click.echo("run 'pcs render' and commit the result", err=True)
+            sys.exit(1)
+        return
+    emit(
+        as_json,
+        result.to_dict(),
+        f"{len(result.derived_written)} written, {len(result.derived_deleted)} deleted"
+        if stale
+        else "derived files already up to date",
+    )
+
+
+@cli.group()
+def catalog() -> None:
+    """The public catalogue file."""
+
+
+@catalog.command("import")
+@click.argument("csv_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@json_option
+@pass_ctx
+def catalog_import_cmd(ctx: Context, csv_file: Path, as_json: bool) -> None:
+    """Import a public catalogue CSV (any epic-prod layout) as datasets and draft tasks."""
+    try:
+        text = csv_file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{csv_file} is not UTF-8 text ({exc}); re-save it as UTF-8") from exc
+    actor = Actor(ctx.services.settings.actor, "import")
+    with unit(ctx) as uow:
+        report = catalog_import.import_catalog(uow.state, text, actor, uow.clock.now())
+        result = uow.commit(f"Import catalogue {csv_file.name}")
+    payload = {**report.to_dict(), "commit": result.to_dict()}
+
+    def text_out() -> str:
+        lines = [
+            f"{report.rows} rows: {report.tasks_created} tasks created, "
+            f"{report.tasks_updated} updated, {report.tasks_unchanged} unchanged; "
+            f"{report.datasets_created} datasets and {len(report.tags_created)} tags created; "
+            + describe_commit(result)
+        ]
+        if report.warnings:
+            lines.append(f"{len(report.warnings)} warning(s):")
+            lines += [f"  {w}" for w in report.warnings]
+        return "\n".join(lines)
+
+    emit(as_json, payload, text_out)
+
+
+# --------------------------------------------------------------------------- inference
+@cli.command()
+@click.argument("path")
+@click.option("--release-url", help="The generator/dataset release URL.")
+@json_option
+@pass_ctx
+def infer(ctx: Context, path: str, release_url: str | None, as_json: bool) -> None:
+    """Show what PATH (and the release URL) say about physics, generator and sample."""
+    from pcs_gitops.services import inference as inference_service
+
+    with unit(ctx) as uow:
+        payload = inference_service.describe(uow.state, path, release_url)
+    emit(as_json, payload, lambda: inference_service.format_text(payload))
+
+
+from pcs_gitops.entrypoints import cli_bench, cli_datasets, cli_tasks  # noqa: E402
+
+cli.add_command(cli_datasets.dataset)
+cli.add_command(cli_tasks.task)
+cli.add_command(cli_bench.bench)
+
+
+def fail(message: str, code: int) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="pcs", standalone_mode=False)
+    except click.exceptions.Abort:
+        fail("aborted", 130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except ValidationFailed as exc:
+        fail(str(exc), exc.exit_code)
+    except PcsError as exc:
+        fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+    except BrokenPipeError:
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if os.environ.get("PCS_DEBUG"):
+            raise
+        fail(
+            f"internal error: {type(exc).__name__}: {exc}. This is a bug; rerun with "
+            "PCS_DEBUG=1 for a traceback and report it.",
+            3,
+        )

@@ -1,0 +1,191 @@
+"""``pcs task ...`` commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from pcs_gitops.bootstrap import path_probe
+from pcs_gitops.domain.model import CATALOG_FIELD_IDS
+from pcs_gitops.entrypoints.cli_common import Context, describe_commit, emit, json_option, pass_ctx, unit
+from pcs_gitops.errors import Conflict
+from pcs_gitops.services import tasks as svc
+
+STATUSES = ["draft", "ready", "submitted", "completed", "failed"]
+
+
+@click.group()
+def task() -> None:
+    """Production tasks: intake, lifecycle, submission."""
+
+
+def _intake_options(func):  # type: ignore[no-untyped-def]
+    options = [
+        click.option("--public-catalog-issue", help="GitHub issue number (the durable key)."),
+        click.option("--public-catalog-csv-path", help="Catalogue CSV path (with --public-catalog-row-key)."),
+        click.option("--public-catalog-row-key", help="Row key, e.g. 'Dataset Path=/volatile/...'."),
+        click.option("--public-catalog-repo"),
+        click.option("--public-catalog-pr"),
+        click.option("--public-catalog-row-index"),
+        click.option("--public-catalog-page-url"),
+        click.option("--public-catalog-commit-sha"),
+        click.option("--name", help="Task name (default derived from the key)."),
+        click.option("--dataset", help="Input dataset (name or DID)."),
+        click.option("--prod-config", help="Production config name (default: the standard one)."),
+        click.option("--description"),
+        click.option("--input-dataset-did"),
+    ]
+    options += [
+        click.option(f"--{field.replace('_', '-')}", f"catalog_{field}", help=f"Catalogue field {field}.")
+        for field in CATALOG_FIELD_IDS
+        if field != "issue"
+    ]
+    options.append(json_option)
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _intake_request(kw: dict[str, Any]) -> svc.TaskIntake:
+    catalog = {k.removeprefix("catalog_"): v for k, v in kw.items() if k.startswith("catalog_") and v is not None}
+    plain = {k: v for k, v in kw.items() if not k.startswith("catalog_") and k != "as_json"}
+    return svc.TaskIntake(catalog=catalog, **plain)
+
+
+def _task_payload(created: bool, task: Any, changed: list[str]) -> dict[str, Any]:
+    return {"created": created, "name": task.name, "task": task.to_dict(), "changed": changed}
+
+
+@task.command()
+@_intake_options
+@pass_ctx
+def intake(ctx: Context, as_json: bool, **kw: Any) -> None:
+    """Create or update a draft task keyed on its public catalogue issue or row (idempotent)."""
+    with unit(ctx) as uow:
+        outcome = svc.intake_task(uow.state, _intake_request(kw), ctx.actor(), uow.clock.now())
+        result = uow.commit(f"Task intake {outcome.task.name}") if uow.state.dirty else None
+    text = ("created " if outcome.created else ("updated " if outcome.changed else "exists: ")) + outcome.task.name
+    if result is not None:
+        text += f"\n{describe_commit(result)}"
+    emit(as_json, _task_payload(outcome.created, outcome.task, outcome.changed), text)
+
+
+@task.command()
+@_intake_options
+@pass_ctx
+def create(ctx: Context, as_json: bool, **kw: Any) -> None:
+    """Create a task; refuses when the catalogue key already has one."""
+    with unit(ctx) as uow:
+        outcome = svc.intake_task(uow.state, _intake_request(kw), ctx.actor(), uow.clock.now())
+        if not outcome.created:
+            raise Conflict(f"the catalogue key already belongs to task '{outcome.task.name}'")
+        result = uow.commit(f"Create task {outcome.task.name}")
+    emit(as_json, _task_payload(True, outcome.task, []), f"created {outcome.task.name}\n{describe_commit(result)}")
+
+
+@task.command("link-input")
+@click.argument("name")
+@click.option("--did", help="One input DID.")
+@click.option("--dids", help="Comma-separated input DIDs (replaces the list).")
+@json_option
+@pass_ctx
+def link_input(ctx: Context, name: str, did: str | None, dids: str | None, as_json: bool) -> None:
+    """Set the task's input dataset(s); every DID must exist."""
+    with unit(ctx) as uow:
+        updated = svc.link_input(uow.state, name, did, dids.split(",") if dids is not None else None, ctx.actor(), uow.clock.now())
+        result = uow.commit(f"Link input of {updated.name}")
+    emit(as_json, {"name": updated.name, "task": updated.to_dict()}, f"{updated.name}: inputs {', '.join(updated.input_datasets)}; {describe_commit(result)}")
+
+
+@task.command("set-status")
+@click.argument("name")
+@click.argument("status")
+@json_option
+@pass_ctx
+def set_status(ctx: Context, name: str, status: str, as_json: bool) -> None:
+    """Move a task through draft -> ready -> submitted -> completed | failed."""
+    with unit(ctx) as uow:
+        before = svc.resolve_task(uow.state, name).status.value
+        updated = svc.set_status(uow.state, name, status, ctx.actor(), uow.clock.now(), path_probe)
+        result = uow.commit(f"Task {updated.name}: {before} -> {updated.status.value}")
+    emit(as_json, {"name": updated.name, "from": before, "status": updated.status.value, "task": updated.to_dict()},
+         f"{updated.name}: {before} -> {updated.status.value} ({describe_commit(result)})")
+
+
+@task.command("record-submission")
+@click.argument("name")
+@click.option("--panda-task-id", type=click.IntRange(min=1), required=True)
+@json_option
+@pass_ctx
+def record_submission(ctx: Context, name: str, panda_task_id: int, as_json: bool) -> None:
+    """Record a PanDA/JEDI submission of a ready task and move it to submitted."""
+    with unit(ctx) as uow:
+        updated = svc.record_submission(uow.state, name, panda_task_id, ctx.actor(), uow.clock.now())
+        result = uow.commit(f"Record submission of {updated.name}: jediTaskID {panda_task_id}")
+    attempt = updated.attempts[-1]
+    emit(as_json, {"name": updated.name, "attempt": attempt.to_dict(), "task": updated.to_dict()},
+         f"{updated.name}: submitted as jediTaskID {panda_task_id} (try {attempt.try_number}, {attempt.task_name}); {describe_commit(result)}")
+
+
+@task.command()
+@click.argument("name")
+@click.argument("text")
+@json_option
+@pass_ctx
+def comment(ctx: Context, name: str, text: str, as_json: bool) -> None:
+    """Append a comment to the task's history."""
+    with unit(ctx) as uow:
+        updated = svc.comment(uow.state, name, text, ctx.actor(), uow.clock.now())
+        uow.commit(f"Comment on {updated.name}")
+    emit(as_json, {"name": updated.name, "history": [h.to_dict() for h in updated.history]}, f"comment added to {updated.name}")
+
+
+@task.command()
+@click.argument("name")
+@json_option
+@pass_ctx
+def readiness(ctx: Context, name: str, as_json: bool) -> None:
+    """Show the readiness checklist (the draft sub-state)."""
+    with unit(ctx) as uow:
+        found = svc.resolve_task(uow.state, name)
+        check = svc.task_readiness(uow.state, name, path_probe)
+    payload = check.to_dict(found.status)
+
+    def text() -> str:
+        lines = [f"{found.name}: {'ready' if check.ready else 'not ready'} ({payload['substate'] or found.status.value})"]
+        for c in check.checks:
+            lines.append(f"  [{'x' if c.ok else ' '}] {c.title}")
+            lines += [f"      - {p}" for p in c.problems]
+        return "\n".join(lines)
+
+    emit(as_json, payload, text)
+
+
+@task.command("list")
+@click.option("--status", type=click.Choice(STATUSES))
+@click.option("--public-catalog-issue")
+@click.option("--name-contains")
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@json_option
+@pass_ctx
+def list_cmd(ctx: Context, as_json: bool, **kw: Any) -> None:
+    """List tasks with filters and paging."""
+    with unit(ctx) as uow:
+        page = svc.list_tasks(uow.state, **kw)
+    emit(as_json, page, lambda: "\n".join(
+        [f"{t['name']}  [{t['status']}] {t['pwg']} {t['dataset_path']}" for t in page["tasks"]]
+        + [f"({len(page['tasks'])} of {page['count']} shown, offset {page['offset']})"]))
+
+
+@task.command()
+@click.argument("name")
+@json_option
+@pass_ctx
+def get(ctx: Context, name: str, as_json: bool) -> None:
+    """Show one task."""
+    with unit(ctx) as uow:
+        found = svc.resolve_task(uow.state, name)
+        data = svc.task_detail(uow.state, found)
+    emit(as_json, data, lambda: "\n".join(f"{k}: {v}" for k, v in data.items() if k != "history"))

@@ -1,0 +1,332 @@
+"""Dataset use cases: intake of external inputs (idempotent on source), create, list, get."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pcs_gitops.domain.inference import infer
+from pcs_gitops.domain.model import (
+    EXTERNAL_SOURCE_KINDS,
+    Dataset,
+    DatasetTags,
+    HistoryEntry,
+    Source,
+    SourceKind,
+    Stage,
+    TagKind,
+)
+from pcs_gitops.domain.naming import ComposedName, NameError_, build_dataset_name, build_did
+from pcs_gitops.domain.state import State
+from pcs_gitops.errors import AmbiguousIdentifier, Conflict, RecordNotFound, UsageError
+from pcs_gitops.services.ports import Actor
+from pcs_gitops.services.tags import find_or_create_tag, get_tag
+
+_SHELL_META = re.compile(r"[;|&$`<>(){}*?!'\"\\\s]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_DID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*:[^\s]+$")
+
+
+def guess_source_kind(location: str) -> SourceKind:
+    text = location.strip()
+    if text.startswith(("http://", "https://")):
+        return SourceKind.URL
+    if "," in text or "\n" in text:
+        return SourceKind.FILE_LIST
+    if not text.startswith("/") and _DID.match(text):
+        return SourceKind.RUCIO_DID
+    if text.lower().endswith(".csv"):
+        return SourceKind.CSV_MANIFEST
+    return SourceKind.PATH
+
+
+def _check_path(path: str, what: str) -> None:
+    if not path.startswith("/"):
+        raise UsageError(f"{what} '{path}' must be an absolute path starting with '/'")
+    if any(part == ".." for part in path.split("/")):
+        raise UsageError(f"{what} '{path}' may not contain '..'")
+    bad = _SHELL_META.search(path)
+    if bad:
+        raise UsageError(
+            f"{what} '{path}' contains {bad.group(0)!r}; paths may not hold spaces or shell "
+            "characters"
+        )
+
+
+def validate_location(kind: SourceKind, location: str) -> str:
+    """The location, checked for its kind; raises UsageError explaining what is wrong."""
+    if not location or not location.strip():
+        raise UsageError("source location is required (--source-location)")
+    if _CONTROL.search(location.replace("\n", "") if kind is SourceKind.FILE_LIST else location):
+        raise UsageError("source location contains control or bidirectional characters")
+    text = location.strip()
+    if kind is SourceKind.URL:
+        if not re.match(r"^https?://[A-Za-z0-9.\-]+(:\d+)?(/[^\s]*)?$", text):
+            raise UsageError(f"source location '{text}' is not an http(s) URL")
+    elif kind is SourceKind.RUCIO_DID:
+        if not _DID.match(text):
+            raise UsageError(f"source location '{text}' is not a Rucio DID of the form scope:name")
+    elif kind is SourceKind.CSV_MANIFEST:
+        _check_path(text, "CSV manifest path")
+        if not text.lower().endswith(".csv"):
+            raise UsageError(f"CSV manifest path '{text}' must end in .csv")
+    elif kind is SourceKind.FILE_LIST:
+        entries = [e.strip() for e in re.split(r"[,\n]", text) if e.strip()]
+        if not entries:
+            raise UsageError("file list is empty")
+        for entry in entries:
+            _check_path(entry, "file list entry")
+        text = ",".join(entries)
+    elif kind is SourceKind.PATH:
+        _check_path(text, "dataset path")
+    else:
+        raise UsageError("source kind 'internal' is for produced datasets, not intake")
+    return text
+
+
+@dataclass
+class DatasetIntake:
+    """The arguments of a dataset intake."""
+
+    source_location: str
+    source_kind: str | None = None
+    physics_tag: str | None = None
+    evgen_tag: str | None = None
+    simu_tag: str | None = None
+    reco_tag: str | None = None
+    background_tag: str | None = None
+    detector_version: str | None = None
+    detector_config: str | None = None
+    scope: str | None = None
+    stage: str = "evgen"
+    sample: str | None = None
+    description: str = ""
+    release_url: str | None = None
+
+
+@dataclass
+class IntakeOutcome:
+    dataset: Dataset
+    created: bool
+    conflicts: list[str] = field(default_factory=list)
+    tags_created: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _source_of(req: DatasetIntake) -> Source:
+    try:
+        kind = SourceKind(req.source_kind) if req.source_kind else None
+    except ValueError:
+        choices = ", ".join(k.value for k in EXTERNAL_SOURCE_KINDS)
+        raise UsageError(
+            f"source kind '{req.source_kind}' is unknown; choose from {choices}"
+        ) from None
+    kind = kind or guess_source_kind(req.source_location)
+    return Source(kind, validate_location(kind, req.source_location))
+
+
+def _inference_path(source: Source) -> str:
+    """The directory that names the sample: a manifest's or a file list's folder."""
+    location = source.location
+    if source.kind is SourceKind.FILE_LIST:
+        location = location.split(",", 1)[0]
+    if source.kind in (SourceKind.FILE_LIST, SourceKind.CSV_MANIFEST):
+        return location.rsplit("/", 1)[0]
+    return location
+
+
+def find_by_source(state: State, source: Source) -> Dataset | None:
+    return state.dataset_for_source(source.kind.value, source.location)
+
+
+def _conflicts(existing: Dataset, req: DatasetIntake) -> list[str]:
+    wanted: dict[str, str | None] = {
+        "physics_tag": req.physics_tag,
+        "evgen_tag": req.evgen_tag,
+        "simu_tag": req.simu_tag,
+        "reco_tag": req.reco_tag,
+        "background_tag": req.background_tag,
+        "detector_version": req.detector_version,
+        "detector_config": req.detector_config,
+        "scope": req.scope,
+        "stage": req.stage if req.stage != "evgen" else None,
+        "sample": req.sample,
+    }
+    stored: dict[str, str | None] = {
+        "physics_tag": existing.tags.physics,
+        "evgen_tag": existing.tags.evgen,
+        "simu_tag": existing.tags.simu,
+        "reco_tag": existing.tags.reco,
+        "background_tag": existing.tags.background,
+        "detector_version": existing.detector_version,
+        "detector_config": existing.detector_config,
+        "scope": existing.scope,
+        "stage": existing.stage.value,
+        "sample": existing.sample,
+    }
+    return [
+        f"{key}: stored '{stored[key]}', supplied '{value}'"
+        for key, value in wanted.items()
+        if value is not None and value != stored[key]
+    ]
+
+
+def intake_dataset(state: State, req: DatasetIntake, actor: Actor, now: str) -> IntakeOutcome:
+    """Return the dataset recorded for the source, creating it (and draft tags) when new."""
+    source = _source_of(req)
+    existing = find_by_source(state, source)
+    if existing is not None:
+        return IntakeOutcome(existing, False, conflicts=_conflicts(existing, req))
+    try:
+        stage = Stage(req.stage)
+    except ValueError:
+        raise UsageError(
+            f"stage '{req.stage}' is unknown; choose from {', '.join(s.value for s in Stage)}"
+        ) from None
+    inference = infer(_inference_path(source), req.release_url)
+    outcome_tags: list[str] = []
+
+    def resolve(kind: TagKind, handle: str | None, params: dict[str, str], fallback: str) -> str:
+        if handle:
+            return get_tag(state, handle, kind).label
+        if not params:
+            return fallback
+        tag, created = find_or_create_tag(
+            state,
+            kind,
+            params,
+            created_by=actor.login,
+            created_at=now,
+            description=f"derived from {source.location}",
+        )
+        if created:
+            outcome_tags.append(tag.label)
+        return tag.label
+
+    background_params = dict(inference.background)
+    physics_params = dict(inference.physics)
+    if background_params:
+        physics_label = resolve(TagKind.PHYSICS, req.physics_tag, {}, "p6001")
+    else:
+        physics_label = resolve(TagKind.PHYSICS, req.physics_tag, physics_params, "p6001")
+    background_label = None
+    if req.background_tag or background_params:
+        background_label = resolve(TagKind.BACKGROUND, req.background_tag, background_params, "")
+    evgen_label = resolve(TagKind.EVGEN, req.evgen_tag, dict(inference.evgen), "")
+    if not evgen_label:
+        evgen_label = resolve(TagKind.EVGEN, None, {"generator": "unknown"}, "")
+    settings = state.settings
+    scope = req.scope or settings.default_scope
+    parts = ComposedName(
+        scope=scope,
+        detector_version=req.detector_version or settings.detector_version,
+        detector_config=req.detector_config or settings.detector_config,
+        physics=physics_label,
+        evgen=evgen_label,
+        simu=get_tag(state, req.simu_tag or "s0", TagKind.SIMU).label,
+        reco=get_tag(state, req.reco_tag or "r0", TagKind.RECO).label,
+        background=background_label or None,
+        sample=req.sample if req.sample is not None else inference.sample,
+    )
+    try:
+        name = build_dataset_name(parts)
+    except NameError_ as exc:
+        raise UsageError(f"cannot name the dataset for {source.location}: {exc}") from exc
+    if name in state.datasets:
+        other = state.datasets[name]
+        raise Conflict(
+            f"the dataset name '{name}' is already used by {other.source.kind.value} "
+            f"'{other.source.location}'; give this input a distinguishing --sample"
+        )
+    dataset = Dataset(
+        name=name,
+        did=build_did(scope, name, 1),
+        scope=scope,
+        detector_version=parts.detector_version,
+        detector_config=parts.detector_config,
+        tags=DatasetTags(
+            physics=parts.physics,
+            evgen=parts.evgen,
+            simu=parts.simu,
+            reco=parts.reco,
+            background=parts.background,
+        ),
+        sample=parts.sample,
+        stage=stage,
+        source=source,
+        description=req.description,
+        created_by=actor.login,
+        created_at=now,
+        history=(HistoryEntry(now, actor.login, actor.surface, "created"),),
+    )
+    state.put_dataset(dataset)
+    return IntakeOutcome(dataset, True, tags_created=outcome_tags, notes=list(inference.notes))
+
+
+def resolve_dataset(state: State, key: str) -> Dataset:
+    """A dataset by name or DID; refuses ambiguity."""
+    key = key.strip()
+    if key in state.datasets:
+        return state.datasets[key]
+    by_did = state.dataset_for_did(key)
+    if by_did is not None:
+        return by_did
+    partial = [d.name for d in state.datasets.values() if d.name.startswith(key + ".")]
+    if len(partial) > 1:
+        raise AmbiguousIdentifier("dataset", key, sorted(partial))
+    if len(partial) == 1:
+        return state.datasets[partial[0]]
+    raise RecordNotFound(f"no dataset is named '{key}' or has that DID; see 'pcs dataset list'")
+
+
+def dataset_summary(dataset: Dataset) -> dict[str, Any]:
+    return {
+        "name": dataset.name,
+        "did": dataset.did,
+        "scope": dataset.scope,
+        "detector_version": dataset.detector_version,
+        "detector_config": dataset.detector_config,
+        "stage": dataset.stage.value,
+        "is_external": dataset.is_external,
+        "source_kind": dataset.source.kind.value,
+        "source_location": dataset.source.location,
+        "tags": dataset.tags.to_dict(),
+        "sample": dataset.sample,
+    }
+
+
+def list_datasets(
+    state: State,
+    *,
+    stage: str | None = None,
+    source_kind: str | None = None,
+    source_location: str | None = None,
+    scope: str | None = None,
+    name_contains: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> dict[str, Any]:
+    if limit < 0 or offset < 0:
+        raise UsageError("limit and offset must be zero or positive")
+    needle = (name_contains or "").casefold()
+    matches = [
+        d
+        for d in sorted(state.datasets.values(), key=lambda d: d.name)
+        if (stage is None or d.stage.value == stage)
+        and (source_kind is None or d.source.kind.value == source_kind)
+        and (source_location is None or d.source.location == source_location)
+        and (scope is None or d.scope == scope)
+        and (not needle or needle in d.name.casefold())
+    ]
+    page = matches[offset : offset + limit]
+    return {
+        "count": len(matches),
+        "limit": limit,
+        "offset": offset,
+        "datasets": [dataset_summary(d) for d in page],
+    }
+
+
+def touch(dataset: Dataset, entry: HistoryEntry) -> Dataset:
+    return replace(dataset, history=(*dataset.history, entry))

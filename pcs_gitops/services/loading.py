@@ -1,0 +1,118 @@
+"""Turning record files into a State, collecting every problem on the way."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pcs_gitops.domain.model import (
+    CatalogSettings,
+    Dataset,
+    PhysicsCategory,
+    ProdConfig,
+    ProdTask,
+    Roles,
+    Tag,
+    TagKind,
+)
+from pcs_gitops.domain.rules import LoadedRecord, Problem, check_identity_files
+from pcs_gitops.domain.state import RecordKind, State, kind_of_path
+from pcs_gitops.services.ports import RawRecordFile, SchemaCheck
+
+SCHEMA_OF_KIND: dict[RecordKind, str] = {
+    RecordKind.SETTINGS: "catalog",
+    RecordKind.ROLES: "roles",
+    RecordKind.CATEGORIES: "physics_categories",
+    RecordKind.TAG: "tag",
+    RecordKind.DATASET: "dataset",
+    RecordKind.PROD_CONFIG: "prod_config",
+    RecordKind.PROD_TASK: "prod_task",
+}
+
+
+@dataclass
+class LoadResult:
+    state: State
+    problems: list[Problem] = field(default_factory=list)
+    records: list[LoadedRecord] = field(default_factory=list)
+    files: int = 0
+
+
+def _identity(kind: RecordKind, data: Any) -> str:
+    if kind is RecordKind.TAG:
+        return str(data.get("label"))
+    return str(data.get("name"))
+
+
+def load_state(files: Iterable[RawRecordFile], schemas: SchemaCheck | None) -> LoadResult:
+    """Build the State from record files; with ``schemas``, validate each file too."""
+    result = LoadResult(State())
+    state = result.state
+    for raw in files:
+        result.files += 1
+        if raw.error is not None:
+            result.problems.append(Problem(raw.relpath, "", raw.error.split(": ", 1)[-1]))
+            continue
+        found = kind_of_path(raw.relpath)
+        if found is None:
+            result.problems.append(
+                Problem(
+                    raw.relpath, "", "not a known record location under state/; move or delete it"
+                )
+            )
+            continue
+        kind, tag_kind = found
+        data = raw.data
+        if not isinstance(data, dict):
+            result.problems.append(
+                Problem(raw.relpath, "", f"expected a mapping, found {type(data).__name__}")
+            )
+            continue
+        if schemas is not None:
+            schema_problems = schemas.problems(SCHEMA_OF_KIND[kind], data)
+            if schema_problems:
+                result.problems.extend(Problem(raw.relpath, p, m) for p, m in schema_problems)
+                continue
+        try:
+            _add(state, kind, tag_kind, data, raw.relpath, result)
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            result.problems.append(Problem(raw.relpath, "", f"cannot read record: {exc!r}"))
+    result.problems.extend(check_identity_files(result.records))
+    return result
+
+
+def _add(
+    state: State,
+    kind: RecordKind,
+    tag_kind: TagKind | None,
+    data: dict[str, Any],
+    relpath: str,
+    result: LoadResult,
+) -> None:
+    if kind is RecordKind.SETTINGS:
+        state.settings = CatalogSettings.from_dict(data)
+        return
+    if kind is RecordKind.ROLES:
+        state.roles = Roles.from_dict(data)
+        return
+    if kind is RecordKind.CATEGORIES:
+        state.categories = tuple(PhysicsCategory.from_dict(c) for c in data["categories"])
+        return
+    key = _identity(kind, data)
+    result.records.append(LoadedRecord(relpath, kind, key))
+    if kind is RecordKind.TAG:
+        tag = Tag.from_dict(data)
+        if tag_kind is not None and tag.kind is not tag_kind:
+            result.problems.append(
+                Problem(
+                    relpath, "kind", f"a {tag.kind.value} tag stored under tags/{tag_kind.value}/"
+                )
+            )
+        state.tags.setdefault(key, tag)
+    elif kind is RecordKind.DATASET:
+        state.datasets.setdefault(key, Dataset.from_dict(data))
+    elif kind is RecordKind.PROD_CONFIG:
+        state.prod_configs.setdefault(key, ProdConfig.from_dict(data))
+    else:
+        state.tasks.setdefault(key, ProdTask.from_dict(data))

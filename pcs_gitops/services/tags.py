@@ -1,0 +1,108 @@
+"""Finding and creating tags by their parameters (labels are derived from the records)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pcs_gitops.domain.model import Tag, TagKind, TagStatus, category_for_process
+from pcs_gitops.domain.state import State
+from pcs_gitops.errors import RecordNotFound, UsageError
+
+# Which parameters identify a tag when matching (others are descriptive).
+MATCH_KEYS: dict[TagKind, tuple[str, ...] | None] = {
+    TagKind.PHYSICS: None,  # every parameter
+    TagKind.EVGEN: ("generator", "generator_version", "radiative"),
+    TagKind.BACKGROUND: None,
+    TagKind.SIMU: None,
+    TagKind.RECO: None,
+}
+
+
+def _identity(kind: TagKind, params: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    keys = MATCH_KEYS[kind]
+    items = params.items() if keys is None else ((k, params.get(k, "")) for k in keys)
+    return tuple(sorted((k, v) for k, v in items if v))
+
+
+def _cache(state: State) -> dict[object, object]:
+    if state.tag_cache is None:
+        cache: dict[object, object] = {}
+        for tag in state.tags.values():
+            _remember(cache, tag)
+        state.tag_cache = cache
+    return state.tag_cache
+
+
+def _remember(cache: dict[object, object], tag: Tag) -> None:
+    key = (tag.kind, _identity(tag.kind, tag.parameters))
+    found = cache.setdefault(key, [])
+    assert isinstance(found, list)
+    found.append(tag.label)
+    counter = ("counter", tag.kind)
+    number = tag.number % 1000 if tag.kind is TagKind.PHYSICS and tag.number >= 1000 else tag.number
+    if tag.kind is TagKind.PHYSICS and tag.number < 1000:
+        number = 0
+    current = cache.get(counter, 0)
+    assert isinstance(current, int)
+    cache[counter] = max(current, number)
+
+
+def find_tag(state: State, kind: TagKind, params: Mapping[str, str]) -> Tag | None:
+    """The tag with the same identifying parameters: locked first, then the lowest number."""
+    labels = _cache(state).get((kind, _identity(kind, params)), [])
+    assert isinstance(labels, list)
+    matches = [state.tags[label] for label in labels if label in state.tags]
+    if not matches:
+        return None
+    return sorted(matches, key=lambda t: (t.status is not TagStatus.LOCKED, t.number))[0]
+
+
+def next_label(state: State, kind: TagKind, category: int | None = None) -> str:
+    """Counters are derived from the records (max + 1); physics shares one across categories."""
+    current = _cache(state).get(("counter", kind), 0)
+    assert isinstance(current, int)
+    if kind is TagKind.PHYSICS:
+        if category is None:
+            raise UsageError("a physics tag needs a category")
+        if current + 1 >= 1000:
+            raise UsageError("physics tag counter exhausted (999 per category digit)")
+        return f"p{category * 1000 + current + 1}"
+    return f"{kind.prefix}{current + 1}"
+
+
+def find_or_create_tag(
+    state: State,
+    kind: TagKind,
+    params: Mapping[str, str],
+    *,
+    created_by: str,
+    created_at: str,
+    description: str = "",
+) -> tuple[Tag, bool]:
+    found = find_tag(state, kind, params)
+    if found is not None:
+        return found, False
+    category = None
+    if kind is TagKind.PHYSICS:
+        category = 6 if not params.get("process") else category_for_process(params["process"])
+    tag = Tag(
+        kind=kind,
+        label=next_label(state, kind, category),
+        status=TagStatus.DRAFT,
+        description=description,
+        parameters={k: v for k, v in params.items() if v},
+        category=category,
+        created_by=created_by,
+        created_at=created_at,
+    )
+    state.put_tag(tag)
+    _remember(_cache(state), tag)
+    return tag, True
+
+
+def get_tag(state: State, label: str, kind: TagKind | None = None) -> Tag:
+    tag = state.tags.get(label.strip().lower())
+    if tag is None or (kind is not None and tag.kind is not kind):
+        what = f"{kind.value} tag" if kind else "tag"
+        raise RecordNotFound(f"{what} '{label}' does not exist; list the tags with 'pcs tag list'")
+    return tag

@@ -1,0 +1,131 @@
+"""One unit of work: load the state, let a service change it, validate all, write, regenerate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import TracebackType
+
+from pcs_gitops.domain.rules import Problem, check_state
+from pcs_gitops.domain.state import State, kind_of_path
+from pcs_gitops.errors import PcsError, ValidationFailed
+from pcs_gitops.services.loading import SCHEMA_OF_KIND, LoadResult, load_state
+from pcs_gitops.services.ports import Clock, DerivedFiles, SchemaCheck, StateStore, VersionControl
+
+
+@dataclass
+class CommitResult:
+    records_written: list[str] = field(default_factory=list)
+    derived_written: list[str] = field(default_factory=list)
+    derived_deleted: list[str] = field(default_factory=list)
+    commit: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.records_written or self.derived_written or self.derived_deleted)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "records_written": self.records_written,
+            "derived_written": self.derived_written,
+            "derived_deleted": self.derived_deleted,
+            "commit": self.commit,
+        }
+
+
+def sync_derived(derived: DerivedFiles, state: State, *, check_only: bool) -> CommitResult:
+    """Bring derived files in line with the state; with ``check_only`` just report the drift."""
+    result = CommitResult()
+    planned = derived.plan(state)
+    existing = derived.existing()
+    for relpath in sorted(planned):
+        if existing.get(relpath) != planned[relpath]:
+            if not check_only:
+                derived.write(relpath, planned[relpath])
+            result.derived_written.append(relpath)
+    for relpath in sorted(existing):
+        if relpath not in planned and derived.owned(relpath):
+            if not check_only:
+                derived.delete(relpath)
+            result.derived_deleted.append(relpath)
+    return result
+
+
+class UnitOfWork:
+    """``with uow:`` loads the state; ``uow.commit(msg)`` validates and writes; leaving without
+    commit writes nothing."""
+
+    def __init__(
+        self,
+        store: StateStore,
+        schemas: SchemaCheck,
+        derived: DerivedFiles | None,
+        clock: Clock,
+        vcs: VersionControl | None = None,
+    ) -> None:
+        self.store = store
+        self.schemas = schemas
+        self.derived = derived
+        self.clock = clock
+        self.vcs = vcs
+        self._state: State | None = None
+        self.committed: CommitResult | None = None
+
+    @property
+    def state(self) -> State:
+        if self._state is None:
+            raise PcsError("internal error: the unit of work is used outside 'with'")
+        return self._state
+
+    def __enter__(self) -> UnitOfWork:
+        loaded: LoadResult = load_state(self.store.iter_files(), None)
+        if loaded.problems:
+            raise ValidationFailed(
+                loaded.problems,
+                header="the state cannot be loaded; fix these first (see 'pcs validate')",
+            )
+        self._state = loaded.state
+        self._state.dirty.clear()
+        self.committed = None
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._state = None
+
+    def commit(self, message: str) -> CommitResult:
+        state = self.state
+        problems: list[Problem] = []
+        for relpath in sorted(state.dirty):
+            data = state.record_dict(relpath)
+            found = kind_of_path(relpath)
+            if data is None or found is None:
+                continue
+            problems.extend(
+                Problem(relpath, p, m)
+                for p, m in self.schemas.problems(SCHEMA_OF_KIND[found[0]], data)
+            )
+        problems.extend(check_state(state))
+        if problems:
+            raise ValidationFailed(problems, header="refused: the change would leave invalid state")
+        result = CommitResult()
+        for relpath in sorted(state.dirty):
+            data = state.record_dict(relpath)
+            if data is None:
+                if self.store.delete(relpath):
+                    result.records_written.append(relpath)
+            elif self.store.write(relpath, data):
+                result.records_written.append(relpath)
+        state.dirty.clear()
+        if self.derived is not None and result.records_written:
+            derived = sync_derived(self.derived, state, check_only=False)
+            result.derived_written = derived.derived_written
+            result.derived_deleted = derived.derived_deleted
+        if self.vcs is not None and result.changed:
+            paths = result.records_written + result.derived_written + result.derived_deleted
+            result.commit = self.vcs.commit_paths(paths, message)
+        self.committed = result
+        return result
