@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
@@ -19,11 +18,32 @@ from pcs_gitops.entrypoints.cli_common import (
     pass_ctx,
     unit,
 )
-from pcs_gitops.errors import PcsError, UsageError, ValidationFailed
+from pcs_gitops.errors import PcsError, UsageError
 from pcs_gitops.services import catalog_import, checks, publishing
 from pcs_gitops.services.ports import Actor
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class PcsClickError(click.ClickException):
+    """A PcsError as click reports it: ``Error: <message>`` on stderr, the error's exit code."""
+
+    def __init__(self, error: PcsError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
+class PcsGroup(click.Group):
+    """Translates PcsError into a clean message and exit code (never a traceback)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except PcsError as exc:
+            raise PcsClickError(exc) from exc
+
+
+@click.group(
+    cls=PcsGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.option(
     "--repo",
     type=click.Path(file_okay=False, path_type=Path),
@@ -155,32 +175,18 @@ cli.add_command(cli_tasks.task)
 cli.add_command(cli_bench.bench)
 
 
-def fail(message: str, code: int) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(code)
-
-
 def main(argv: list[str] | None = None) -> None:
     try:
-        cli.main(args=argv, prog_name="pcs", standalone_mode=False)
-    except click.exceptions.Abort:
-        fail("aborted", 130)
-    except click.ClickException as exc:
-        exc.show()
+        cli.main(args=argv, prog_name="pcs")
+    except PcsError as exc:  # raised outside a command (e.g. while building the context)
+        click.echo(f"Error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except ValidationFailed as exc:
-        fail(str(exc), exc.exit_code)
-    except PcsError as exc:
-        fail(str(exc), exc.exit_code)
-    except KeyboardInterrupt:
-        fail("interrupted", 130)
-    except BrokenPipeError:
-        sys.exit(1)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception as exc:  # the last line of defence: no traceback for users
         if os.environ.get("PCS_DEBUG"):
             raise
-        fail(
-            f"internal error: {type(exc).__name__}: {exc}. This is a bug; rerun with "
+        click.echo(
+            f"Error: internal error: {type(exc).__name__}: {exc}. This is a bug; rerun with "
             "PCS_DEBUG=1 for a traceback and report it.",
-            3,
+            err=True,
         )
+        sys.exit(3)

@@ -37,7 +37,11 @@ def _intake_options(func):  # type: ignore[no-untyped-def]
         click.option("--input-dataset-did"),
     ]
     options += [
-        click.option(f"--{field.replace('_', '-')}", f"catalog_{field}", help=f"Catalogue field {field}.")
+        click.option(
+            "--row-description" if field == "description" else f"--{field.replace('_', '-')}",
+            f"catalog_{field}",
+            help=f"Catalogue column {field}.",
+        )
         for field in CATALOG_FIELD_IDS
         if field != "issue"
     ]

@@ -33,11 +33,11 @@ def generate(state: State, tasks: int, now: str, seed: int = 1) -> int:
         template, version = AREAS[serial % len(AREAS)]
         values = {
             "b": rng.choice(BEAMS),
-            "q": rng.randint(1, 100),
-            "q2": rng.randint(101, 10000),
+            "q": rng.choice((1, 10, 100)),
+            "q2": rng.choice((1000, 10000)),
             "v": f"{rng.randint(1, 3)}.{rng.randint(0, 9)}",
             "p": rng.choice(PARTICLES),
-            "e": rng.randint(1, 40),
+            "e": rng.choice((1, 2, 5, 10, 20)),
             "a": rng.choice(ANGLES),
         }
         path = "/volatile/eic/EPIC/EVGEN/" + template.format(**values) + f"/run{serial:06d}"
