@@ -47,9 +47,10 @@ _Dumper.add_representer(str, _str_representer)
 def _refuse_aliases(text: str, source: str) -> None:
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            line = event.start_mark.line + 1 if event.start_mark else "?"
             raise StateFileError(
                 f"{source}: YAML anchors and aliases are not allowed in records "
-                f"(line {event.start_mark.line + 1}); write the values out in full"
+                f"(line {line}); write the values out in full"
             )
 
 

@@ -22,7 +22,10 @@ def transition_refusal(current: TaskStatus, target: TaskStatus) -> str | None:
         if not allowed:
             return f"'{current.value}' is terminal: no transition leaves it"
         names = ", ".join(sorted(s.value for s in allowed))
-        return f"cannot move from '{current.value}' to '{target.value}'; allowed from '{current.value}': {names}"
+        return (
+            f"cannot move from '{current.value}' to '{target.value}'; "
+            f"allowed from '{current.value}': {names}"
+        )
     if target in ONLY_BY_SUBMISSION:
         return (
             "a task becomes 'submitted' only by recording a submission: run "

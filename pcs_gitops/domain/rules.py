@@ -173,11 +173,12 @@ def _lifecycle_problems(task: ProdTask, file: str) -> list[Problem]:
                 f"a {task.status.value} task cannot carry a PanDA task id",
             )
         )
-    if task.panda_task_id is not None and task.attempts:
-        if task.attempts[-1].jedi_task_id != task.panda_task_id:
-            problems.append(
-                Problem(file, "panda_task_id", "does not match the last recorded attempt")
-            )
+    if (
+        task.panda_task_id is not None
+        and task.attempts
+        and task.attempts[-1].jedi_task_id != task.panda_task_id
+    ):
+        problems.append(Problem(file, "panda_task_id", "does not match the last recorded attempt"))
     for index, attempt in enumerate(task.attempts):
         if attempt.try_number != index + 1:
             problems.append(
@@ -237,18 +238,18 @@ def check_state(state: State) -> list[Problem]:
     for name, task in state.tasks.items():
         file = record_path(RecordKind.PROD_TASK, name)
         problems.extend(_task_problems(state, task, file, dids))
-        key = task.public_catalog.intake_key()
-        if key is not None:
-            if key in intake_keys:
+        intake_key = task.public_catalog.intake_key()
+        if intake_key is not None:
+            if intake_key in intake_keys:
                 problems.append(
                     Problem(
                         file,
                         "public_catalog",
-                        f"catalogue key {'/'.join(key[1:])} is also used by task "
-                        f"'{intake_keys[key]}'",
+                        f"catalogue key {'/'.join(intake_key[1:])} is also used by task "
+                        f"'{intake_keys[intake_key]}'",
                     )
                 )
-            intake_keys[key] = name
+            intake_keys[intake_key] = name
     if state.settings.standard_prod_config not in state.prod_configs:
         problems.append(
             Problem(

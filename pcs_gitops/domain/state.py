@@ -107,10 +107,10 @@ class State:
     def task_for_key(self, key: tuple[str, ...]) -> ProdTask | None:
         if self._by_key is None:
             self._by_key = {}
-            for name, task in self.tasks.items():
+            for task_name, task in self.tasks.items():
                 found = task.public_catalog.intake_key()
                 if found is not None:
-                    self._by_key.setdefault(found, name)
+                    self._by_key.setdefault(found, task_name)
         name = self._by_key.get(key)
         return self.tasks.get(name) if name is not None else None
 

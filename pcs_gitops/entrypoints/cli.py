@@ -22,6 +22,7 @@ from pcs_gitops.errors import PcsError, UsageError
 from pcs_gitops.services import catalog_import, checks, publishing
 from pcs_gitops.services.ports import Actor
 
+
 class PcsClickError(click.ClickException):
     """A PcsError as click reports it: ``Error: <message>`` on stderr, the error's exit code."""
 
@@ -102,7 +103,11 @@ def render(ctx: Context, check: bool, as_json: bool) -> None:
     stale = result.derived_written + result.derived_deleted
     if check:
         payload = {"stale": stale, "ok": not stale}
-        emit(as_json, payload, lambda: "up to date" if not stale else "stale:\n  " + "\n  ".join(stale))
+        emit(
+            as_json,
+            payload,
+            lambda: "up to date" if not stale else "stale:\n  " + "\n  ".join(stale),
+        )
         if stale:
             if not as_json:
                 click.echo("run 'pcs render' and commit the result", err=True)

@@ -146,5 +146,5 @@ def import_catalog(
         by_key[intake_key] = updated
         report.tasks_updated += 1
     if len(report.warnings) > max_warnings:
-        report.warnings = report.warnings[:max_warnings] + ["(more warnings cut)"]
+        report.warnings = [*report.warnings[:max_warnings], "(more warnings cut)"]
     return report

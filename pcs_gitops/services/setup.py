@@ -5,9 +5,9 @@ from __future__ import annotations
 from pcs_gitops.domain.model import (
     CatalogSettings,
     ProdConfig,
+    Role,
     RoleGrant,
     Roles,
-    Role,
     Tag,
     TagKind,
     TagStatus,
@@ -47,7 +47,11 @@ def sentinel_tags(now: str) -> list[Tag]:
             status=TagStatus.LOCKED,
             category=6,
             description="no signal: the physics slot of standalone background datasets",
-            parameters={"process": "NONE", "beam_energy_electron": "N/A", "beam_energy_hadron": "N/A"},
+            parameters={
+                "process": "NONE",
+                "beam_energy_electron": "N/A",
+                "beam_energy_hadron": "N/A",
+            },
             created_by="pcs-init",
             created_at=now,
         ),
