@@ -11,7 +11,8 @@ Design notes
   ``POST``.
 * **Retries.** A ``github.GithubRetry`` subclass (a ``urllib3.Retry``) retries 5xx, 429 and
   GitHub's rate-limit 403s with exponential backoff (``backoff``), honouring ``Retry-After``.
-  A ``POST`` that got a 5xx is *not* retried: GitHub may have created the PR, comment or issue
+  A ``POST`` that got a 5xx, or lost its connection after being sent, is *not* retried
+  (connection failures before sending are): GitHub may have created the PR, comment or issue
   before failing, and a blind retry would duplicate it (the caller finds it again through
   ``find_pull`` / ``find_issue_by_marker`` / its comment marker on the next run). ``GET``,
   ``PATCH``, ``PUT`` and ``DELETE`` are idempotent and retried. When retries are exhausted the
@@ -139,6 +140,9 @@ def _define_counting_retry_class() -> type[Retry]:
             if response is None and error is not None:
                 # an attempt that got no response (connection refused, reset, timeout)
                 self.counter.record(method)
+                if (method or "").upper() in _NOT_RETRIED_ON_5XX and self._is_read_error(error):
+                    # the POST may have reached GitHub: do not send it twice
+                    raise error.with_traceback(_stacktrace)
             return super().increment(method, url, response, error, _pool, _stacktrace)  # type: ignore[arg-type]
 
     return CountingGithubRetry
@@ -323,6 +327,14 @@ class PyGithubClient:
             hint = (
                 f"GitHub's rate limit was hit and {self._retries} retries did not get through; "
                 "wait a few minutes and run again."
+            )
+        elif status == 403 and detail == "no message":
+            # GithubRetry reads the body of a 403 to spot rate limits; when the retries run
+            # out, the message is gone.
+            hint = (
+                f"GitHub gave no reason: either a rate limit outlasted {self._retries} retries "
+                "(wait a few minutes and run again) or the token lacks a permission on "
+                f"{repo} (contents, pull-requests, issues, statuses: write)."
             )
         elif status == 401:
             hint = "Check that the token is valid and has not expired."
