@@ -33,7 +33,9 @@ def _imported_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("imported") / "repo"
     init_repository(root)
     result = CliRunner().invoke(
-        cli, ["--repo", str(root), "catalog", "import", str(REAL_CATALOG)], env={"PCS_ACTOR": "importer"}
+        cli,
+        ["--repo", str(root), "catalog", "import", str(REAL_CATALOG)],
+        env={"PCS_ACTOR": "importer"},
     )
     assert result.exit_code == 0, result.output
     return root
@@ -64,4 +66,8 @@ def run_cli() -> Callable[..., Result]:
 
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under state/ with its bytes (to prove a refusal changed nothing)."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted((root / "state").rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted((root / "state").rglob("*"))
+        if p.is_file()
+    }

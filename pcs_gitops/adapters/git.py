@@ -11,15 +11,26 @@ from pcs_gitops.errors import GitError
 
 
 def _clean_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    # Inherited GIT_DIR/GIT_INDEX_FILE/... would point git at another repository (hooks set
+    # them); the author and committer identity is kept.
+    keep = ("GIT_AUTHOR_", "GIT_COMMITTER_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k.startswith(keep)}
     env.setdefault("GIT_TERMINAL_PROMPT", "0")
     return env
 
 
-def run_git(args: Sequence[str], cwd: Path, *, check: bool = True, input_text: str | None = None) -> str:
+def run_git(
+    args: Sequence[str], cwd: Path, *, check: bool = True, input_text: str | None = None
+) -> str:
     argv = ["git", *args]
     proc = subprocess.run(
-        argv, cwd=cwd, env=_clean_env(), capture_output=True, text=True, input=input_text, check=False
+        argv,
+        cwd=cwd,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        input=input_text,
+        check=False,
     )
     if check and proc.returncode != 0:
         raise GitError(
@@ -34,7 +45,10 @@ class GitRepository:
         self.root = root
 
     def is_repository(self) -> bool:
-        return run_git(["rev-parse", "--is-inside-work-tree"], self.root, check=False).strip() == "true"
+        return (
+            run_git(["rev-parse", "--is-inside-work-tree"], self.root, check=False).strip()
+            == "true"
+        )
 
     def commit_paths(self, paths: list[str], message: str) -> str | None:
         if not paths or not self.is_repository():

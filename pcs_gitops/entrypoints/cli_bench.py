@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from pcs_gitops.entrypoints.cli_common import Context, describe_commit, emit, json_option, pass_ctx, unit
+from pcs_gitops.entrypoints.cli_common import (
+    Context,
+    describe_commit,
+    emit,
+    json_option,
+    pass_ctx,
+    unit,
+)
 from pcs_gitops.services import bench as bench_service
 
 
@@ -25,4 +32,8 @@ def generate(ctx: Context, tasks: int, seed: int, as_json: bool) -> None:
         added = bench_service.generate(uow.state, tasks, uow.clock.now(), seed)
         click.echo("validating and writing ...", err=True)
         result = uow.commit(f"Generate {added} synthetic requests")
-    emit(as_json, {"added": added, "commit": result.to_dict()}, f"added {added} requests; " + describe_commit(result))
+    emit(
+        as_json,
+        {"added": added, "commit": result.to_dict()},
+        f"added {added} requests; " + describe_commit(result),
+    )

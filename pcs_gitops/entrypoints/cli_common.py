@@ -56,5 +56,3 @@ def describe_commit(result: CommitResult) -> str:
             f"{len(result.derived_written) + len(result.derived_deleted)} derived file(s) updated"
         )
     return ", ".join(parts)
-
-

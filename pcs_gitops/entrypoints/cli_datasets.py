@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from pcs_gitops.entrypoints.cli_common import Context, describe_commit, emit, json_option, pass_ctx, unit
+from pcs_gitops.entrypoints.cli_common import (
+    Context,
+    describe_commit,
+    emit,
+    json_option,
+    pass_ctx,
+    unit,
+)
 from pcs_gitops.errors import Conflict
 from pcs_gitops.services import datasets as svc
 
@@ -20,13 +27,19 @@ def dataset() -> None:
 def _intake_options(func):  # type: ignore[no-untyped-def]
     options = [
         click.option("--source-location", required=True, help="Path, URL, DID or file list."),
-        click.option("--source-kind", type=SOURCE_KINDS, help="Guessed from the location if omitted."),
-        click.option("--physics-tag", help="Physics tag label (p...); inferred from the path if omitted."),
+        click.option(
+            "--source-kind", type=SOURCE_KINDS, help="Guessed from the location if omitted."
+        ),
+        click.option(
+            "--physics-tag", help="Physics tag label (p...); inferred from the path if omitted."
+        ),
         click.option("--evgen-tag", help="Evgen tag label (e...); inferred if omitted."),
         click.option("--simu-tag", help="Simu tag label (default s0: not simulated)."),
         click.option("--reco-tag", help="Reco tag label (default r0: not reconstructed)."),
         click.option("--background-tag", help="Background tag label (k...)."),
-        click.option("--detector-version", help="e.g. 26.02.0 (default from the catalogue settings)."),
+        click.option(
+            "--detector-version", help="e.g. 26.02.0 (default from the catalogue settings)."
+        ),
         click.option("--detector-config", help="e.g. epic_craterlake."),
         click.option("--scope", help="Default group.EIC.evgen."),
         click.option("--stage", type=STAGES, default="evgen", show_default=True),
@@ -83,13 +96,19 @@ def create(ctx: Context, as_json: bool, **kw: object) -> None:
                 "look it up"
             )
         result = uow.commit(f"Create dataset {outcome.dataset.name}")
-    emit(as_json, {"created": True, "name": outcome.dataset.name, "dataset": outcome.dataset.to_dict()},
-         f"created {outcome.dataset.name}\n{describe_commit(result)}")
+    emit(
+        as_json,
+        {"created": True, "name": outcome.dataset.name, "dataset": outcome.dataset.to_dict()},
+        f"created {outcome.dataset.name}\n{describe_commit(result)}",
+    )
 
 
 @dataset.command("list")
 @click.option("--stage", type=STAGES)
-@click.option("--source-kind", type=click.Choice(["csv_manifest", "path", "url", "rucio_did", "file_list", "internal"]))
+@click.option(
+    "--source-kind",
+    type=click.Choice(["csv_manifest", "path", "url", "rucio_did", "file_list", "internal"]),
+)
 @click.option("--source-location")
 @click.option("--scope")
 @click.option("--name-contains")

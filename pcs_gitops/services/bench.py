@@ -11,9 +11,18 @@ from pcs_gitops.services.tasks import TaskIntake, intake_task
 
 AREAS = (
     ("DIS/NC/{b}/minQ2={q}", "pythia8"),
-    ("DIS/BeAGLE1.03.02-{v}/eAu/{b}/q2_{q}to{q2}", "https://github.com/eic/BeAGLEsamples/releases/tag/BeAGLE1.03.02-{v}"),
-    ("EXCLUSIVE/DVCS_ABCONV/EpIC1.1.6-{v}/{b}/q2_{q}_{q2}", "https://github.com/eic/DVCSdataset/releases/tag/EpIC1.1.6-{v}"),
-    ("SIDIS/pythia6-eic/{v}/{b}/q2_{q}to{q2}", "https://gitlab.com/eic/mceg/PYTHIA-RAD-CORR/-/tree/{v}"),
+    (
+        "DIS/BeAGLE1.03.02-{v}/eAu/{b}/q2_{q}to{q2}",
+        "https://github.com/eic/BeAGLEsamples/releases/tag/BeAGLE1.03.02-{v}",
+    ),
+    (
+        "EXCLUSIVE/DVCS_ABCONV/EpIC1.1.6-{v}/{b}/q2_{q}_{q2}",
+        "https://github.com/eic/DVCSdataset/releases/tag/EpIC1.1.6-{v}",
+    ),
+    (
+        "SIDIS/pythia6-eic/{v}/{b}/q2_{q}to{q2}",
+        "https://gitlab.com/eic/mceg/PYTHIA-RAD-CORR/-/tree/{v}",
+    ),
     ("SINGLE/{p}/{e}GeV/{a}", ""),
 )
 BEAMS = ("5x41", "5x100", "10x100", "10x130", "10x250", "18x275")
