@@ -173,11 +173,13 @@ def infer(ctx: Context, path: str, release_url: str | None, as_json: bool) -> No
     emit(as_json, payload, lambda: inference_service.format_text(payload))
 
 
-from pcs_gitops.entrypoints import cli_bench, cli_datasets, cli_tasks  # noqa: E402
+from pcs_gitops.entrypoints import cli_bench, cli_datasets, cli_tags, cli_tasks  # noqa: E402
 
 cli.add_command(cli_datasets.dataset)
 cli.add_command(cli_tasks.task)
 cli.add_command(cli_bench.bench)
+cli.add_command(cli_tags.tag)
+cli.add_command(cli_tags.config)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -106,3 +106,65 @@ def get_tag(state: State, label: str, kind: TagKind | None = None) -> Tag:
         what = f"{kind.value} tag" if kind else "tag"
         raise RecordNotFound(f"{what} '{label}' does not exist; list the tags with 'pcs tag list'")
     return tag
+
+
+def tag_summary(tag: Tag) -> dict[str, object]:
+    out: dict[str, object] = {
+        "label": tag.label,
+        "kind": tag.kind.value,
+        "number": tag.number,
+        "status": tag.status.value,
+        "description": tag.description,
+        "parameters": dict(tag.parameters),
+        "created_by": tag.created_by,
+        "created_at": tag.created_at,
+    }
+    if tag.kind is TagKind.PHYSICS:
+        out["category"] = tag.category
+    return out
+
+
+def _kind(tag_type: str | None) -> TagKind | None:
+    if not tag_type:
+        return None
+    text = tag_type.strip().lower()
+    for kind in TagKind:
+        if text in (kind.value, kind.prefix):
+            return kind
+    choices = ", ".join(f"{k.value} ({k.prefix})" for k in TagKind)
+    raise UsageError(f"tag type '{tag_type}' is unknown; choose from {choices}")
+
+
+def list_tags(
+    state: State,
+    *,
+    tag_type: str | None = None,
+    status: str | None = None,
+    search: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> dict[str, object]:
+    """Tags filtered by type, status and a case-insensitive text search over label,
+    description and parameter values."""
+    kind = _kind(tag_type)
+    if status is not None and status not in (s.value for s in TagStatus):
+        raise UsageError(f"tag status '{status}' is unknown; choose from draft, locked")
+    needle = (search or "").casefold()
+    matches = [
+        t
+        for t in sorted(state.tags.values(), key=lambda t: (t.kind.value, t.number))
+        if (kind is None or t.kind is kind)
+        and (status is None or t.status.value == status)
+        and (
+            not needle
+            or needle in t.label.casefold()
+            or needle in t.description.casefold()
+            or any(needle in v.casefold() for v in t.parameters.values())
+        )
+    ]
+    return {
+        "count": len(matches),
+        "limit": limit,
+        "offset": offset,
+        "tags": [tag_summary(t) for t in matches[offset : offset + limit]],
+    }
