@@ -4,6 +4,23 @@ The reference PCS disagrees with itself (vo wlcg/eic/epic, taskType production/p
 2000/4096). We pick: vo ``eic`` (the JEDI builder and PanDA's EIC VO), taskType ``production``
 (what JEDI's production path expects), 2000 MB per core (``ramUnit MBPerCore``), and use these
 for condor, prun and JEDI alike.
+
+Artifact choices (``pcs_gitops.domain.artifacts`` reads them from here, nowhere else):
+
+- ``ARTIFACT_DEFAULTS`` holds the values that are not production config fields: the condor
+  script and its fixed arguments, the proxy path exported when ``use_rucio``, the background
+  env defaults (``SIGNAL_FREQ``/``SIGNAL_STATUS`` default ``0``), the JEDI ``ramUnit``, the
+  ``userName`` used when a task has no ``created_by``, and the LFN extensions.
+- ``memory_mb`` is per core (``ramUnit MBPerCore``); ``walltime_hours`` becomes JEDI
+  ``walltime`` in seconds and the condor script's hours argument.
+- Event count: the ``events_per_task`` setting/override wins; otherwise the catalogue's
+  "Number of Events" (400k, 2.75M); ``All``/empty/free text leave ``nEvents`` out. The job
+  count is ``n_jobs`` when set, else ceil(events / events_per_job) when both are known.
+- ``detector_version``/``detector_config`` come from the effective config (the execution
+  template), not from the input dataset; JEDI ``campaign`` is the detector version.
+- Background env comes from the input's k tag, per key, falling back to its evgen tag; and
+  ``TAG_PREFIX`` gets ``tryN`` appended (``/``-joined) from attempt 2 on, with or without
+  background mixing.
 """
 
 from __future__ import annotations
@@ -49,6 +66,21 @@ DEFAULTS: dict[str, Any] = {
     "bg_evtgen_file": "",
 }
 CONTAINER_ROOT = "/cvmfs/singularity.opensciencegrid.org/eicweb/eic_xl"
+
+# Artifact-level defaults that are not production config fields (see the module docstring).
+ARTIFACT_DEFAULTS: dict[str, str] = {
+    "condor_script": "scripts/submit_csv.sh",
+    "condor_backend": "osg_csv",
+    "condor_input_format": "hepmc3",
+    "condor_csv_placeholder": "<csv_file>",
+    "x509_user_proxy": "secrets/x509_user_proxy",
+    "signal_freq": "0",
+    "signal_status": "0",
+    "ram_unit": "MBPerCore",
+    "user_name": "pcs",
+    "output_extension": "edm4eic.root",
+    "log_extension": "log.tgz",
+}
 
 
 def effective_config(config: ProdConfig | None, overrides: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,8 +8,16 @@ import click
 
 from pcs_gitops.bootstrap import path_probe
 from pcs_gitops.domain.model import CATALOG_FIELD_IDS
-from pcs_gitops.entrypoints.cli_common import Context, describe_commit, emit, json_option, pass_ctx, unit
+from pcs_gitops.entrypoints.cli_common import (
+    Context,
+    describe_commit,
+    emit,
+    json_option,
+    pass_ctx,
+    unit,
+)
 from pcs_gitops.errors import Conflict
+from pcs_gitops.services import submission
 from pcs_gitops.services import tasks as svc
 
 STATUSES = ["draft", "ready", "submitted", "completed", "failed"]
@@ -23,8 +31,12 @@ def task() -> None:
 def _intake_options(func):  # type: ignore[no-untyped-def]
     options = [
         click.option("--public-catalog-issue", help="GitHub issue number (the durable key)."),
-        click.option("--public-catalog-csv-path", help="Catalogue CSV path (with --public-catalog-row-key)."),
-        click.option("--public-catalog-row-key", help="Row key, e.g. 'Dataset Path=/volatile/...'."),
+        click.option(
+            "--public-catalog-csv-path", help="Catalogue CSV path (with --public-catalog-row-key)."
+        ),
+        click.option(
+            "--public-catalog-row-key", help="Row key, e.g. 'Dataset Path=/volatile/...'."
+        ),
         click.option("--public-catalog-repo"),
         click.option("--public-catalog-pr"),
         click.option("--public-catalog-row-index"),
@@ -52,7 +64,11 @@ def _intake_options(func):  # type: ignore[no-untyped-def]
 
 
 def _intake_request(kw: dict[str, Any]) -> svc.TaskIntake:
-    catalog = {k.removeprefix("catalog_"): v for k, v in kw.items() if k.startswith("catalog_") and v is not None}
+    catalog = {
+        k.removeprefix("catalog_"): v
+        for k, v in kw.items()
+        if k.startswith("catalog_") and v is not None
+    }
     plain = {k: v for k, v in kw.items() if not k.startswith("catalog_") and k != "as_json"}
     return svc.TaskIntake(catalog=catalog, **plain)
 
@@ -69,7 +85,9 @@ def intake(ctx: Context, as_json: bool, **kw: Any) -> None:
     with unit(ctx) as uow:
         outcome = svc.intake_task(uow.state, _intake_request(kw), ctx.actor(), uow.clock.now())
         result = uow.commit(f"Task intake {outcome.task.name}") if uow.state.dirty else None
-    text = ("created " if outcome.created else ("updated " if outcome.changed else "exists: ")) + outcome.task.name
+    text = (
+        "created " if outcome.created else ("updated " if outcome.changed else "exists: ")
+    ) + outcome.task.name
     if result is not None:
         text += f"\n{describe_commit(result)}"
     emit(as_json, _task_payload(outcome.created, outcome.task, outcome.changed), text)
@@ -85,7 +103,11 @@ def create(ctx: Context, as_json: bool, **kw: Any) -> None:
         if not outcome.created:
             raise Conflict(f"the catalogue key already belongs to task '{outcome.task.name}'")
         result = uow.commit(f"Create task {outcome.task.name}")
-    emit(as_json, _task_payload(True, outcome.task, []), f"created {outcome.task.name}\n{describe_commit(result)}")
+    emit(
+        as_json,
+        _task_payload(True, outcome.task, []),
+        f"created {outcome.task.name}\n{describe_commit(result)}",
+    )
 
 
 @task.command("link-input")
@@ -97,9 +119,20 @@ def create(ctx: Context, as_json: bool, **kw: Any) -> None:
 def link_input(ctx: Context, name: str, did: str | None, dids: str | None, as_json: bool) -> None:
     """Set the task's input dataset(s); every DID must exist."""
     with unit(ctx) as uow:
-        updated = svc.link_input(uow.state, name, did, dids.split(",") if dids is not None else None, ctx.actor(), uow.clock.now())
+        updated = svc.link_input(
+            uow.state,
+            name,
+            did,
+            dids.split(",") if dids is not None else None,
+            ctx.actor(),
+            uow.clock.now(),
+        )
         result = uow.commit(f"Link input of {updated.name}")
-    emit(as_json, {"name": updated.name, "task": updated.to_dict()}, f"{updated.name}: inputs {', '.join(updated.input_datasets)}; {describe_commit(result)}")
+    emit(
+        as_json,
+        {"name": updated.name, "task": updated.to_dict()},
+        f"{updated.name}: inputs {', '.join(updated.input_datasets)}; {describe_commit(result)}",
+    )
 
 
 @task.command("set-status")
@@ -113,8 +146,16 @@ def set_status(ctx: Context, name: str, status: str, as_json: bool) -> None:
         before = svc.resolve_task(uow.state, name).status.value
         updated = svc.set_status(uow.state, name, status, ctx.actor(), uow.clock.now(), path_probe)
         result = uow.commit(f"Task {updated.name}: {before} -> {updated.status.value}")
-    emit(as_json, {"name": updated.name, "from": before, "status": updated.status.value, "task": updated.to_dict()},
-         f"{updated.name}: {before} -> {updated.status.value} ({describe_commit(result)})")
+    emit(
+        as_json,
+        {
+            "name": updated.name,
+            "from": before,
+            "status": updated.status.value,
+            "task": updated.to_dict(),
+        },
+        f"{updated.name}: {before} -> {updated.status.value} ({describe_commit(result)})",
+    )
 
 
 @task.command("record-submission")
@@ -125,11 +166,16 @@ def set_status(ctx: Context, name: str, status: str, as_json: bool) -> None:
 def record_submission(ctx: Context, name: str, panda_task_id: int, as_json: bool) -> None:
     """Record a PanDA/JEDI submission of a ready task and move it to submitted."""
     with unit(ctx) as uow:
-        updated = svc.record_submission(uow.state, name, panda_task_id, ctx.actor(), uow.clock.now())
+        updated = svc.record_submission(
+            uow.state, name, panda_task_id, ctx.actor(), uow.clock.now()
+        )
         result = uow.commit(f"Record submission of {updated.name}: jediTaskID {panda_task_id}")
     attempt = updated.attempts[-1]
-    emit(as_json, {"name": updated.name, "attempt": attempt.to_dict(), "task": updated.to_dict()},
-         f"{updated.name}: submitted as jediTaskID {panda_task_id} (try {attempt.try_number}, {attempt.task_name}); {describe_commit(result)}")
+    emit(
+        as_json,
+        {"name": updated.name, "attempt": attempt.to_dict(), "task": updated.to_dict()},
+        f"{updated.name}: submitted as jediTaskID {panda_task_id} (try {attempt.try_number}, {attempt.task_name}); {describe_commit(result)}",
+    )
 
 
 @task.command()
@@ -142,7 +188,11 @@ def comment(ctx: Context, name: str, text: str, as_json: bool) -> None:
     with unit(ctx) as uow:
         updated = svc.comment(uow.state, name, text, ctx.actor(), uow.clock.now())
         uow.commit(f"Comment on {updated.name}")
-    emit(as_json, {"name": updated.name, "history": [h.to_dict() for h in updated.history]}, f"comment added to {updated.name}")
+    emit(
+        as_json,
+        {"name": updated.name, "history": [h.to_dict() for h in updated.history]},
+        f"comment added to {updated.name}",
+    )
 
 
 @task.command()
@@ -157,7 +207,9 @@ def readiness(ctx: Context, name: str, as_json: bool) -> None:
     payload = check.to_dict(found.status)
 
     def text() -> str:
-        lines = [f"{found.name}: {'ready' if check.ready else 'not ready'} ({payload['substate'] or found.status.value})"]
+        lines = [
+            f"{found.name}: {'ready' if check.ready else 'not ready'} ({payload['substate'] or found.status.value})"
+        ]
         for c in check.checks:
             lines.append(f"  [{'x' if c.ok else ' '}] {c.title}")
             lines += [f"      - {p}" for p in c.problems]
@@ -178,9 +230,14 @@ def list_cmd(ctx: Context, as_json: bool, **kw: Any) -> None:
     """List tasks with filters and paging."""
     with unit(ctx) as uow:
         page = svc.list_tasks(uow.state, **kw)
-    emit(as_json, page, lambda: "\n".join(
-        [f"{t['name']}  [{t['status']}] {t['pwg']} {t['dataset_path']}" for t in page["tasks"]]
-        + [f"({len(page['tasks'])} of {page['count']} shown, offset {page['offset']})"]))
+    emit(
+        as_json,
+        page,
+        lambda: "\n".join(
+            [f"{t['name']}  [{t['status']}] {t['pwg']} {t['dataset_path']}" for t in page["tasks"]]
+            + [f"({len(page['tasks'])} of {page['count']} shown, offset {page['offset']})"]
+        ),
+    )
 
 
 @task.command()
@@ -193,3 +250,54 @@ def get(ctx: Context, name: str, as_json: bool) -> None:
         found = svc.resolve_task(uow.state, name)
         data = svc.task_detail(uow.state, found)
     emit(as_json, data, lambda: "\n".join(f"{k}: {v}" for k, v in data.items() if k != "history"))
+
+
+@task.command()
+@click.argument("name")
+@click.option(
+    "--fmt",
+    type=click.Choice(submission.ARTIFACT_FORMATS),
+    required=True,
+    help="condor (submit_csv.sh line), panda (prun), jedi (taskParamMap JSON) or dump (JSON).",
+)
+@pass_ctx
+def artifact(ctx: Context, name: str, fmt: str) -> None:
+    """Print a submission artifact of the task (regenerated from the records; writes nothing)."""
+    with unit(ctx) as uow:
+        text = submission.render_artifact(uow.state, name, fmt)
+    click.echo(text, nl=False)
+
+
+@task.command()
+@click.argument("name")
+@click.option("--dry-run", is_flag=True, help="Check and print the taskParamMap; send nothing.")
+@json_option
+@pass_ctx
+def submit(ctx: Context, name: str, dry_run: bool, as_json: bool) -> None:
+    """Submit a ready task to PanDA once and record its jediTaskID.
+
+    Exit 2 when PanDA accepted the task but recording failed: the jediTaskID is printed.
+    """
+    submitter = None if dry_run else ctx.services.panda_submitter()
+    try:
+        outcome = submission.submit_task(
+            ctx.services.uow, submitter, name, ctx.actor(), dry_run=dry_run
+        )
+    except submission.SubmissionNotRecorded as exc:
+        click.echo(f"jediTaskID={exc.jedi_task_id}")
+        raise
+    if outcome.dry_run:
+        if as_json:
+            emit(True, outcome.to_dict(), "")
+        else:
+            click.echo(submission.to_json(outcome.params), nl=False)
+            click.echo(f"dry run: {outcome.task.name} was not submitted", err=True)
+        return
+    attempt = outcome.task.attempts[-1]
+    commit = describe_commit(outcome.commit) if outcome.commit is not None else "nothing written"
+    emit(
+        as_json,
+        outcome.to_dict(),
+        f"{outcome.task.name}: submitted as jediTaskID {outcome.jedi_task_id} "
+        f"(try {attempt.try_number}, {attempt.task_name}); {commit}",
+    )

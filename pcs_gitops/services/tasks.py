@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from pcs_gitops.domain.artifacts import logical_task_name
 from pcs_gitops.domain.catalog import check_catalog_fields
 from pcs_gitops.domain.lifecycle import transition_refusal
 from pcs_gitops.domain.model import (
@@ -351,7 +352,7 @@ def record_submission(
         if any(a.jedi_task_id == panda_task_id for a in other.attempts):
             raise Conflict(f"PanDA task {panda_task_id} is already recorded by '{other.name}'")
     try_number = len(task.attempts) + 1
-    logical = task.output_datasets[0] if task.output_datasets else task.name
+    logical = logical_task_name(state, task)
     attempt = Attempt(
         try_number=try_number,
         jedi_task_id=panda_task_id,

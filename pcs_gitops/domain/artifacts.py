@@ -1,0 +1,480 @@
+"""Submission artifacts: pure, byte-stable builders of ``condor``, ``panda``, ``jedi`` and ``dump``.
+
+Every builder is a function of the state and one task; none reads the clock, the environment
+or the filesystem, so the same records always give the same bytes. Defaults come from the one
+table in :mod:`pcs_gitops.domain.effective_config`; names come from
+:mod:`pcs_gitops.domain.naming`.
+
+Naming
+    The *logical* task name is the composed name of the task's first output dataset when it has
+    one, else the composed name of its first input dataset, else the task's own name (always
+    slash-free). The PanDA ``taskName`` is the attempt name of that logical name
+    (``logical`` for try 1, ``logical.tryN`` after). Output and log datasets are
+    ``<scope>:<taskName>`` and ``<scope>:<taskName>.log``, where the scope is the naming
+    dataset's scope (else the catalogue's default scope). LFNs start with the tag stem
+    ``<p>_<e>_<s>_<r>[_<k>]`` of the naming dataset (else the task name).
+
+Attempt number
+    A task that carries a PanDA task id shows its current attempt (the last recorded one);
+    otherwise the artifacts describe the next attempt (recorded attempts + 1). Callers may pass
+    ``try_number`` explicitly.
+
+Missing pieces
+    Drafts may lack inputs, tags or a config. A missing value is skipped (never invented, never
+    an error); unresolvable input DIDs are listed as missing in the dump.
+"""
+
+from __future__ import annotations
+
+import math
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pcs_gitops.domain.catalog import parse_event_count
+from pcs_gitops.domain.effective_config import ARTIFACT_DEFAULTS, DEFAULTS, effective_config
+from pcs_gitops.domain.model import Dataset, ProdConfig, ProdTask, Tag, TagKind
+from pcs_gitops.domain.naming import (
+    ComposedName,
+    NameError_,
+    attempt_name,
+    build_dataset_name,
+)
+from pcs_gitops.domain.state import State
+from pcs_gitops.errors import UsageError
+
+ARTIFACT_FORMATS: tuple[str, ...] = ("condor", "panda", "jedi", "dump")
+_NOT_A_VALUE = frozenset({"", "n/a", "na", "none", "null"})
+_BACKGROUND_KEYS: tuple[tuple[str, str], ...] = (
+    ("SIGNAL_FREQ", "signal_freq"),
+    ("SIGNAL_STATUS", "signal_status"),
+    ("TAG_PREFIX", "bg_tag_prefix"),
+    ("BG_FILES", "bg_files"),
+)
+
+
+@dataclass(frozen=True)
+class ArtifactContext:
+    """Everything the builders derive from the records, computed once per task."""
+
+    task: ProdTask
+    config: ProdConfig | None
+    effective: Mapping[str, Any]
+    inputs: tuple[Dataset, ...]
+    outputs: tuple[Dataset, ...]
+    tags: Mapping[TagKind, Tag]  # tags of the primary input (physics, evgen, ..., background)
+    logical_name: str
+    try_number: int
+    task_name: str  # the PanDA taskName of this attempt
+    scope: str
+    stem: str  # <p>_<e>_<s>_<r>[_<k>]
+
+    @property
+    def primary(self) -> Dataset | None:
+        """The dataset whose tags and source drive the payload env (first input, else output)."""
+        if self.inputs:
+            return self.inputs[0]
+        return self.outputs[0] if self.outputs else None
+
+
+# -- small, forgiving conversions ---------------------------------------------------------------
+def _int(value: Any) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        try:
+            return int(float(value))
+        except (TypeError, ValueError):
+            return None
+
+
+def _int_or(value: Any, default: int) -> int:
+    found = _int(value)
+    return default if found is None else found
+
+
+def _float(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        result = float(value)
+    except (TypeError, ValueError):
+        return None
+    return result if math.isfinite(result) else None
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "1", "on")
+    return bool(value)
+
+
+def _text(value: Any) -> str:
+    """A config value as env/flag text: booleans true/false, integral floats without ``.0``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value).strip()
+
+
+def _present(value: str) -> bool:
+    return value.strip().lower() not in _NOT_A_VALUE
+
+
+# -- names ----------------------------------------------------------------------------------------
+def _composed_name(dataset: Dataset) -> str:
+    """The dataset's composed name, rebuilt by the naming authority (stored name as fallback)."""
+    try:
+        return build_dataset_name(
+            ComposedName(
+                scope=dataset.scope,
+                detector_version=dataset.detector_version,
+                detector_config=dataset.detector_config,
+                physics=dataset.tags.physics,
+                evgen=dataset.tags.evgen,
+                simu=dataset.tags.simu,
+                reco=dataset.tags.reco,
+                background=dataset.tags.background,
+                sample=dataset.sample,
+            )
+        )
+    except NameError_:
+        return dataset.name
+
+
+def _resolve(state: State, dids: tuple[str, ...]) -> tuple[Dataset, ...]:
+    found = (state.dataset_for_did(did) for did in dids)
+    return tuple(d for d in found if d is not None)
+
+
+def logical_task_name(state: State, task: ProdTask) -> str:
+    """First output's composed name, else first input's, else the task name; never a slash."""
+    candidates = (*_resolve(state, task.output_datasets), *_resolve(state, task.input_datasets))
+    if candidates:
+        name = _composed_name(candidates[0])
+        if name and "/" not in name and ":" not in name:
+            return name
+    return task.name
+
+
+def current_try_number(task: ProdTask) -> int:
+    """The attempt the artifacts describe: the recorded one while a PanDA id is held, else next."""
+    if task.panda_task_id is not None and task.attempts:
+        return task.attempts[-1].try_number
+    return len(task.attempts) + 1
+
+
+def _tag_stem(dataset: Dataset | None, fallback: str) -> str:
+    if dataset is None:
+        return fallback
+    return "_".join(dataset.tags.labels().values())
+
+
+def artifact_context(
+    state: State, task: ProdTask, try_number: int | None = None
+) -> ArtifactContext:
+    config = state.prod_configs.get(task.prod_config)
+    effective = effective_config(config, task.overrides)
+    inputs = _resolve(state, task.input_datasets)
+    outputs = _resolve(state, task.output_datasets)
+    naming = outputs[0] if outputs else (inputs[0] if inputs else None)
+    primary = inputs[0] if inputs else naming
+    tags: dict[TagKind, Tag] = {}
+    if primary is not None:
+        for kind, label in primary.tags.labels().items():
+            tag = state.tags.get(label)
+            if tag is not None:
+                tags[kind] = tag
+    logical = logical_task_name(state, task)
+    number = try_number if try_number is not None else current_try_number(task)
+    return ArtifactContext(
+        task=task,
+        config=config,
+        effective=effective,
+        inputs=inputs,
+        outputs=outputs,
+        tags=tags,
+        logical_name=logical,
+        try_number=number,
+        task_name=attempt_name(logical, number),
+        scope=naming.scope if naming is not None else state.settings.default_scope,
+        stem=_tag_stem(naming, task.name),
+    )
+
+
+# -- shared derivations ---------------------------------------------------------------------------
+def _beams(ctx: ArtifactContext) -> tuple[str, str]:
+    """(EBEAM, PBEAM) from the physics tag, else from the background tag; N/A counts as absent."""
+    electron = hadron = ""
+    for kind in (TagKind.PHYSICS, TagKind.BACKGROUND):
+        tag = ctx.tags.get(kind)
+        if tag is None:
+            continue
+        e = tag.parameters.get("beam_energy_electron", "")
+        h = tag.parameters.get("beam_energy_hadron", "")
+        electron = electron or (e.strip() if _present(e) else "")
+        hadron = hadron or (h.strip() if _present(h) else "")
+    return electron, hadron
+
+
+def _input_location(ctx: ArtifactContext) -> str:
+    primary = ctx.primary
+    return primary.source.location if primary is not None and ctx.inputs else ""
+
+
+def _background_param(ctx: ArtifactContext, key: str) -> str:
+    for kind in (TagKind.BACKGROUND, TagKind.EVGEN):
+        tag = ctx.tags.get(kind)
+        if tag is not None:
+            value = tag.parameters.get(key, "")
+            if _present(value):
+                return value.strip()
+    return ""
+
+
+def event_count(ctx: ArtifactContext) -> int | None:
+    """Events of the task: the events_per_task setting, else the catalogue's count."""
+    explicit = _int(ctx.effective.get("events_per_task"))
+    if explicit is not None and explicit > 0:
+        return explicit
+    parsed = parse_event_count(ctx.task.catalog.get("events", ""))
+    return parsed if parsed is not None and parsed > 0 else None
+
+
+def _events_per_job(ctx: ArtifactContext) -> int | None:
+    value = _int(ctx.effective.get("events_per_job"))
+    return value if value is not None and value > 0 else None
+
+
+def job_count(ctx: ArtifactContext) -> int | None:
+    """n_jobs when set, else ceil(events / events_per_job) when both are known."""
+    explicit = _int(ctx.effective.get("n_jobs"))
+    if explicit is not None and explicit > 0:
+        return explicit
+    events, per_job = event_count(ctx), _events_per_job(ctx)
+    if events is None or per_job is None:
+        return None
+    return -(-events // per_job)
+
+
+def _walltime_hours(ctx: ArtifactContext) -> float | None:
+    hours = _float(ctx.effective.get("walltime_hours"))
+    return hours if hours is not None and hours > 0 else None
+
+
+def payload_env(ctx: ArtifactContext, *, condor: bool) -> list[tuple[str, str]]:
+    """The payload environment in a fixed order; empty values are left out."""
+    eff = ctx.effective
+    ebeam, pbeam = _beams(ctx)
+    env: list[tuple[str, str]] = [
+        ("EBEAM", ebeam),
+        ("PBEAM", pbeam),
+        ("DETECTOR_VERSION", _text(eff.get("detector_version"))),
+        ("DETECTOR_CONFIG", _text(eff.get("detector_config"))),
+        ("JUG_XL_TAG", _text(eff.get("jug_xl_tag"))),
+        ("COPYRECO", _text(_flag(eff.get("copy_reco")))),
+        ("COPYFULL", _text(_flag(eff.get("copy_full")))),
+        ("COPYLOG", _text(_flag(eff.get("copy_log")))),
+    ]
+    if condor and _flag(eff.get("use_rucio")):
+        env.append(("USERUCIO", "true"))
+        env.append(("X509_USER_PROXY", ARTIFACT_DEFAULTS["x509_user_proxy"]))
+    env.append(("OUT_RSE", _text(eff.get("rucio_rse"))))
+    env.append(("CSV_FILE", _input_location(ctx)))
+    background: dict[str, str] = {}
+    if _flag(eff.get("bg_mixing")):
+        for var, key in _BACKGROUND_KEYS:
+            background[var] = _background_param(ctx, key)
+        background["SIGNAL_FREQ"] = background["SIGNAL_FREQ"] or ARTIFACT_DEFAULTS["signal_freq"]
+        background["SIGNAL_STATUS"] = (
+            background["SIGNAL_STATUS"] or ARTIFACT_DEFAULTS["signal_status"]
+        )
+    if ctx.try_number >= 2:
+        prefix = background.get("TAG_PREFIX", "").rstrip("/")
+        suffix = f"try{ctx.try_number}"
+        background["TAG_PREFIX"] = f"{prefix}/{suffix}" if prefix else suffix
+    for var, _ in _BACKGROUND_KEYS:
+        if var in background:
+            env.append((var, background[var]))
+    return [(k, v) for k, v in env if v != ""]
+
+
+def _env_words(env: list[tuple[str, str]]) -> list[str]:
+    return [f"{key}={shlex.quote(value)}" for key, value in env]
+
+
+def _exec_command(ctx: ArtifactContext) -> str:
+    command = _text(ctx.effective.get("exec_command")) or str(DEFAULTS["exec_command"])
+    return " ".join([*_env_words(payload_env(ctx, condor=False)), command])
+
+
+def _continued(lines: list[str]) -> str:
+    return lines[0] + "".join(f" \\\n  {line}" for line in lines[1:]) + "\n"
+
+
+# -- the four artifacts ---------------------------------------------------------------------------
+def build_condor(state: State, task: ProdTask, try_number: int | None = None) -> str:
+    """Env-prefixed ``scripts/submit_csv.sh`` line (eic/job_submission_condor), one var a line."""
+    ctx = artifact_context(state, task, try_number)
+    csv = _input_location(ctx) or ARTIFACT_DEFAULTS["condor_csv_placeholder"]
+    hours = _walltime_hours(ctx) or float(DEFAULTS["walltime_hours"])
+    command = " ".join(
+        [
+            ARTIFACT_DEFAULTS["condor_script"],
+            ARTIFACT_DEFAULTS["condor_backend"],
+            ARTIFACT_DEFAULTS["condor_input_format"],
+            shlex.quote(csv),
+            _text(hours),
+        ]
+    )
+    return _continued([*_env_words(payload_env(ctx, condor=True)), command])
+
+
+def build_panda(state: State, task: ProdTask, try_number: int | None = None) -> str:
+    """A ``prun`` command (flags in the reference order, each only when set)."""
+    ctx = artifact_context(state, task, try_number)
+    eff = ctx.effective
+    flags: list[tuple[str, str | None]] = [
+        ("--exec", _exec_command(ctx)),
+        ("--outDS", ctx.task_name),
+        ("--containerImage", _text(eff.get("container_image"))),
+        ("--site", _text(eff.get("site"))),
+        ("--workingGroup", _text(eff.get("working_group"))),
+        ("--resourceType", _text(eff.get("resource_type"))),
+        ("--prodSourceLabel", _text(eff.get("prod_source_label"))),
+        ("--vo", _text(eff.get("vo"))),
+        ("--processingType", _text(eff.get("processing_type"))),
+        ("--nJobs", _text(job_count(ctx))),
+        ("--nEventsPerJob", _text(_events_per_job(ctx))),
+        ("--nCore", _text(_int(eff.get("cores")))),
+        ("--noBuild", None),
+    ]
+    if _flag(eff.get("skip_scout")):
+        flags.append(("--expertOnly_skipScout", None))
+    lines = ["prun"]
+    for flag, value in flags:
+        if value is None:
+            lines.append(flag)
+        elif value != "":
+            lines.append(f"{flag} {shlex.quote(value)}")
+    return _continued(lines)
+
+
+def build_jedi(state: State, task: ProdTask, try_number: int | None = None) -> dict[str, Any]:
+    """The JEDI ``taskParamMap`` for ``pandaclient.Client.insertTaskParams()``."""
+    ctx = artifact_context(state, task, try_number)
+    eff = ctx.effective
+    dataset = f"{ctx.scope}:{ctx.task_name}"
+    params: dict[str, Any] = {
+        "taskName": ctx.task_name,
+        "userName": task.created_by or ARTIFACT_DEFAULTS["user_name"],
+        "vo": _text(eff.get("vo")) or DEFAULTS["vo"],
+        "workingGroup": _text(eff.get("working_group")) or DEFAULTS["working_group"],
+        "campaign": _text(eff.get("detector_version")),
+        "prodSourceLabel": _text(eff.get("prod_source_label")) or DEFAULTS["prod_source_label"],
+        "taskType": _text(eff.get("task_type")) or DEFAULTS["task_type"],
+        "processingType": _text(eff.get("processing_type")) or DEFAULTS["processing_type"],
+        "taskPriority": _int_or(eff.get("task_priority"), DEFAULTS["task_priority"]),
+        "transPath": _text(eff.get("transformation")) or DEFAULTS["transformation"],
+        "transUses": "",
+        "transHome": "",
+        "architecture": "",
+        "container_name": _text(eff.get("container_image")),
+        "noInput": True,
+        "nFilesPerJob": _int_or(eff.get("files_per_job"), DEFAULTS["files_per_job"]),
+    }
+    per_job, events, jobs = _events_per_job(ctx), event_count(ctx), job_count(ctx)
+    if per_job is not None:
+        params["nEventsPerJob"] = per_job
+    if events is not None:
+        params["nEvents"] = events
+    if jobs is not None:
+        params["nFiles"] = jobs
+    params["coreCount"] = _int(eff.get("cores")) or DEFAULTS["cores"]
+    params["ramCount"] = _int(eff.get("memory_mb")) or DEFAULTS["memory_mb"]
+    params["ramUnit"] = ARTIFACT_DEFAULTS["ram_unit"]
+    hours = _walltime_hours(ctx)
+    if hours is not None:
+        params["walltime"] = round(hours * 3600)
+    params["site"] = _text(eff.get("site"))
+    params["cloud"] = _text(eff.get("cloud")) or params["workingGroup"]
+    if _flag(eff.get("skip_scout")):
+        params["skipScout"] = True
+    if _flag(eff.get("use_rucio")):
+        params["useRucio"] = True
+    params["log"] = {
+        "dataset": f"{dataset}.log",
+        "type": "template",
+        "param_type": "log",
+        "token": "local",
+        "destination": "local",
+        "value": f"{ctx.stem}.$PANDAID.log.${{SN}}.{ARTIFACT_DEFAULTS['log_extension']}",
+    }
+    params["jobParameters"] = [
+        {"type": "constant", "value": _exec_command(ctx)},
+        {
+            "type": "template",
+            "param_type": "output",
+            "token": "local",
+            "destination": "local",
+            "dataset": dataset,
+            "value": f"{ctx.stem}.$PANDAID.${{SN}}.{ARTIFACT_DEFAULTS['output_extension']}",
+            "offset": _int_or(eff.get("output_offset"), DEFAULTS["output_offset"]),
+        },
+    ]
+    params["uniqueTaskName"] = True
+    return params
+
+
+def _datasets_view(state: State, dids: tuple[str, ...]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for did in dids:
+        dataset = state.dataset_for_did(did)
+        out.append(dataset.to_dict() if dataset is not None else {"did": did, "missing": True})
+    return out
+
+
+def build_dump(state: State, task: ProdTask, try_number: int | None = None) -> dict[str, Any]:
+    """Full view: task, datasets, every tag of the inputs (background too), config, effective."""
+    ctx = artifact_context(state, task, try_number)
+    tags: dict[str, Any] = {}
+    for dataset in ctx.inputs:
+        for label in dataset.tags.labels().values():
+            tag = state.tags.get(label)
+            if tag is not None and label not in tags:
+                tags[label] = tag.to_dict()
+    return {
+        "task": task.to_dict(),
+        "names": {
+            "logical": ctx.logical_name,
+            "try_number": ctx.try_number,
+            "task_name": ctx.task_name,
+            "scope": ctx.scope,
+            "output_dataset": f"{ctx.scope}:{ctx.task_name}",
+        },
+        "input_datasets": _datasets_view(state, task.input_datasets),
+        "output_datasets": _datasets_view(state, task.output_datasets),
+        "intermediate_datasets": _datasets_view(state, task.intermediate_datasets),
+        "tags": tags,
+        "prod_config": ctx.config.to_dict() if ctx.config is not None else None,
+        "effective_config": dict(ctx.effective),
+    }
+
+
+def build_artifact(state: State, task: ProdTask, fmt: str) -> str | dict[str, Any]:
+    """One artifact by format name (``condor``, ``panda``, ``jedi`` or ``dump``)."""
+    if fmt == "condor":
+        return build_condor(state, task)
+    if fmt == "panda":
+        return build_panda(state, task)
+    if fmt == "jedi":
+        return build_jedi(state, task)
+    if fmt == "dump":
+        return build_dump(state, task)
+    raise UsageError(f"unknown artifact format '{fmt}'; choose from {', '.join(ARTIFACT_FORMATS)}")

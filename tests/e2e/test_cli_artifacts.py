@@ -1,0 +1,297 @@
+"""``pcs task artifact`` and ``pcs task submit`` end to end, on the real catalogue and on a fresh
+repository with one ready task; PanDA is a fake behind the ``Services.panda_submitter`` seam."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import Result
+
+from pcs_gitops import bootstrap
+from pcs_gitops.adapters.clock import FixedClock
+from pcs_gitops.config import Settings
+from pcs_gitops.domain.artifacts import build_condor, build_dump, build_jedi, build_panda
+from pcs_gitops.domain.naming import parse_did
+from pcs_gitops.domain.readiness import unreachable
+from pcs_gitops.entrypoints import cli_tasks
+from pcs_gitops.services.submission import render_artifact
+from pcs_gitops.services.unit_of_work import UnitOfWork
+from tests.conftest import NOW, snapshot
+
+FORMATS = ("condor", "panda", "jedi", "dump")
+JEDI_KEYS = (
+    "taskName",
+    "userName",
+    "vo",
+    "workingGroup",
+    "campaign",
+    "prodSourceLabel",
+    "taskType",
+    "processingType",
+    "taskPriority",
+    "transPath",
+    "transUses",
+    "transHome",
+    "architecture",
+    "container_name",
+    "noInput",
+    "nFilesPerJob",
+    "coreCount",
+    "ramCount",
+    "ramUnit",
+    "site",
+    "cloud",
+    "log",
+    "jobParameters",
+    "uniqueTaskName",
+)
+DIS_PATH = "/volatile/eic/EPIC/EVGEN/DIS/DJANGOH4.6.21-1.0/NC/Rad/ep/18x275/q2_1to10"
+DIS_RELEASE = "https://github.com/eic/InclusiveDjangohSamples/releases/tag/DJANGOH4.6.21-1.0"
+RunCli = Callable[..., Result]
+
+
+def _services(root: Path) -> bootstrap.Services:
+    return bootstrap.build(Settings.from_env(root, {}), clock=FixedClock(NOW))
+
+
+def _task_file(root: Path, name: str) -> dict[str, Any]:
+    data = yaml.safe_load((root / "state" / "prod_tasks" / f"{name}.yaml").read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+# -- every imported request yields all four artifacts ---------------------------------------------
+def test_every_imported_request_yields_all_four_artifacts(imported_repo: Path) -> None:
+    with _services(imported_repo).uow() as uow:
+        state = uow.state
+        assert len(state.tasks) == 405
+        names: Counter[str] = Counter()
+        for task in state.tasks.values():
+            condor = build_condor(state, task)
+            assert condor.endswith("\n") and "scripts/submit_csv.sh osg_csv hepmc3 " in condor
+            assert build_panda(state, task).startswith("prun \\\n")
+            params = build_jedi(state, task)
+            assert all(key in params for key in JEDI_KEYS), task.name
+            assert "/" not in params["taskName"] and ":" not in params["taskName"]
+            assert params["jobParameters"][1]["dataset"].endswith(":" + params["taskName"])
+            json.dumps(params)
+            dump = build_dump(state, task)
+            assert dump["task"]["name"] == task.name
+            assert all(not d.get("missing") for d in dump["input_datasets"]), task.name
+            json.dumps(dump)
+            names[params["taskName"]] += 1
+    assert [n for n, count in names.items() if count > 1] == []
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_cli_artifact_matches_the_builders(imported_repo: Path, run_cli: RunCli, fmt: str) -> None:
+    with _services(imported_repo).uow() as uow:
+        picked = sorted(uow.state.tasks)[::101]
+        expected = {name: render_artifact(uow.state, name, fmt) for name in picked}
+    before = snapshot(imported_repo)
+    for name, text in expected.items():
+        result = run_cli("--repo", str(imported_repo), "task", "artifact", name, "--fmt", fmt)
+        assert result.exit_code == 0, result.output
+        assert result.stdout == text
+        assert result.stdout.endswith("\n") and not result.stdout.endswith("\n\n")
+        if fmt in ("jedi", "dump"):
+            assert isinstance(json.loads(result.stdout), dict)
+    assert snapshot(imported_repo) == before
+
+
+def test_cli_artifact_refusals(imported_repo: Path, run_cli: RunCli) -> None:
+    result = run_cli(
+        "--repo", str(imported_repo), "task", "artifact", "no-such-task", "--fmt", "jedi"
+    )
+    assert result.exit_code == 1
+    assert "no task is named 'no-such-task'" in result.stderr
+    result = run_cli("--repo", str(imported_repo), "task", "artifact", "x", "--fmt", "yaml")
+    assert result.exit_code == 2
+
+
+# -- submission -----------------------------------------------------------------------------------
+class FakePanda:
+    """Stands in for PanDA: records every taskParamMap and answers with ``reply``."""
+
+    def __init__(self, reply: Any = "succeeded. new jediTaskID=4242") -> None:
+        self.reply = reply
+        self.calls: list[dict[str, Any]] = []
+
+    def insert_task_params(self, params: dict[str, Any]) -> Any:
+        self.calls.append(params)
+        if isinstance(self.reply, BaseException):
+            raise self.reply
+        return self.reply
+
+
+@pytest.fixture
+def panda(monkeypatch: pytest.MonkeyPatch) -> FakePanda:
+    fake = FakePanda()
+    monkeypatch.setattr(bootstrap.Services, "panda_submitter", lambda self: fake)
+    return fake
+
+
+@pytest.fixture
+def ready_repo(repo: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh repository with a ready task 'issue-7' and a draft task 'issue-8'."""
+    monkeypatch.setattr(cli_tasks, "path_probe", unreachable)  # /volatile is not mounted here
+    base = ("--repo", str(repo))
+    result = run_cli(
+        *base,
+        "dataset",
+        "intake",
+        "--source-location",
+        DIS_PATH,
+        "--release-url",
+        DIS_RELEASE,
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    did = json.loads(result.stdout)["dataset"]["did"]
+    for issue in ("7", "8"):
+        result = run_cli(
+            *base,
+            "task",
+            "intake",
+            "--public-catalog-issue",
+            issue,
+            "--input-dataset-did",
+            did,
+            "--pwg",
+            "inclusive",
+            "--priority",
+            "1",
+            "--dataset-path",
+            DIS_PATH,
+            "--events",
+            "400k",
+            "--generator-version",
+            DIS_RELEASE,
+        )
+        assert result.exit_code == 0, result.output
+    result = run_cli(*base, "task", "set-status", "issue-7", "ready")
+    assert result.exit_code == 0, result.output + result.stderr
+    return repo
+
+
+def test_submit_records_try_one_and_moves_to_submitted(
+    ready_repo: Path, run_cli: RunCli, panda: FakePanda
+) -> None:
+    result = run_cli("--repo", str(ready_repo), "task", "submit", "issue-7")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert len(panda.calls) == 1
+    sent = panda.calls[0]
+    _, input_name, _ = parse_did(_task_file(ready_repo, "issue-7")["input_datasets"][0])
+    assert sent["taskName"] == input_name  # no output dataset: the input's composed name
+    assert input_name.startswith("group.EIC.evgen.26.02.0.epic_craterlake.p2")
+    assert sent["nEvents"] == 400_000 and sent["uniqueTaskName"] is True
+    assert "jediTaskID 4242" in result.stdout
+    record = _task_file(ready_repo, "issue-7")
+    assert record["status"] == "submitted"
+    assert record["panda_task_id"] == 4242
+    assert [(a["try_number"], a["jedi_task_id"], a["task_name"]) for a in record["attempts"]] == [
+        (1, 4242, sent["taskName"])
+    ]
+    assert record["history"][-1]["action"] == "submission"
+    validate = run_cli("--repo", str(ready_repo), "validate")
+    assert validate.exit_code == 0, validate.output + validate.stderr
+
+
+def test_submit_json_output(ready_repo: Path, run_cli: RunCli, panda: FakePanda) -> None:
+    panda.reply = (0, (0, "succeeded. new jediTaskID=77"))  # the client's tuple shape
+    result = run_cli("--repo", str(ready_repo), "task", "submit", "issue-7", "--json")
+    assert result.exit_code == 0, result.output + result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["jedi_task_id"] == 77
+    assert payload["attempt"]["try_number"] == 1
+    assert payload["params"]["taskName"] == payload["attempt"]["task_name"]
+
+
+def test_dry_run_sends_and_writes_nothing(
+    ready_repo: Path, run_cli: RunCli, panda: FakePanda
+) -> None:
+    before = snapshot(ready_repo)
+    result = run_cli("--repo", str(ready_repo), "task", "submit", "issue-7", "--dry-run")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert json.loads(result.stdout)["taskName"].startswith("group.EIC.evgen.")
+    assert "not submitted" in result.stderr
+    assert panda.calls == []
+    assert snapshot(ready_repo) == before
+
+
+def test_submit_refuses_a_draft_task(ready_repo: Path, run_cli: RunCli, panda: FakePanda) -> None:
+    before = snapshot(ready_repo)
+    result = run_cli("--repo", str(ready_repo), "task", "submit", "issue-8")
+    assert result.exit_code == 1
+    assert "issue-8' is draft; only a ready task can be submitted" in result.stderr
+    assert panda.calls == []
+    assert snapshot(ready_repo) == before
+
+
+def test_submit_refuses_an_already_submitted_task(
+    ready_repo: Path, run_cli: RunCli, panda: FakePanda
+) -> None:
+    assert run_cli("--repo", str(ready_repo), "task", "submit", "issue-7").exit_code == 0
+    before = snapshot(ready_repo)
+    for extra in ((), ("--dry-run",)):
+        result = run_cli("--repo", str(ready_repo), "task", "submit", "issue-7", *extra)
+        assert result.exit_code == 1
+        assert "already records PanDA task 4242" in result.stderr
+    assert len(panda.calls) == 1
+    assert snapshot(ready_repo) == before
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        (0, (4, "failed to register task")),
+        (0, (0, "The following DN is banned: DN=/CN=someone")),
+        (0, (0, "reactivation accepted. jediTaskID=12 (currently in failed state) will be re-run")),
+        (255, None),
+        TimeoutError("read timed out"),
+    ],
+)
+def test_panda_refusal_or_unknown_outcome_records_nothing(
+    ready_repo: Path, run_cli: RunCli, panda: FakePanda, reply: Any
+) -> None:
+    panda.reply = reply
+    before = snapshot(ready_repo)
+    result = run_cli("--repo", str(ready_repo), "task", "submit", "issue-7")
+    assert result.exit_code == 1, result.output
+    assert "Error:" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(ready_repo) == before
+
+
+def test_accepted_but_not_recorded_exits_2_and_prints_the_id(
+    ready_repo: Path, run_cli: RunCli, panda: FakePanda, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(self: UnitOfWork, message: str) -> Any:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(UnitOfWork, "commit", disk_full)
+    before = snapshot(ready_repo)
+    result = run_cli("--repo", str(ready_repo), "task", "submit", "issue-7")
+    assert result.exit_code == 2
+    assert result.stdout.strip() == "jediTaskID=4242"
+    assert "No space left on device" in result.stderr
+    assert "pcs task record-submission issue-7 --panda-task-id 4242" in result.stderr
+    assert len(panda.calls) == 1
+    assert snapshot(ready_repo) == before
+
+
+def test_submit_without_the_panda_extra(
+    ready_repo: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pandaclient", None)
+    before = snapshot(ready_repo)
+    result = run_cli("--repo", str(ready_repo), "task", "submit", "issue-7")
+    assert result.exit_code == 1
+    assert "pip install 'pcs-gitops[panda]'" in result.stderr
+    assert snapshot(ready_repo) == before

@@ -1,0 +1,13 @@
+prun \
+  --exec 'EBEAM=18 PBEAM=275 DETECTOR_VERSION=26.02.0 DETECTOR_CONFIG=epic_craterlake JUG_XL_TAG=26.02.0-stable COPYRECO=true COPYFULL=false COPYLOG=true OUT_RSE=BNL-XRD CSV_FILE=/volatile/eic/EPIC/EVGEN/DIS/NC/18x275/minQ2=10 ./run.sh' \
+  --outDS group.EIC.26.02.0.epic_craterlake.p2001.e1.s1.r1.pythia8NCDIS \
+  --containerImage /cvmfs/singularity.opensciencegrid.org/eicweb/eic_xl:26.02.0-stable \
+  --site BNL_OSG_PanDA_1 \
+  --workingGroup EIC \
+  --prodSourceLabel test \
+  --vo eic \
+  --processingType epicproduction \
+  --nJobs 400 \
+  --nEventsPerJob 1000 \
+  --nCore 1 \
+  --noBuild
