@@ -33,7 +33,7 @@ KNOWN_GENERATORS: tuple[str, ...] = (
     "EpIC",
 )
 _GENERATOR_RE = re.compile(
-    r"^(?P<gen>" + "|".join(re.escape(g) for g in KNOWN_GENERATORS) + r")(?P<sep>[-_]?v?)"
+    r"^(?P<gen>" + "|".join(re.escape(g) for g in KNOWN_GENERATORS) + r")(?P<sep>[-_.]?v?)"
     r"(?P<ver>\d[A-Za-z0-9.\-_]*)?$",
     re.IGNORECASE,
 )

@@ -14,11 +14,11 @@ from pcs_gitops.errors import UsageError
 
 MAX_NAME_LENGTH = 255
 _TAG_RUN = re.compile(r"\.(p\d+)\.(e\d+)\.(s\d+)\.(r\d+)(?=\.|$)")
-_BACKGROUND = re.compile(r"^k(0|[1-9]\d*)$")
-_TRY = re.compile(r"^try[1-9]\d*$")
-_BLOCK = re.compile(r"^b[1-9]\d*$")
-_SEGMENT = re.compile(r"^[A-Za-z0-9_+\-]+(\.[A-Za-z0-9_+\-]+)*$")
-_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+_BACKGROUND = re.compile(r"^k(0|[1-9]\d*)\Z")
+_TRY = re.compile(r"^try[1-9]\d*\Z")
+_BLOCK = re.compile(r"^b[1-9]\d*\Z")
+_SEGMENT = re.compile(r"^[A-Za-z0-9_+\-]+(\.[A-Za-z0-9_+\-]+)*\Z")
+_VERSION = re.compile(r"^\d+\.\d+\.\d+\Z")
 
 
 class NameError_(UsageError):
@@ -45,6 +45,11 @@ def check_sample(sample: str) -> None:
     if not _SEGMENT.match(sample):
         raise NameError_(
             f"sample '{sample}' may only hold letters, digits, '_', '+', '-' and single dots"
+        )
+    if _TAG_RUN.search("." + sample):
+        raise NameError_(
+            f"sample '{sample}' contains a .p<N>.e<N>.s<N>.r<N> run, which reads as the tag "
+            "labels; rename the sample"
         )
     parts = sample.split(".")
     if _BACKGROUND.match(parts[0]):
@@ -163,7 +168,7 @@ def attempt_name(logical: str, try_number: int) -> str:
 
 
 _TASK_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._+=-]+")
-TASK_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+=-]*$")
+TASK_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+=-]*\Z")
 EVGEN_ROOT = "/volatile/eic/EPIC/"
 
 
