@@ -17,6 +17,7 @@ class Settings:
     github_repository: str | None = None
     github_api_url: str = "https://api.github.com"
     github_server_url: str = "https://github.com"
+    github_bot_login: str | None = None  # who the token comments as (an App: "<slug>[bot]")
     actor: str = "cli"
     mcp_mode: str = "local"  # "local" writes the working tree; "github" publishes via PRs
 
@@ -31,6 +32,7 @@ class Settings:
             github_repository=env.get("GITHUB_REPOSITORY") or None,
             github_api_url=env.get("GITHUB_API_URL") or "https://api.github.com",
             github_server_url=env.get("GITHUB_SERVER_URL") or "https://github.com",
+            github_bot_login=env.get("PCS_BOT_LOGIN") or None,
             actor=env.get("PCS_ACTOR") or env.get("USER") or "cli",
             mcp_mode=env.get("PCS_MCP_MODE") or "local",
         )

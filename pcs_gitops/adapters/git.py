@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pcs_gitops.errors import GitError
@@ -20,13 +20,20 @@ def _clean_env() -> dict[str, str]:
 
 
 def run_git(
-    args: Sequence[str], cwd: Path, *, check: bool = True, input_text: str | None = None
+    args: Sequence[str],
+    cwd: Path,
+    *,
+    check: bool = True,
+    input_text: str | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> str:
+    """Run git; ``env`` adds variables (e.g. ``GIT_CONFIG_COUNT``/``_KEY_n``/``_VALUE_n`` to pass
+    a credential header without putting it in the argv, which error messages show)."""
     argv = ["git", *args]
     proc = subprocess.run(
         argv,
         cwd=cwd,
-        env=_clean_env(),
+        env={**_clean_env(), **(env or {})},
         capture_output=True,
         text=True,
         input=input_text,

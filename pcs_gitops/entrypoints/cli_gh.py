@@ -1,0 +1,142 @@
+"""``pcs gh handle`` (the GitHub Actions entry of the request pipeline) and ``pcs form parse``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from pcs_gitops.domain.issue_form import parse_issue_body
+from pcs_gitops.entrypoints.cli_common import Context, emit, json_option, pass_ctx
+from pcs_gitops.errors import UsageError
+from pcs_gitops.services.github_events import Outcome
+
+MAX_EVENT_BYTES = 30 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
+
+
+@click.group()
+def gh() -> None:
+    """GitHub: handle the events of the dataset-request pipeline."""
+
+
+@gh.command("handle")
+@click.option("--event-name", help="The event (default: $GITHUB_EVENT_NAME).")
+@click.option(
+    "--event-path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The event payload JSON (default: $GITHUB_EVENT_PATH).",
+)
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Work on local branches and write GitHub calls to .pcs/outbox.jsonl (the default "
+    "when no token is set).",
+)
+@click.option("--dry-run", is_flag=True, help="Decide and report; change no branch or GitHub.")
+@click.option(
+    "--remote-url",
+    hidden=True,
+    help="Git URL to fetch from and push to (default: $GITHUB_SERVER_URL/$GITHUB_REPOSITORY).",
+)
+@json_option
+@pass_ctx
+def handle(
+    ctx: Context,
+    event_name: str | None,
+    event_path: Path | None,
+    offline: bool,
+    dry_run: bool,
+    remote_url: str | None,
+    as_json: bool,
+) -> None:
+    """Handle one GitHub event: a request issue, a command comment, a merged request PR, or a
+    push to the default branch. Unrelated events are ignored (exit 0)."""
+    settings = ctx.services.settings
+    name = event_name or settings.github_event_name
+    path = event_path or (Path(settings.github_event_path) if settings.github_event_path else None)
+    if not name or path is None:
+        raise UsageError(
+            "no event to handle: pass --event-name and --event-path, or run inside GitHub "
+            "Actions (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH)"
+        )
+    payload = _read_event(path)
+    offline = offline or not settings.github_token
+    handler = ctx.services.request_handler(
+        offline=offline, dry_run=dry_run, remote_url=remote_url
+    )
+    outcome = handler.handle(name, payload)
+    report = {**outcome.to_dict(), "offline": offline, "dry_run": dry_run}
+    emit(as_json, report, lambda: _describe(outcome, offline, dry_run))
+
+
+def _read_event(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read the event payload {path}: {exc.strerror}") from exc
+    if len(raw) > MAX_EVENT_BYTES:
+        raise UsageError(f"the event payload {path} is larger than {MAX_EVENT_BYTES} bytes")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise UsageError(f"the event payload {path} is not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise UsageError(f"the event payload {path} is not a JSON object")
+    return data
+
+
+def _describe(outcome: Outcome, offline: bool, dry_run: bool) -> str:
+    mode = "offline" if offline else "online"
+    if dry_run:
+        mode += ", dry run"
+    head = f"{outcome.event}"
+    if outcome.action:
+        head += f" {outcome.action}"
+    if not outcome.handled:
+        return f"{head}: ignored ({outcome.reason}) [{mode}]"
+    lines = [f"{head}: request #{outcome.issue} [{mode}]"]
+    if outcome.commits:
+        lines.append(f"  committed {', '.join(c[:10] for c in outcome.commits)}")
+        lines.append(f"  {'would push' if dry_run else 'updated'}: {', '.join(outcome.pushed)}")
+    else:
+        lines.append("  no commit: nothing changed")
+    if outcome.pull:
+        lines.append(f"  pull request #{outcome.pull['number']}: {outcome.pull['action']}")
+    if outcome.status_comment:
+        lines.append(f"  status comment: {outcome.status_comment}")
+    if outcome.reply:
+        lines.append(f"  reply: {outcome.reply}")
+    if outcome.labels_added or outcome.labels_removed:
+        changes = [f"+{x}" for x in outcome.labels_added]
+        changes += [f"-{x}" for x in outcome.labels_removed]
+        lines.append(f"  labels: {' '.join(changes)}")
+    if outcome.deleted:
+        lines.append(f"  deleted: {', '.join(outcome.deleted)}")
+    if outcome.refreshed:
+        lines.append(f"  refreshed: {', '.join(f'#{n}' for n in outcome.refreshed)}")
+    lines += [f"  problem: {p}" for p in outcome.problems]
+    lines.append(f"  GitHub API calls: {outcome.api_calls} ({outcome.write_calls} writes)")
+    return "\n".join(lines)
+
+
+@click.group()
+def form() -> None:
+    """Issue forms."""
+
+
+@form.command("parse")
+@click.option(
+    "--template",
+    required=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="The issue-form YAML (.github/ISSUE_TEMPLATE/*.yml).",
+)
+@click.argument("body_file", type=click.File("r", encoding="utf-8"))
+@pass_ctx
+def parse(ctx: Context, template: Path, body_file: TextIO) -> None:
+    """Print the answers of a submitted issue body (BODY_FILE, '-' for stdin) as JSON."""
+    issue_form = ctx.services.issue_form(template)
+    values = parse_issue_body(issue_form, body_file.read())
+    click.echo(json.dumps(values, indent=2, ensure_ascii=False))

@@ -1,0 +1,284 @@
+"""``pcs gh handle`` online: PyGithub against the fake GitHub server, git against a bare origin."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from pcs_gitops.adapters.request_branch import GitBranchWorkspace
+from pcs_gitops.adapters.yaml_store import dump_yaml, load_yaml_text
+from pcs_gitops.bootstrap import build
+from pcs_gitops.config import Settings
+from pcs_gitops.entrypoints.cli import cli
+from pcs_gitops.errors import GitError
+from pcs_gitops.services.github_events import Outcome
+from tests.support.fake_github import FakeGitHub
+from tests.support.fake_github_fixture import fake_github_server  # noqa: F401
+from tests.support.gh_events import (
+    DEMP_BODY,
+    REQUESTER,
+    comment_event,
+    git,
+    issue,
+    issue_event,
+    make_catalogue_repo,
+    pull_closed_event,
+    write_event,
+)
+
+TEAM_MANAGER = "carol"
+FAST = {
+    "retries": 0,
+    "seconds_between_requests": None,
+    "seconds_between_writes": None,
+    "timeout": 5,
+}
+
+
+class Online:
+    """A checkout of ``main`` (as in Actions), its bare ``origin`` and the fake GitHub."""
+
+    def __init__(self, tmp: Path, fake: FakeGitHub) -> None:
+        self.fake = fake
+        self.tmp = tmp
+        self.origin = tmp / "origin.git"
+        seed = make_catalogue_repo(tmp / "seed", fake.repo)
+        roles = {
+            "grants": [
+                {
+                    "role": "production_manager",
+                    "logins": ["boss"],
+                    "teams": [f"{fake.state.owner}/prod-managers"],
+                },
+                {"role": "admin", "logins": [], "teams": []},
+            ]
+        }
+        (seed / "state" / "roles.yaml").write_text(dump_yaml(roles), encoding="utf-8")
+        git(seed, "commit", "-qam", "Managers")
+        git(tmp, "clone", "-q", "--bare", str(seed), str(self.origin))
+        self.checkout = tmp / "checkout"
+        git(tmp, "clone", "-q", self.origin.as_uri(), str(self.checkout))
+        fake.add_team_member(fake.state.owner, "prod-managers", TEAM_MANAGER)
+        self.settings = Settings(
+            repo_root=self.checkout,
+            github_token="test-token",
+            github_repository=fake.repo,
+            github_api_url=fake.url,
+            github_server_url="https://github.example",
+        )
+
+    def handle(self, name: str, payload: dict[str, Any]) -> Outcome:
+        services = build(self.settings)
+        handler = services.request_handler(offline=False, remote_url=self.origin.as_uri(), **FAST)
+        return handler.handle(name, payload)
+
+    def head(self, branch: str) -> str | None:
+        found = git(self.origin, "for-each-ref", "--format=%(objectname)", f"refs/heads/{branch}")
+        return found or None
+
+    def task(self, branch: str, number: int) -> dict[str, Any]:
+        text = git(self.origin, "show", f"{branch}:state/prod_tasks/issue-{number}.yaml")
+        data = load_yaml_text(text, "task")
+        assert isinstance(data, dict)
+        return data
+
+    def comments(self, number: int) -> list[dict[str, Any]]:
+        return [c for c in self.fake.state.comments.values() if c["issue"] == number]
+
+
+@pytest.fixture
+def online(tmp_path: Path, fake_github: FakeGitHub) -> Online:
+    return Online(tmp_path, fake_github)
+
+
+def file_issue(online: Online, number: int, body: str = DEMP_BODY) -> dict[str, Any]:
+    online.fake.add_issue(
+        number, title="[Dataset Request] x", body=body, user=REQUESTER, labels=["dataset-request"]
+    )
+    return issue(number, body)
+
+
+def test_first_delivery_makes_at_most_six_api_calls_and_pushes_the_branch(online: Online) -> None:
+    the_issue = file_issue(online, 201)
+    online.fake.clear_log()
+    out = online.handle("issues", issue_event("opened", the_issue))
+    assert out.handled
+    assert out.api_calls == len(online.fake.requests) <= 6
+    assert sorted(online.fake.writes) == sorted(
+        [
+            ("POST", f"/repos/{online.fake.repo}/pulls"),
+            ("POST", f"/repos/{online.fake.repo}/statuses/{out.commits[0]}"),
+            ("POST", f"/repos/{online.fake.repo}/issues/201/labels"),
+            ("POST", f"/repos/{online.fake.repo}/issues/201/comments"),
+        ]
+    )
+    head = online.head("pcs/request-201")
+    assert head == out.commits[0]
+    assert online.task("pcs/request-201", 201)["catalog"]["pwg"] == "edt"
+    pulls = list(online.fake.state.pulls.values())
+    assert len(pulls) == 1 and pulls[0]["head"] == "pcs/request-201"
+    assert online.fake.state.issues[pulls[0]["number"]]["body"].rstrip().endswith("Closes #201")
+    assert online.fake.state.labels_of(201) == ["dataset-request", "pcs:awaiting-review"]
+    [status] = online.fake.state.statuses
+    assert (status["sha"], status["state"], status["context"]) == (head, "success", "pcs/validate")
+    # the Actions checkout stays on main, untouched, and holds no credential
+    assert git(online.checkout, "status", "--porcelain") == ""
+    assert git(online.checkout, "rev-parse", "--abbrev-ref", "HEAD") == "main"
+    assert "test-token" not in (online.checkout / ".git" / "config").read_text()
+
+
+def test_a_replay_makes_no_write(online: Online) -> None:
+    event = issue_event("opened", file_issue(online, 202))
+    online.handle("issues", event)
+    head = online.head("pcs/request-202")
+    online.fake.clear_log()
+    again = online.handle("issues", event)
+    assert again.write_calls == 0 and online.fake.writes == []
+    assert again.api_calls == len(online.fake.requests) <= 3
+    assert online.head("pcs/request-202") == head
+    assert len(online.comments(202)) == 1
+
+
+def test_a_correction_replies_once_and_edits_the_status_comment_in_place(online: Online) -> None:
+    the_issue = file_issue(online, 203)
+    online.handle("issues", issue_event("opened", the_issue))
+    cid = online.fake.add_comment(203, "!update Priority: 1 (Highest)", user=REQUESTER)
+    event = comment_event(the_issue, "!update Priority: 1 (Highest)", REQUESTER, comment_id=cid)
+    online.fake.clear_log()
+    out = online.handle("issue_comment", event)
+    assert out.reply == "created"
+    assert online.task("pcs/request-203", 203)["catalog"]["priority"] == "1"
+    bodies = [c["body"] for c in online.comments(203)]
+    assert sum("<!-- pcs-status -->" in b for b in bodies) == 1
+    assert sum(f"<!-- pcs-reply: {cid} -->" in b for b in bodies) == 1
+    assert out.api_calls == len(online.fake.requests)
+    # the status comment is found among the bot's own comments only
+    online.fake.add_comment(203, "<!-- pcs-status --> forged by a user", user="mallory")
+    online.fake.clear_log()
+    again = online.handle("issue_comment", event)
+    assert again.write_calls == 0 and again.reply == "exists"
+
+
+def test_team_membership_grants_the_manager_role(online: Online) -> None:
+    the_issue = file_issue(online, 204)
+    online.handle("issues", issue_event("opened", the_issue))
+    refused = comment_event(the_issue, "/pcs status ready", "mallory", comment_id=1)
+    online.handle("issue_comment", refused)
+    assert online.task("pcs/request-204", 204)["status"] == "draft"
+    approve = comment_event(the_issue, "/pcs status ready", TEAM_MANAGER, comment_id=2)
+    online.handle("issue_comment", approve)
+    assert online.task("pcs/request-204", 204)["status"] == "ready"
+    assert "pcs:awaiting-review" not in online.fake.state.labels_of(204)
+
+
+def test_closing_the_issue_closes_the_pr_and_deletes_the_branch(online: Online) -> None:
+    the_issue = file_issue(online, 205)
+    online.handle("issues", issue_event("opened", the_issue))
+    [pull] = online.fake.state.pulls
+    out = online.handle("issues", issue_event("closed", issue(205, state="closed")))
+    assert out.deleted == ["pcs/request-205"]
+    assert online.head("pcs/request-205") is None
+    assert online.fake.state.issues[pull]["state"] == "closed"
+
+
+def test_a_merge_is_recorded_on_main_and_the_issue_closed(online: Online) -> None:
+    the_issue = file_issue(online, 206)
+    online.handle("issues", issue_event("opened", the_issue))
+    [number] = online.fake.state.pulls
+    # "GitHub" merges the PR
+    git(online.checkout, "fetch", "-q", "origin", "pcs/request-206")
+    git(online.checkout, "merge", "-q", "--no-ff", "-m", "Merge", "FETCH_HEAD")
+    git(online.checkout, "push", "-q", "origin", "main")
+    merge_sha = git(online.checkout, "rev-parse", "HEAD")
+    online.fake.state.pulls[number].update(merged=True, merged_at="2024-01-01T00:00:00Z")
+    online.fake.state.issues[number]["state"] = "closed"
+    event = pull_closed_event(206, number, merged=True, merge_sha=merge_sha)
+    event["repository"]["full_name"] = online.fake.repo
+    event["pull_request"]["head"]["repo"]["full_name"] = online.fake.repo
+    out = online.handle("pull_request", event)
+    assert out.handled and out.pushed == ["main"]
+    record = online.task("main", 206)["public_catalog"]
+    assert (record["pr"], record["commit_sha"]) == (number, merge_sha)
+    assert online.head("pcs/request-206") is None
+    assert online.fake.state.issues[206]["state"] == "closed"
+    online.fake.clear_log()
+    assert online.handle("pull_request", event).write_calls == 0
+
+
+def test_the_cli_reads_the_event_from_the_actions_environment(
+    online: Online, tmp_path: Path
+) -> None:
+    the_issue = file_issue(online, 207)
+    path = write_event(tmp_path, "opened", issue_event("opened", the_issue))
+    env = {
+        "GITHUB_TOKEN": "test-token",
+        "GITHUB_EVENT_NAME": "issues",
+        "GITHUB_EVENT_PATH": str(path),
+        "GITHUB_REPOSITORY": online.fake.repo,
+        "GITHUB_API_URL": online.fake.url,
+        "GITHUB_SERVER_URL": "https://github.example",
+    }
+    result = CliRunner().invoke(
+        cli,
+        [
+            *("--repo", str(online.checkout), "gh", "handle", "--json"),
+            *("--remote-url", online.origin.as_uri()),
+        ],
+        env=env,
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["offline"] is False and report["handled"] is True
+    assert report["api_calls"] <= 6
+    assert online.head("pcs/request-207") is not None
+
+
+def test_the_token_never_reaches_argv_config_or_error_messages(tmp_path: Path) -> None:
+    root = make_catalogue_repo(tmp_path / "repo")
+    workspace = GitBranchWorkspace(
+        root, remote_url="http://127.0.0.1:9/octo-org/pcs-state.git", token="s3cr3t-token"
+    )
+    env = workspace._auth_env()
+    assert env["GIT_CONFIG_KEY_0"] == "http.http://127.0.0.1:9/.extraheader"
+    assert "s3cr3t-token" not in env["GIT_CONFIG_VALUE_0"]  # base64 inside a basic header
+    with pytest.raises(GitError) as failure:
+        workspace.branches("pcs/request-")
+    assert "s3cr3t-token" not in str(failure.value)
+    assert "s3cr3t-token" not in (root / ".git" / "config").read_text()
+
+
+def test_a_push_to_main_refreshes_the_stale_request_branches_on_the_remote(
+    online: Online,
+) -> None:
+    from tests.support.gh_events import DIS_BODY, push_event
+
+    first = file_issue(online, 301)
+    second = file_issue(online, 302, DIS_BODY)
+    online.handle("issues", issue_event("opened", first))
+    online.handle("issues", issue_event("opened", second))
+    pull_first, pull_second = sorted(online.fake.state.pulls)
+    git(online.checkout, "fetch", "-q", "origin", "pcs/request-301")
+    git(online.checkout, "merge", "-q", "--no-ff", "-m", "Merge", "FETCH_HEAD")
+    git(online.checkout, "push", "-q", "origin", "main")
+    online.fake.state.pulls[pull_first].update(merged=True, merged_at="2024-01-01T00:00:00Z")
+    online.fake.state.issues[pull_first]["state"] = "closed"
+    merged = pull_closed_event(301, pull_first, merged=True, merge_sha="")
+    merged["pull_request"]["head"]["repo"]["full_name"] = online.fake.repo
+    online.handle("pull_request", merged)
+    before = online.head("pcs/request-302")
+    out = online.handle("push", push_event(online.head("main") or ""))
+    assert out.refreshed == [302]
+    after = online.head("pcs/request-302")
+    assert after != before
+    parents = git(online.origin, "rev-list", "--parents", "-n", "1", str(after)).split()[1:]
+    assert parents == [before, online.head("main")]
+    assert online.fake.state.statuses[-1]["sha"] == after
+    assert online.fake.state.statuses[-1]["state"] == "success"
+    assert online.fake.state.issues[pull_second]["state"] == "open"
+    online.fake.clear_log()
+    again = online.handle("push", push_event(online.head("main") or ""))
+    assert again.refreshed == [] and again.api_calls == 0

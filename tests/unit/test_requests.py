@@ -1,0 +1,410 @@
+"""The pure decisions of the request pipeline (pcs_gitops.services.requests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pcs_gitops.adapters.yaml_store import YamlStateStore
+from pcs_gitops.domain.issue_form import IssueForm, parse_issue_body, render_issue_body
+from pcs_gitops.domain.model import CatalogSettings, Role, RoleGrant, Roles
+from pcs_gitops.errors import UsageError
+from pcs_gitops.services import requests as rq
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS = CatalogSettings()
+
+
+@pytest.fixture(scope="module")
+def form() -> IssueForm:
+    data = YamlStateStore(ROOT).load_file(ROOT / ".github/ISSUE_TEMPLATE/dataset_request.yml")
+    return IssueForm.from_template(data, aliases=rq.FORM_ALIASES)
+
+
+FULL = {
+    "dsc_or_pwg": "Jets & HF",
+    "dataset_path": "/volatile/eic/EPIC/EVGEN/DIS/NC/18x275/q2_10_100",
+    "generator_dataset_version": "https://github.com/org/gen/releases/tag/v1.0",
+    "number_of_events": "",
+    "background": "No",
+    "new_request": "Yes",
+    "pre_tdr_use": "Maybe",
+    "early_science_use": "No",
+    "other_use": "Yes",
+    "description": "Line one\n\n### not a heading\nlast line",
+    "priority": "1 (Highest)",
+}
+
+
+def answers(form: IssueForm, **changes: str) -> rq.RequestAnswers:
+    body = render_issue_body(form, {**FULL, **changes})
+    return rq.answers_from_form(form, parse_issue_body(form, body), SETTINGS)
+
+
+# --------------------------------------------------------------------------- form answers
+
+
+def test_every_form_answer_lands_in_its_named_catalogue_field(form: IssueForm) -> None:
+    got = answers(form)
+    assert got.problems == {}
+    assert got.catalog == {
+        "pwg": "jets_hf",
+        "dataset_path": "/volatile/eic/EPIC/EVGEN/DIS/NC/18x275/q2_10_100",
+        "generator_version": "https://github.com/org/gen/releases/tag/v1.0",
+        "events": "",  # empty stays empty: no "All" sentinel
+        "background": "No",
+        "new_request": "Yes",
+        "pre_tdr_use": "Maybe",
+        "early_science_use": "No",
+        "other_use": "Yes",
+        "description": "Line one\n\n### not a heading\nlast line",
+        "priority": "1",
+    }
+
+
+def test_answers_map_to_a_dataset_intake_and_a_task_intake_keyed_on_the_issue(
+    form: IssueForm,
+) -> None:
+    got = answers(form)
+    dataset = got.dataset_intake()
+    assert dataset is not None
+    assert dataset.source_location == FULL["dataset_path"]
+    assert dataset.release_url == FULL["generator_dataset_version"]
+    task = got.task_intake(42, "group.EIC.evgen:x.b1")
+    assert task.public_catalog_issue == 42
+    assert task.input_dataset_did == "group.EIC.evgen:x.b1"
+    assert task.catalog["priority"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("display", "slug"),
+    [
+        ("Exclusive/Diffractive/Tagging", "edt"),
+        ("Inclusive", "inclusive"),
+        ("Jets & HF", "jets_hf"),
+        ("SIDIS", "semi_inclusive"),
+        ("Tracking", "tracking"),
+        ("BSM/EW", "bsm_ew"),
+        ("Other", "other"),
+        ("jets_hf", "jets_hf"),
+    ],
+)
+def test_pwg_display_names_become_catalogue_slugs(form: IssueForm, display: str, slug: str) -> None:
+    assert answers(form, dsc_or_pwg=display).catalog["pwg"] == slug
+
+
+def test_an_unknown_pwg_is_refused_with_the_choices(form: IssueForm) -> None:
+    got = answers(form, dsc_or_pwg="Astro")
+    assert "pwg" not in got.catalog
+    assert "not a known DSC or PWG" in got.problems["DSC or PWG"]
+    assert "Jets & HF" in got.problems["DSC or PWG"]
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("1 (Highest)", "1"), ("2 (Medium)", "2"), ("3 (Lower)", "3"), ("-1 (N/A)", "-1"), ("2", "2")],
+)
+def test_priority_options_keep_their_leading_number(
+    form: IssueForm, option: str, value: str
+) -> None:
+    assert answers(form, priority=option).catalog["priority"] == value
+
+
+@pytest.mark.parametrize("option", ["7 (Urgent)", "high", "12"])
+def test_a_priority_outside_1_2_3_minus_1_is_refused(form: IssueForm, option: str) -> None:
+    got = answers(form, priority=option)
+    assert "priority" not in got.catalog
+    assert "is not a priority" in got.problems["Priority"]
+
+
+@pytest.mark.parametrize("value", ['=HYPERLINK("x")', "+1M", "@SUM(A1)", "-cmd"])
+def test_spreadsheet_formula_values_are_refused_with_an_explanation(
+    form: IssueForm, value: str
+) -> None:
+    got = answers(form, number_of_events=value)
+    assert "events" not in got.catalog
+    problem = got.problems["Number of Events"]
+    assert "formula" in problem
+    assert "start the text with a letter" in problem
+
+
+def test_a_negative_number_is_not_a_formula(form: IssueForm) -> None:
+    assert answers(form, priority="-1 (N/A)").problems == {}
+
+
+def test_control_and_bidi_characters_are_stripped_and_reported(form: IssueForm) -> None:
+    got = answers(form, description="safe\u202etext\x07 here", number_of_events="1M\u200f")
+    assert got.catalog["description"] == "safetext here"
+    assert got.catalog["events"] == "1M"
+    assert any("Description: 2 control" in n for n in got.notes)
+
+
+def test_oversized_values_are_refused_with_the_limit(form: IssueForm) -> None:
+    got = answers(form, description="x" * (rq.MAX_MULTI_LINE + 1))
+    assert "description" not in got.catalog
+    assert f"the limit is {rq.MAX_MULTI_LINE}" in got.problems["Description"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/volatile/eic/../../etc/passwd",
+        "/gpfs/a;rm -rf /",
+        "/gpfs/$(whoami)/x",
+        "relative/path",
+        "(1) /a (2) /b",
+    ],
+)
+def test_unsafe_dataset_paths_are_refused(form: IssueForm, path: str) -> None:
+    got = answers(form, dataset_path=path)
+    assert "dataset_path" not in got.catalog
+    assert "Dataset Path" in got.problems
+    assert got.dataset_intake() is None
+
+
+def test_dropdown_values_are_checked_against_the_options_ignoring_case(form: IssueForm) -> None:
+    assert answers(form, background="yes").catalog["background"] == "Yes"
+    refused = answers(form, background="Sometimes")
+    assert "background" not in refused.catalog
+    assert "No, Yes" in refused.problems["Background"]
+
+
+def test_a_body_filed_with_the_old_generator_config_label_still_parses(form: IssueForm) -> None:
+    body = "### DSC or PWG\n\nInclusive\n\n### Generator Config\n\npythia 8.3\n"
+    got = rq.answers_from_form(form, parse_issue_body(form, body), SETTINGS)
+    assert got.catalog["generator_version"] == "pythia 8.3"
+    assert rq.form_found(form, body)
+    assert not rq.form_found(form, "A plain issue\n\n### Something else\n")
+
+
+def test_changed_fields_lists_only_the_fields_an_edit_changed(form: IssueForm) -> None:
+    old = parse_issue_body(form, render_issue_body(form, FULL))
+    new = parse_issue_body(form, render_issue_body(form, {**FULL, "priority": "2 (Medium)"}))
+    assert rq.changed_fields(old, new) == ["priority"]
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "value"),
+    [
+        ("!update Priority: 2", "Priority", "2"),
+        ("!UPDATE number of events:   1M  ", "number of events", "1M"),
+        ("  !update Description: one\ntwo\n\nthree\n", "Description", "one\ntwo\n\nthree"),
+        ("!update Description:\nall on the next lines\n", "Description", "all on the next lines"),
+        ("!update Number of Events:", "Number of Events", ""),
+        ("!update Other Use: a: b `c` ${d}", "Other Use", "a: b `c` ${d}"),
+        ("/pcs update Number of Events=2.5M", "Number of Events", "2.5M"),
+        ("/PCS UPDATE priority=", "priority", ""),
+    ],
+)
+def test_update_commands_parse_field_and_value(body: str, field: str, value: str) -> None:
+    command = rq.parse_command(body)
+    assert command is not None
+    assert (command.kind, command.field, command.value) == (rq.CommandKind.UPDATE, field, value)
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "argument"),
+    [
+        ("/pcs help", rq.CommandKind.HELP, ""),
+        ("/pcs", rq.CommandKind.HELP, ""),
+        ("/pcs status ready", rq.CommandKind.STATUS, "ready"),
+        ("/pcs status DRAFT", rq.CommandKind.STATUS, "draft"),
+        ("/pcs link-input group.EIC:abc.b1", rq.CommandKind.LINK_INPUT, "group.EIC:abc.b1"),
+        ("/pcs refresh", rq.CommandKind.REFRESH, ""),
+    ],
+)
+def test_pcs_commands_parse(body: str, kind: rq.CommandKind, argument: str) -> None:
+    command = rq.parse_command(body)
+    assert command is not None
+    assert (command.kind, command.argument) == (kind, argument)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "/pcs status submitted",
+        "/pcs frobnicate",
+        "!update no colon here",
+        "/pcs link-input",
+        "!update : x",
+    ],
+)
+def test_malformed_commands_are_invalid_with_a_reason(body: str) -> None:
+    command = rq.parse_command(body)
+    assert command is not None
+    assert command.kind is rq.CommandKind.INVALID
+    assert command.error
+
+
+@pytest.mark.parametrize(
+    "body", ["Thanks!", "please !update Priority: 2", "> !update Priority: 2", "/pcsx help", ""]
+)
+def test_comments_that_do_not_start_with_a_command_are_not_commands(body: str) -> None:
+    assert rq.parse_command(body) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "field_id"),
+    [
+        ("Priority", "priority"),
+        ("PRIORITY", "priority"),
+        ("number_of_events", "number_of_events"),
+        ("Number of Events", "number_of_events"),
+        ("events", "number_of_events"),
+        ("generator config", "generator_dataset_version"),
+        ("dsc or pwg", "dsc_or_pwg"),
+        ("physics tag", "physics_tag"),
+    ],
+)
+def test_update_fields_resolve_by_label_id_alias_or_column_ignoring_case(
+    form: IssueForm, name: str, field_id: str
+) -> None:
+    assert rq.resolve_field(form, name) == field_id
+
+
+@pytest.mark.parametrize("name", ["Issue", "issue", " ISSUE "])
+def test_the_issue_field_cannot_be_updated(form: IssueForm, name: str) -> None:
+    with pytest.raises(UsageError, match="cannot be changed"):
+        rq.resolve_field(form, name)
+
+
+def test_an_unknown_field_lists_the_fields(form: IssueForm) -> None:
+    with pytest.raises(UsageError, match=r"there is no field 'Colour'.*Priority"):
+        rq.resolve_field(form, "Colour")
+
+
+def test_an_empty_update_value_clears_the_field(form: IssueForm) -> None:
+    got = rq.answers_from_form(
+        form, {"number_of_events": None}, SETTINGS, only=["number_of_events"]
+    )
+    assert got.catalog == {"events": ""}
+    assert got.problems == {}
+
+
+# --------------------------------------------------------------------------- authorisation
+
+ROLES = {
+    "manager": {(Role.PRODUCTION_MANAGER, None)},
+    "admin": {(Role.ADMIN, None)},
+    "convener": {(Role.PWG_MEMBER, "jets_hf")},
+    "other-convener": {(Role.PWG_MEMBER, "edt")},
+    "anna": set(),  # the requester
+    "stranger": set(),
+}
+
+
+def holds_for(login: str) -> rq.RoleCheck:
+    granted = ROLES.get(login, set())
+    return lambda role, pwg: (role, pwg) in granted
+
+
+A = rq.Action
+CASES = [
+    # (action, sender, requester, allowed)
+    (A.FILE, "stranger", "stranger", True),
+    (A.HELP, "stranger", "anna", True),
+    (A.UPDATE, "anna", "anna", True),
+    (A.UPDATE, "ANNA", "anna", True),
+    (A.UPDATE, "stranger", "anna", False),
+    (A.UPDATE, "manager", "anna", True),
+    (A.UPDATE, "admin", "anna", True),
+    (A.UPDATE, "convener", "anna", True),
+    (A.UPDATE, "other-convener", "anna", False),
+    (A.READY, "anna", "anna", False),
+    (A.READY, "stranger", "anna", False),
+    (A.READY, "convener", "anna", False),
+    (A.READY, "manager", "anna", True),
+    (A.READY, "admin", "anna", True),
+    (A.READY, "manager", "manager", False),  # nobody approves their own request
+    (A.READY, "admin", "admin", False),
+    (A.DRAFT, "anna", "anna", False),
+    (A.DRAFT, "manager", "anna", True),
+    (A.DRAFT, "manager", "manager", True),
+]
+
+
+@pytest.mark.parametrize(("action", "sender", "requester", "allowed"), CASES)
+def test_authorisation_matrix(
+    action: rq.Action, sender: str, requester: str, allowed: bool
+) -> None:
+    decision = rq.authorize(
+        action, sender=sender, requester=requester, request_pwg="jets_hf", holds=holds_for(sender)
+    )
+    assert decision.allowed is allowed
+    assert bool(decision.reason) is not allowed
+
+
+def test_refusals_name_who_may_act() -> None:
+    roles = Roles(
+        grants=(
+            RoleGrant(Role.PRODUCTION_MANAGER, logins=("boss",), teams=("eic/prod-managers",)),
+            RoleGrant(Role.PWG_MEMBER, logins=("conv",), pwg="jets_hf"),
+        )
+    )
+    expected = "`boss`, `eic/prod-managers` (from state/roles.yaml)"
+    assert rq.who_may(rq.Action.READY, roles) == expected
+    assert "`conv`" in rq.who_may(rq.Action.UPDATE, roles, "jets_hf")
+    assert "`conv`" not in rq.who_may(rq.Action.UPDATE, roles, "edt")
+
+
+# --------------------------------------------------------------------------- texts
+
+
+def test_branch_names_come_from_the_issue_number_only() -> None:
+    assert rq.branch_name(12) == "pcs/request-12"
+    assert rq.issue_of_branch("pcs/request-12") == 12
+    assert rq.issue_of_branch("pcs/request-012") is None
+    assert rq.issue_of_branch("pcs/request-12;x") is None
+
+
+def test_pull_title_is_built_from_issue_pwg_and_path_never_the_issue_title() -> None:
+    title = rq.pull_title(7, "edt", "/volatile/eic/EPIC/EVGEN/EXCLUSIVE/DEMP/10x100/pi+")
+    assert title == "[Dataset Request] #7: edt EXCLUSIVE/DEMP/10x100/pi+"
+    assert rq.pull_title(8, "", "") == "[Dataset Request] #8: (incomplete request)"
+
+
+def test_markdown_escaping_neutralises_html_mentions_and_table_breaks() -> None:
+    assert rq.md_escape("<script>|@bob`x`\nnext") == "&lt;script&gt;\\|&#64;bob\\`x\\`<br>next"
+
+
+def test_the_hidden_state_round_trips_and_cannot_close_the_html_comment() -> None:
+    data = {"problems": {"Description": "--> <b>x</b>"}, "labels": ["pcs:needs-input"]}
+    line = rq.encode_state(data)
+    assert line.count("-->") == 1 and "<b>" not in line
+    assert rq.decode_state("text\n" + line + "\nmore") == data
+
+
+def test_label_changes_add_the_substate_and_remove_stale_ones_only() -> None:
+    add, remove = rq.label_changes(
+        ["pcs:awaiting-review"], ["dataset-request", "pcs:needs-metadata", "pcs:awaiting-review"]
+    )
+    assert (add, remove) == ([], ["pcs:needs-metadata"])
+    assert rq.desired_labels("draft", "needs-input") == ["pcs:needs-input"]
+    assert rq.desired_labels("ready", None) == []
+
+
+def test_the_status_comment_is_deterministic_and_carries_its_marker() -> None:
+    view = rq.RequestView(
+        issue=5,
+        branch="pcs/request-5",
+        task_name="issue-5",
+        status="draft",
+        substate="needs-metadata",
+        row=(("Priority", "1"), ("Description", "<img src=x>")),
+        checks=(rq.CheckView("Event count parseable", False, ("bad count 'x'",)),),
+        problems=(("Number of Events", "formula"),),
+        pull_number=9,
+    )
+    text = rq.status_comment(view, {"labels": []})
+    assert text == rq.status_comment(view, {"labels": []})
+    assert text.startswith(rq.STATUS_MARKER)
+    assert "### Dataset request #5: draft (needs metadata)" in text
+    assert "- [ ] Event count parseable: bad count 'x'" in text
+    assert "&lt;img src=x&gt;" in text and "<img" not in text
+    body = rq.pull_body(view)
+    assert body.rstrip().endswith("Closes #5")
+    assert "| Priority | 1 |" in body
