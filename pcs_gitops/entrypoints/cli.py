@@ -23,12 +23,32 @@ from pcs_gitops.services import catalog_import, checks, publishing
 from pcs_gitops.services.ports import Actor
 
 
-class PcsClickError(click.ClickException):
-    """A PcsError as click reports it: ``Error: <message>`` on stderr, the error's exit code."""
+class PcsRefusal(click.ClickException):
+    """A refused operation as click reports it: ``Error: <message>`` on stderr, exit 1."""
 
-    def __init__(self, error: PcsError) -> None:
-        super().__init__(str(error))
-        self.exit_code = error.exit_code
+    exit_code = 1
+
+
+class PcsUsageError(PcsRefusal):
+    """A wrongly called command: exit 2."""
+
+    exit_code = 2
+
+
+class PcsRecordingFailed(PcsRefusal):
+    """PanDA accepted but the state could not record it: exit 2 (see RecordingFailed)."""
+
+    exit_code = 2
+
+
+def click_error(error: PcsError) -> click.ClickException:
+    if error.exit_code == 2:
+        return (
+            PcsUsageError(str(error))
+            if isinstance(error, UsageError)
+            else PcsRecordingFailed(str(error))
+        )
+    return PcsRefusal(str(error))
 
 
 class PcsGroup(click.Group):
@@ -38,7 +58,7 @@ class PcsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PcsError as exc:
-            raise PcsClickError(exc) from exc
+            raise click_error(exc) from exc
 
 
 @click.group(
@@ -178,6 +198,17 @@ from pcs_gitops.entrypoints import cli_bench, cli_datasets, cli_tags, cli_tasks 
 cli.add_command(cli_datasets.dataset)
 cli.add_command(cli_tasks.task)
 cli.add_command(cli_bench.bench)
+from pcs_gitops.entrypoints import cli_report, cli_site  # noqa: E402
+
+cli.add_command(cli_report.report)
+cli.add_command(cli_site.site)
+from pcs_gitops.entrypoints import cli_gh  # noqa: E402
+
+cli.add_command(cli_gh.gh)
+cli.add_command(cli_gh.form)
+from pcs_gitops.entrypoints import cli_mcp  # noqa: E402
+
+cli.add_command(cli_mcp.mcp)
 cli.add_command(cli_tags.tag)
 cli.add_command(cli_tags.config)
 

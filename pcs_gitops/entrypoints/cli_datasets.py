@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import click
 
 from pcs_gitops.entrypoints.cli_common import (
@@ -19,12 +22,15 @@ SOURCE_KINDS = click.Choice(["csv_manifest", "path", "url", "rucio_did", "file_l
 STAGES = click.Choice(["evgen", "simu", "reco", "full", "log"])
 
 
+F = TypeVar("F", bound=Callable[..., object])
+
+
 @click.group()
 def dataset() -> None:
     """Datasets: external inputs and produced samples."""
 
 
-def _intake_options(func):  # type: ignore[no-untyped-def]
+def _intake_options(func: F) -> F:
     options = [
         click.option("--source-location", required=True, help="Path, URL, DID or file list."),
         click.option(
@@ -60,7 +66,7 @@ def _request(kw: dict[str, object]) -> svc.DatasetIntake:
 @dataset.command()
 @_intake_options
 @pass_ctx
-def intake(ctx: Context, as_json: bool, **kw: object) -> None:
+def intake(ctx: Context, /, as_json: bool, **kw: object) -> None:
     """Return the dataset for a source, creating it when new (idempotent on kind + location)."""
     with unit(ctx) as uow:
         outcome = svc.intake_dataset(uow.state, _request(kw), ctx.actor(), uow.clock.now())
@@ -85,7 +91,7 @@ def intake(ctx: Context, as_json: bool, **kw: object) -> None:
 @dataset.command()
 @_intake_options
 @pass_ctx
-def create(ctx: Context, as_json: bool, **kw: object) -> None:
+def create(ctx: Context, /, as_json: bool, **kw: object) -> None:
     """Create a dataset for an external source; refuses when the source is already recorded."""
     with unit(ctx) as uow:
         outcome = svc.intake_dataset(uow.state, _request(kw), ctx.actor(), uow.clock.now())
@@ -116,7 +122,7 @@ def create(ctx: Context, as_json: bool, **kw: object) -> None:
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
 @json_option
 @pass_ctx
-def list_cmd(ctx: Context, as_json: bool, **kw: object) -> None:
+def list_cmd(ctx: Context, /, as_json: bool, **kw: object) -> None:
     """List datasets with filters and paging."""
     with unit(ctx) as uow:
         page = svc.list_datasets(uow.state, **kw)  # type: ignore[arg-type]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -23,12 +24,15 @@ from pcs_gitops.services import tasks as svc
 STATUSES = ["draft", "ready", "submitted", "completed", "failed"]
 
 
+F = TypeVar("F", bound=Callable[..., object])
+
+
 @click.group()
 def task() -> None:
     """Production tasks: intake, lifecycle, submission."""
 
 
-def _intake_options(func):  # type: ignore[no-untyped-def]
+def _intake_options(func: F) -> F:
     options = [
         click.option("--public-catalog-issue", help="GitHub issue number (the durable key)."),
         click.option(
@@ -80,7 +84,7 @@ def _task_payload(created: bool, task: Any, changed: list[str]) -> dict[str, Any
 @task.command()
 @_intake_options
 @pass_ctx
-def intake(ctx: Context, as_json: bool, **kw: Any) -> None:
+def intake(ctx: Context, /, as_json: bool, **kw: Any) -> None:
     """Create or update a draft task keyed on its public catalogue issue or row (idempotent)."""
     with unit(ctx) as uow:
         outcome = svc.intake_task(uow.state, _intake_request(kw), ctx.actor(), uow.clock.now())
@@ -96,7 +100,7 @@ def intake(ctx: Context, as_json: bool, **kw: Any) -> None:
 @task.command()
 @_intake_options
 @pass_ctx
-def create(ctx: Context, as_json: bool, **kw: Any) -> None:
+def create(ctx: Context, /, as_json: bool, **kw: Any) -> None:
     """Create a task; refuses when the catalogue key already has one."""
     with unit(ctx) as uow:
         outcome = svc.intake_task(uow.state, _intake_request(kw), ctx.actor(), uow.clock.now())
@@ -174,7 +178,8 @@ def record_submission(ctx: Context, name: str, panda_task_id: int, as_json: bool
     emit(
         as_json,
         {"name": updated.name, "attempt": attempt.to_dict(), "task": updated.to_dict()},
-        f"{updated.name}: submitted as jediTaskID {panda_task_id} (try {attempt.try_number}, {attempt.task_name}); {describe_commit(result)}",
+        f"{updated.name}: submitted as jediTaskID {panda_task_id} "
+        f"(try {attempt.try_number}, {attempt.task_name}); {describe_commit(result)}",
     )
 
 
@@ -208,7 +213,8 @@ def readiness(ctx: Context, name: str, as_json: bool) -> None:
 
     def text() -> str:
         lines = [
-            f"{found.name}: {'ready' if check.ready else 'not ready'} ({payload['substate'] or found.status.value})"
+            f"{found.name}: {'ready' if check.ready else 'not ready'} "
+            f"({payload['substate'] or found.status.value})"
         ]
         for c in check.checks:
             lines.append(f"  [{'x' if c.ok else ' '}] {c.title}")
@@ -226,7 +232,7 @@ def readiness(ctx: Context, name: str, as_json: bool) -> None:
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
 @json_option
 @pass_ctx
-def list_cmd(ctx: Context, as_json: bool, **kw: Any) -> None:
+def list_cmd(ctx: Context, /, as_json: bool, **kw: Any) -> None:
     """List tasks with filters and paging."""
     with unit(ctx) as uow:
         page = svc.list_tasks(uow.state, **kw)
