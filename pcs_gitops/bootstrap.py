@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pcs_gitops.adapters.clock import SystemClock
 from pcs_gitops.adapters.git import GitRepository
@@ -12,8 +14,17 @@ from pcs_gitops.adapters.schema_validator import SchemaValidator
 from pcs_gitops.adapters.site_files import PagePlanner, SiteFiles
 from pcs_gitops.adapters.yaml_store import YamlStateStore
 from pcs_gitops.config import Settings
+from pcs_gitops.domain.state import State
+from pcs_gitops.services.panda_port import PandaSubmitter
 from pcs_gitops.services.ports import Clock
 from pcs_gitops.services.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from pcs_gitops.adapters.jekyll import SitePreview
+    from pcs_gitops.domain.issue_form import IssueForm
+    from pcs_gitops.services.github_events import RequestEventHandler
+    from pcs_gitops.services.github_port import GitHubPort
+    from pcs_gitops.services.reporting import ReportFrames
 
 
 def path_probe(path: str) -> bool | None:
@@ -24,13 +35,17 @@ def path_probe(path: str) -> bool | None:
     return os.access(path, os.R_OK)
 
 
-def _page_planner() -> PagePlanner | None:
-    try:
-        from pcs_gitops.adapters import rendering
-    except ImportError:
-        return None
-    planner: PagePlanner | None = getattr(rendering, "plan_pages", None)
-    return planner
+def _page_planner(cache_root: Path | None = None) -> PagePlanner:
+    """The site's page planner; with ``cache_root``, unchanged requests come from the render
+    cache in ``<cache_root>/.pcs``. Imported when a render runs, so that commands which write
+    nothing (task list, get, ...) do not pay for importing jinja2 and pandas."""
+
+    def plan_pages(state: State) -> Mapping[str, bytes]:
+        from pcs_gitops.adapters.rendering import plan_pages as planner
+
+        return planner(state, cache_root=cache_root)
+
+    return plan_pages
 
 
 @dataclass
@@ -50,11 +65,154 @@ class Services:
         return SchemaValidator(self.root / "schemas")
 
     def derived(self) -> SiteFiles:
-        return SiteFiles(self.root, _page_planner())
+        return SiteFiles(self.root, _page_planner(self.root))
 
     def uow(self) -> UnitOfWork:
         vcs = GitRepository(self.root) if self.commit else None
         return UnitOfWork(self.store(), self.schemas(), self.derived(), self.clock, vcs)
+
+    def panda_submitter(self) -> PandaSubmitter:
+        """The real PanDA client (imported lazily, on the first submission)."""
+        from pcs_gitops.adapters.panda import PandaClientSubmitter
+
+        return PandaClientSubmitter()
+
+    def report_frames(self) -> ReportFrames:
+        """The pandas adapter of 'pcs report' (imported on use)."""
+        from pcs_gitops.adapters import report_frames
+
+        return report_frames
+
+    def site_preview(self) -> SitePreview:
+        """Jekyll build and the local HTTP server of 'pcs site preview' (imported on use)."""
+        from pcs_gitops.adapters.jekyll import SitePreview
+
+        return SitePreview()
+
+    # -- the dataset-request pipeline (pcs gh handle) ----------------------------------------
+    def uow_at(self, root: Path) -> UnitOfWork:
+        """A unit of work over another checkout (a request branch's temporary worktree)."""
+        return UnitOfWork(
+            YamlStateStore(root),
+            SchemaValidator(root / "schemas"),
+            SiteFiles(root, _page_planner()),
+            self.clock,
+        )
+
+    def verify_at(self, root: Path) -> list[str]:
+        """The problems 'pcs validate' and 'pcs render --check' find in a checkout."""
+        from pcs_gitops.services import checks, publishing
+
+        store = YamlStateStore(root)
+        report = checks.validate_repository(store, SchemaValidator(root / "schemas"))
+        if not report.ok:
+            return [str(p) for p in report.problems]
+        drift = publishing.render(store, SiteFiles(root, _page_planner()), check=True)
+        stale = drift.derived_written + drift.derived_deleted
+        return [f"{p}: derived file is stale; run 'pcs render'" for p in stale]
+
+    def issue_form(self, template: Path | None = None) -> IssueForm:
+        """The dataset request form (default: .github/ISSUE_TEMPLATE/dataset_request.yml)."""
+        from pcs_gitops.domain.issue_form import IssueForm
+        from pcs_gitops.errors import UsageError
+        from pcs_gitops.services.requests import FORM_ALIASES
+
+        path = template or self.root / ".github" / "ISSUE_TEMPLATE" / "dataset_request.yml"
+        if not path.is_file():
+            raise UsageError(f"no issue form at {path}; pass --template or add the form")
+        return IssueForm.from_template(self.store().load_file(path), aliases=FORM_ALIASES)
+
+    def trusted_state(self) -> State:
+        """Settings and roles of the checked-out default branch (not the whole state)."""
+        from pcs_gitops.domain.model import CatalogSettings, Roles
+        from pcs_gitops.domain.state import ROLES_FILE, SETTINGS_FILE
+
+        state = State()
+        for relpath in (SETTINGS_FILE, ROLES_FILE):
+            path = self.root / relpath
+            data = self.store().load_file(path) if path.is_file() else None
+            if isinstance(data, Mapping) and relpath == SETTINGS_FILE:
+                state.settings = CatalogSettings.from_dict(data)
+            elif isinstance(data, Mapping):
+                state.roles = Roles.from_dict(data)
+        return state
+
+    def github_port(
+        self, *, offline: bool, dry_run: bool = False, **client_options: Any
+    ) -> GitHubPort:
+        """PyGithub online; the ``.pcs/outbox.jsonl`` outbox offline (a scratch copy in a dry
+        run). ``client_options`` go to ``PyGithubClient`` (tests turn throttling off)."""
+        if offline:
+            import shutil
+            import tempfile
+
+            from pcs_gitops.adapters.github_outbox import OutboxGitHub
+
+            outbox = self.root / ".pcs" / "outbox.jsonl"
+            if dry_run:
+                scratch = Path(tempfile.mkdtemp(prefix="pcs-outbox-")) / "outbox.jsonl"
+                if outbox.is_file():
+                    shutil.copyfile(outbox, scratch)
+                outbox = scratch
+            return OutboxGitHub(outbox, bot=self.settings.github_bot_login or "pcs-bot")
+        from pcs_gitops.adapters.github_api import PyGithubClient
+
+        settings = self.settings
+        return PyGithubClient(
+            settings.github_token or "",
+            self._github_repository(),
+            settings.github_api_url,
+            dry_run=dry_run,
+            bot_login=settings.github_bot_login,
+            **client_options,
+        )
+
+    def _github_repository(self) -> str:
+        repository = self.settings.github_repository
+        if not repository:
+            repository = self.trusted_state().settings.repository
+        return repository
+
+    def request_handler(
+        self,
+        *,
+        offline: bool,
+        dry_run: bool = False,
+        remote_url: str | None = None,
+        **client_options: Any,
+    ) -> RequestEventHandler:
+        """The event handler of ``pcs gh handle``, wired to git and GitHub (or the outbox)."""
+        from pcs_gitops.adapters.request_branch import (
+            ACTIONS_IDENTITY,
+            GitBranchWorkspace,
+            remote_url_for,
+        )
+        from pcs_gitops.services.github_events import RequestEventHandler
+
+        settings = self.settings
+        repository = self._github_repository()
+        if offline:
+            workspace = GitBranchWorkspace(self.root, publish=not dry_run)
+        else:
+            workspace = GitBranchWorkspace(
+                self.root,
+                remote_url=remote_url or remote_url_for(settings.github_server_url, repository),
+                token=settings.github_token,
+                publish=not dry_run,
+                identity=ACTIONS_IDENTITY,
+            )
+        return RequestEventHandler(
+            github=self.github_port(offline=offline, dry_run=dry_run, **client_options),
+            workspace=workspace,
+            uow_factory=self.uow_at,
+            verify=self.verify_at,
+            clock=self.clock,
+            form=self.issue_form(),
+            trusted_state=self.trusted_state,
+            probe=path_probe,
+            repository=repository,
+            server_url=settings.github_server_url,
+        )
 
 
 def build(settings: Settings, *, clock: Clock | None = None, commit: bool = False) -> Services:
@@ -94,6 +252,11 @@ def init_repository(directory: Path, repository: str | None = None) -> list[str]
 
     if site.is_dir():
         copy_tree(site, "docs")
+    gitignore = root / ".gitignore"
+    if not gitignore.exists():
+        # .pcs/ holds the render cache: local, rebuilt on demand, never committed.
+        write_atomic(gitignore, ".pcs/\ndocs/_site/\n")
+        written.append(".gitignore")
     clock = SystemClock()
     state = initial_state(clock.now(), repository)
     store = YamlStateStore(root)

@@ -11,7 +11,7 @@ from pcs_gitops.domain.catalog import render_catalog
 from pcs_gitops.domain.state import State
 
 # Generated directories: every file in them is owned by `pcs render` (stale ones are deleted).
-GENERATED_DIRS = ("docs/api", "docs/requests", "docs/_data/pcs")
+GENERATED_DIRS = ("docs/api", "docs/catalog", "docs/requests")
 
 PagePlanner = Callable[[State], Mapping[str, bytes]]
 
@@ -52,7 +52,27 @@ class SiteFiles:
         return found
 
     def write(self, relpath: str, content: bytes) -> None:
-        write_atomic(self.root / relpath, content)
+        """Replace a file atomically; create a new one directly (a first render creates tens of
+        thousands, and temp file + rename costs 3x as much; an interrupted creation leaves a file
+        that the next render sees as stale and replaces)."""
+        target = self.root / relpath
+        if not target.exists():
+            try:
+                _create(target, content)
+                return
+            except FileExistsError:
+                pass
+        write_atomic(target, content)
 
     def delete(self, relpath: str) -> None:
         (self.root / relpath).unlink(missing_ok=True)
+
+
+def _create(target: Path, content: bytes) -> None:
+    try:
+        handle = open(target, "xb")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(target, "xb")  # noqa: SIM115
+    with handle:
+        handle.write(content)

@@ -193,24 +193,30 @@ def infer(ctx: Context, path: str, release_url: str | None, as_json: bool) -> No
     emit(as_json, payload, lambda: inference_service.format_text(payload))
 
 
-from pcs_gitops.entrypoints import cli_bench, cli_datasets, cli_tags, cli_tasks  # noqa: E402
+from pcs_gitops.entrypoints import (  # noqa: E402  (the subcommands import `cli`'s helpers)
+    cli_bench,
+    cli_datasets,
+    cli_gh,
+    cli_mcp,
+    cli_report,
+    cli_site,
+    cli_tags,
+    cli_tasks,
+)
 
-cli.add_command(cli_datasets.dataset)
-cli.add_command(cli_tasks.task)
-cli.add_command(cli_bench.bench)
-from pcs_gitops.entrypoints import cli_report, cli_site  # noqa: E402
-
-cli.add_command(cli_report.report)
-cli.add_command(cli_site.site)
-from pcs_gitops.entrypoints import cli_gh  # noqa: E402
-
-cli.add_command(cli_gh.gh)
-cli.add_command(cli_gh.form)
-from pcs_gitops.entrypoints import cli_mcp  # noqa: E402
-
-cli.add_command(cli_mcp.mcp)
-cli.add_command(cli_tags.tag)
-cli.add_command(cli_tags.config)
+for _command in (
+    cli_datasets.dataset,
+    cli_tasks.task,
+    cli_tags.tag,
+    cli_tags.config,
+    cli_report.report,
+    cli_site.site,
+    cli_gh.gh,
+    cli_gh.form,
+    cli_mcp.mcp,
+    cli_bench.bench,
+):
+    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:

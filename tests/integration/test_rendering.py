@@ -1,0 +1,223 @@
+"""The generated site: golden files, determinism, escaping, PWG classes, minimal writes.
+
+Regenerate the golden files after an intended change with ``PCS_UPDATE_GOLDEN=1 pytest
+tests/integration/test_rendering.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from pcs_gitops.adapters import rendering
+from pcs_gitops.adapters.site_files import GENERATED_DIRS, SiteFiles
+from pcs_gitops.domain import artifacts
+from pcs_gitops.domain.readiness import readiness, unreachable
+from pcs_gitops.services.ports import Actor
+from pcs_gitops.services.tasks import comment, list_tasks
+from pcs_gitops.services.unit_of_work import sync_derived
+from tests.support.site_fixture import HOSTILE, NEW_PWG, T1, site_state
+
+GOLDEN = Path(__file__).parent.parent / "golden" / "site"
+UPDATE = os.environ.get("PCS_UPDATE_GOLDEN") == "1"
+# Built by the artifacts module (tested there); here they are compared with its output.
+ARTIFACTS = re.compile(r"/(jedi|dump)\.json$")
+CATALOG = "docs/catalog/index.html"
+CATALOG_COLUMNS = 13
+
+
+@pytest.fixture(scope="module")
+def planned() -> dict[str, bytes]:
+    return rendering.plan_pages(site_state(), workers=1)
+
+
+def html_pages(files: dict[str, bytes]) -> dict[str, str]:
+    return {k: v.decode("utf-8") for k, v in files.items() if k.endswith(".html")}
+
+
+def test_generated_files_match_the_golden_files(planned: dict[str, bytes]) -> None:
+    compared = {k: v for k, v in planned.items() if not ARTIFACTS.search(k)}
+    if UPDATE:
+        for relpath, content in compared.items():
+            target = GOLDEN / relpath.removeprefix("docs/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+    golden = {
+        "docs/" + str(p.relative_to(GOLDEN)): p.read_bytes()
+        for p in sorted(GOLDEN.rglob("*"))
+        if p.is_file()
+    }
+    assert sorted(golden) == sorted(compared)
+    for relpath, content in compared.items():
+        assert content == golden[relpath], f"{relpath} differs from its golden file"
+
+
+def test_every_generated_file_lies_in_a_generated_directory(planned: dict[str, bytes]) -> None:
+    for relpath in planned:
+        assert any(relpath.startswith(d + "/") for d in GENERATED_DIRS), relpath
+
+
+def test_artifact_files_are_the_builders_output() -> None:
+    state = site_state()
+    files = rendering.plan_pages(state, workers=1)
+    for name, task in state.tasks.items():
+        base = f"docs/api/prod-tasks/{name}"
+        assert json.loads(files[f"{base}/jedi.json"]) == artifacts.build_jedi(state, task)
+        assert json.loads(files[f"{base}/dump.json"]) == artifacts.build_dump(state, task)
+        assert (
+            files[f"{base}/dump.json"]
+            == (
+                json.dumps(
+                    artifacts.build_dump(state, task), ensure_ascii=False, separators=(",", ":")
+                )
+                + "\n"
+            ).encode()
+        )
+
+
+def test_rendering_twice_gives_identical_bytes() -> None:
+    first = rendering.plan_pages(site_state(), workers=1)
+    second = rendering.plan_pages(site_state(), workers=1)
+    assert first == second
+
+
+def test_parallel_plan_equals_the_sequential_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    sequential = rendering.plan_pages(site_state(), workers=1)
+    monkeypatch.setattr(rendering, "PARALLEL_MIN_TASKS", 1)
+    assert rendering.plan_pages(site_state(), workers=2) == sequential
+
+
+def test_hostile_values_are_escaped_and_never_liquid(planned: dict[str, bytes]) -> None:
+    pages = html_pages(planned)
+    assert pages
+    for relpath, html in pages.items():
+        assert not html.startswith("---"), f"{relpath} has front matter: Jekyll would run Liquid"
+        assert "<script>alert" not in html, relpath
+        assert "{{" not in html and "{%" not in html, relpath
+        assert "{" not in html and "}" not in html, relpath
+    issue_page = pages["docs/requests/issue-7.html"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in issue_page
+    assert "&#123;&#123; site &#125;&#125;" in issue_page
+    assert "&#123;% include_relative _config.yml %&#125;" in issue_page
+    assert "&lt;/td&gt;&lt;td&gt;" in issue_page
+    assert "Exotica &amp; &lt;b&gt;friends&lt;/<wbr>b&gt;/<wbr>BSM" in pages[CATALOG]
+
+
+class _Rows(HTMLParser):
+    """The cell count of every row in the catalogue table's body."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_body = False
+        self.rows: list[int] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tbody" and self.in_table:
+            self.in_body = True
+        elif tag == "table":
+            self.in_table = ("id", "catalog") in attrs
+        elif tag == "tr" and self.in_body:
+            self.rows.append(0)
+        elif tag == "td" and self.in_body:
+            self.rows[-1] += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "tbody":
+            self.in_body = False
+
+    in_table = False
+
+
+def test_hostile_text_cannot_add_table_cells(planned: dict[str, bytes]) -> None:
+    parser = _Rows()
+    parser.feed(planned[CATALOG].decode())
+    assert parser.rows == [CATALOG_COLUMNS, CATALOG_COLUMNS]
+
+
+def test_json_api_keeps_values_verbatim(planned: dict[str, bytes]) -> None:
+    task = json.loads(planned["docs/api/prod-tasks/issue-7.json"])
+    assert task["description"] == " ".join(HOSTILE)
+    assert task["history"][-1]["detail"]["text"] == f"{HOSTILE[2]} {HOSTILE[0]}"
+
+
+def test_the_stylesheet_has_a_class_per_pwg_of_the_settings(planned: dict[str, bytes]) -> None:
+    state = site_state()
+    css = planned["docs/catalog/pwg.css"].decode()
+    for pwg in state.settings.pwgs:
+        assert f".pwg-{pwg.slug} {{ background-color: {pwg.color}; }}" in css
+    assert f'<tr class="pwg-{NEW_PWG.slug}"' in planned[CATALOG].decode()
+
+
+def test_pwg_class_names_are_single_css_tokens() -> None:
+    assert rendering.pwg_class("jets_hf") == "pwg-jets_hf"
+    assert rendering.pwg_class("Jets & HF") == "pwg-Jets_20_26_20HF"
+
+
+def test_task_listing_items_are_task_list_items_with_the_substate(
+    planned: dict[str, bytes],
+) -> None:
+    state = site_state()
+    listing = json.loads(planned["docs/api/prod-tasks.json"])
+    expected = list_tasks(state, limit=len(state.tasks), probe=unreachable)
+    assert listing == {"count": expected["count"], "tasks": expected["tasks"]}
+    assert [t["substate"] for t in listing["tasks"]] == [
+        readiness(state, state.tasks[t["name"]], unreachable).substate(
+            state.tasks[t["name"]].status
+        )
+        for t in listing["tasks"]
+    ]
+
+
+def test_catalogue_links_issue_pr_and_the_request_page(planned: dict[str, bytes]) -> None:
+    html = planned[CATALOG].decode()
+    assert 'href="https://github.com/octo-org/pcs-site/issues/7"' in html
+    assert 'href="https://github.com/octo-org/pcs-site/pull/12"' in html
+    for name in site_state().tasks:
+        assert f'href="../requests/{name}.html"' in html
+        assert f"docs/requests/{name}.html" in planned
+
+
+def test_catalogue_summary_counts_events_and_drafts(planned: dict[str, bytes]) -> None:
+    html = planned[CATALOG].decode()
+    assert "<strong>2.75M</strong> events requested by 1 requests with a count" in html
+    assert "1 unparseable" in html
+    assert f"as of {T1}" in html
+    assert "Stuck in draft: 1 requests, oldest 4 days" in html
+
+
+def test_files_are_written_only_when_their_content_changed(tmp_path: Path) -> None:
+    state = site_state()
+    site = SiteFiles(tmp_path, lambda s: rendering.plan_pages(s, workers=1))
+    first = sync_derived(site, state, check_only=False)
+    assert len(first.derived_written) == len(site.plan(state))
+    stamps = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if p.is_file()}
+    assert sync_derived(site, state, check_only=False).derived_written == []
+    comment(state, "req.EVGEN.SINGLE.e-.1GeV.45to135deg", "more please", Actor("carol", "cli"), T1)
+    third = sync_derived(site, state, check_only=False)
+    assert "docs/requests/issue-7.html" not in third.derived_written
+    assert "docs/requests/req.EVGEN.SINGLE.e-.1GeV.45to135deg.html" in third.derived_written
+    untouched = [p for p in stamps if str(p.relative_to(tmp_path)) not in third.derived_written]
+    assert all(p.stat().st_mtime_ns == stamps[p] for p in untouched)
+
+
+def test_a_removed_task_loses_its_generated_files(tmp_path: Path) -> None:
+    state = site_state()
+    site = SiteFiles(tmp_path, lambda s: rendering.plan_pages(s, workers=1))
+    sync_derived(site, state, check_only=False)
+    del state.tasks["issue-7"]
+    result = sync_derived(site, state, check_only=False)
+    assert "docs/requests/issue-7.html" in result.derived_deleted
+    assert "docs/api/prod-tasks/issue-7/jedi.json" in result.derived_deleted
+    assert not (tmp_path / "docs/requests/issue-7.html").exists()
+
+
+def test_url_labels_name_the_repository_and_tag() -> None:
+    url = "https://github.com/eic/rapgap-inc-diffr-dis/releases/tag/rapgap3.310-1.0"
+    assert rendering.url_label(url) == "rapgap-inc-diffr-dis rapgap3.310-1.0"
+    assert rendering.url_label("https://gitlab.com/eic/mceg/PY-RC/-/tree/1.0.0") == "PY-RC 1.0.0"
+    assert rendering.url_label("https://example.org/a/b.tgz") == "b.tgz"
