@@ -63,9 +63,7 @@ def handle(
         )
     payload = _read_event(path)
     offline = offline or not settings.github_token
-    handler = ctx.services.request_handler(
-        offline=offline, dry_run=dry_run, remote_url=remote_url
-    )
+    handler = ctx.services.request_handler(offline=offline, dry_run=dry_run, remote_url=remote_url)
     outcome = handler.handle(name, payload)
     report = {**outcome.to_dict(), "offline": offline, "dry_run": dry_run}
     emit(as_json, report, lambda: _describe(outcome, offline, dry_run))

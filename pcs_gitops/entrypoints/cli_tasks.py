@@ -235,7 +235,7 @@ def readiness(ctx: Context, name: str, as_json: bool) -> None:
 def list_cmd(ctx: Context, /, as_json: bool, **kw: Any) -> None:
     """List tasks with filters and paging."""
     with unit(ctx) as uow:
-        page = svc.list_tasks(uow.state, **kw)
+        page = svc.list_tasks(uow.state, probe=path_probe, **kw)
     emit(
         as_json,
         page,

@@ -423,6 +423,7 @@ def pcs_prodtask_list(
             name_contains=name_contains,
             limit=limit,
             offset=offset,
+            probe=bootstrap.path_probe,
         )
 
 

@@ -353,8 +353,7 @@ class RequestEventHandler:
         if not decision.allowed:
             change.touched = True
             change.notes.append(
-                f"An edit of the issue body by {req.sender} was not applied: "
-                f"{decision.reason}."
+                f"An edit of the issue body by {req.sender} was not applied: {decision.reason}."
             )
             return
         old = parse_issue_body(self.form, req.old_body)
@@ -1112,9 +1111,7 @@ def _no_change(state: State, change: Change, req: RequestRef) -> None:
 # --------------------------------------------------------------------------- rebase
 
 
-def rebase_request(
-    state: State, source: State, issue: int, actor: Actor, now: str
-) -> list[str]:
+def rebase_request(state: State, source: State, issue: int, actor: Actor, now: str) -> list[str]:
     """Carry the records of request ``issue`` from ``source`` (its branch) into ``state`` (the
     current default branch): the task, its input datasets and the tags they use.
 
@@ -1274,4 +1271,3 @@ def _label(form: IssueForm, field_id: str) -> str:
 
 def _first_with(comments: list[CommentInfo], marker: str) -> CommentInfo | None:
     return next((c for c in comments if marker in c.body), None)
-

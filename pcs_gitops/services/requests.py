@@ -262,9 +262,7 @@ def form_found(form: IssueForm, body: str) -> bool:
     )
 
 
-def changed_fields(
-    old: Mapping[str, FormValue], new: Mapping[str, FormValue]
-) -> list[str]:
+def changed_fields(old: Mapping[str, FormValue], new: Mapping[str, FormValue]) -> list[str]:
     """Form field ids whose answer differs between two parses (an edit of the issue body)."""
     return [k for k in new if _as_text(new.get(k)) != _as_text(old.get(k))]
 
@@ -323,7 +321,8 @@ def parse_command(body: str) -> Command | None:
         target = words[2].lower() if len(words) > 2 else ""
         if target not in ("ready", "draft") or len(words) > 3:
             return Command(
-                CommandKind.INVALID, error="expected `/pcs status ready` or `/pcs status draft`",
+                CommandKind.INVALID,
+                error="expected `/pcs status ready` or `/pcs status draft`",
                 text=first,
             )
         return Command(CommandKind.STATUS, argument=target, text=first)
@@ -349,9 +348,7 @@ def _parse_update(rest: str, separator: str, first: str) -> Command:
         return Command(CommandKind.INVALID, error=f"expected {usage}", text=first)
     value = value.lstrip(" \t")
     value = value[1:] if value.startswith("\n") else value
-    return Command(
-        CommandKind.UPDATE, field=name.strip(), value=value.rstrip(), text=first
-    )
+    return Command(CommandKind.UPDATE, field=name.strip(), value=value.rstrip(), text=first)
 
 
 def resolve_field(form: IssueForm, name: str, columns: Mapping[str, str] | None = None) -> str:
@@ -363,8 +360,7 @@ def resolve_field(form: IssueForm, name: str, columns: Mapping[str, str] | None 
     titles = dict(columns or DEFAULT_COLUMNS)
     if wanted in ("issue", titles.get("issue", "Issue").casefold()):
         raise UsageError(
-            "the Issue field is the request's key and cannot be changed; open a new request "
-            "instead"
+            "the Issue field is the request's key and cannot be changed; open a new request instead"
         )
     found = field_by_name(form, name)
     if found is not None and (found.id in FORM_TO_CATALOG or found.id in EXTRA_FIELDS):
@@ -443,8 +439,8 @@ def who_may(action: Action, roles: Roles, request_pwg: str | None = None) -> str
     wanted = {Role.PRODUCTION_MANAGER, Role.ADMIN}
     names: list[str] = []
     for grant in roles.grants:
-        pwg_ok = action is Action.UPDATE and grant.role is Role.PWG_MEMBER and (
-            grant.pwg == request_pwg
+        pwg_ok = (
+            action is Action.UPDATE and grant.role is Role.PWG_MEMBER and (grant.pwg == request_pwg)
         )
         if grant.role in wanted or pwg_ok:
             names += [f"`{n}`" for n in (*grant.logins, *grant.teams)]
@@ -708,9 +704,7 @@ def pull_body(view: RequestView) -> str:
     return "\n".join(lines) + "\n"
 
 
-def label_changes(
-    desired: Iterable[str], present: Iterable[str]
-) -> tuple[list[str], list[str]]:
+def label_changes(desired: Iterable[str], present: Iterable[str]) -> tuple[list[str], list[str]]:
     """(labels to add, sub-state labels to remove) to go from ``present`` to ``desired``."""
     want = set(desired)
     have = set(present)
@@ -730,8 +724,7 @@ def reply_text(comment_id: int, sender: str, command: Command, outcome: str) -> 
     """One reply to a command comment, carrying the marker that makes replays silent."""
     quoted = md_escape(short_text(command.text, 80))
     return (
-        f"{REPLY_MARKER.format(comment=comment_id)}\n"
-        f"`{md_escape(sender)}`: {quoted}\n\n{outcome}\n"
+        f"{REPLY_MARKER.format(comment=comment_id)}\n`{md_escape(sender)}`: {quoted}\n\n{outcome}\n"
     )
 
 

@@ -145,6 +145,7 @@ def test_init_writes_schemas_state_sentinels_standard_config_and_catalogue_setti
         "New Request,Pre-TDR Use,Early Science Use,Other Use,Description,Issue\r\n"
     )
     assert (target / "docs" / "_data" / "datasets.csv").read_bytes() == header.encode()
+    assert ".pcs/" in (target / ".gitignore").read_text().splitlines()
 
 
 def test_init_writes_the_frozen_physics_category_table(tmp_path: Path, run_cli: RunCli) -> None:

@@ -1,0 +1,25 @@
+"""Hand-written pages under docs/ must survive Pages' Liquid pass.
+
+Jekyll runs Liquid over every file with front matter; a `{{` or `{%` in prose (a workflow
+expression like `${{ secrets.X }}`) would break or leak in the Pages build. Files without front
+matter are copied verbatim, so only they may quote such text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HAND_WRITTEN = sorted(p for p in (ROOT / "docs").glob("*.md") if p.name != "index.md")
+
+
+@pytest.mark.parametrize("page", HAND_WRITTEN, ids=lambda p: p.name)
+def test_hand_written_page_has_no_liquid_when_it_has_front_matter(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    if not text.startswith("---\n"):
+        return
+    assert "{{" not in text and "{%" not in text, (
+        f"{page.name} has front matter, so Jekyll runs Liquid over it: remove the `{{`/`{{%` "
+        "or drop the front matter"
+    )
