@@ -208,6 +208,9 @@ def artifact_context(
     )
 
 
+_ALWAYS_SET = frozenset({"EBEAM", "PBEAM"})
+
+
 # -- shared derivations ---------------------------------------------------------------------------
 def _beams(ctx: ArtifactContext) -> tuple[str, str]:
     """(EBEAM, PBEAM) from the physics tag, else from the background tag; N/A counts as absent."""
@@ -269,7 +272,11 @@ def _walltime_hours(ctx: ArtifactContext) -> float | None:
 
 
 def payload_env(ctx: ArtifactContext, *, condor: bool) -> list[tuple[str, str]]:
-    """The payload environment in a fixed order; empty values are left out."""
+    """The payload environment in a fixed order; empty values are left out, except the beams.
+
+    EBEAM and PBEAM are always set (to '' for a request without beams, e.g. single particles):
+    the command is run from an operator's shell, and an EBEAM exported there by an earlier
+    submission would otherwise silently select a beam-specific detector configuration."""
     eff = ctx.effective
     ebeam, pbeam = _beams(ctx)
     env: list[tuple[str, str]] = [
@@ -302,7 +309,7 @@ def payload_env(ctx: ArtifactContext, *, condor: bool) -> list[tuple[str, str]]:
     for var, _ in _BACKGROUND_KEYS:
         if var in background:
             env.append((var, background[var]))
-    return [(k, v) for k, v in env if v != ""]
+    return [(k, v) for k, v in env if v != "" or k in _ALWAYS_SET]
 
 
 def _env_words(env: list[tuple[str, str]]) -> list[str]:
