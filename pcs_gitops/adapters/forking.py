@@ -1,4 +1,5 @@
-"""Run one function over chunks of work in forked processes (Linux/macOS), for ``pcs render``.
+"""Run one function over chunks of work in forked processes (Linux/macOS): parsing the record
+files and planning the pages of a big state.
 
 The children inherit the loaded state through ``fork`` (nothing is pickled on the way in); each
 sends its result back pickled through a pipe. The calling process works on the first chunk

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from pcs_gitops.adapters import forking
 from pcs_gitops.errors import StateFileError
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -94,6 +95,10 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         raise
 
 
+# Below this many files per worker, forking costs more than it saves.
+_FILES_PER_WORKER = 1500
+
+
 @dataclass(frozen=True)
 class RawFile:
     """One record file: its path relative to the repository, and its parsed content or error."""
@@ -103,6 +108,21 @@ class RawFile:
     error: str | None = None
 
 
+def _read_record(full: str, relpath: str) -> RawFile:
+    try:
+        with open(full, encoding="utf-8") as handle:
+            text = handle.read()
+        return RawFile(relpath, load_yaml_text(text, relpath))
+    except StateFileError as exc:
+        return RawFile(relpath, None, str(exc))
+    except (OSError, UnicodeDecodeError) as exc:
+        return RawFile(relpath, None, f"{relpath}: cannot read: {exc}")
+
+
+def _read_records(paths: list[tuple[str, str]]) -> list[RawFile]:
+    return [_read_record(full, relpath) for full, relpath in paths]
+
+
 class YamlStateStore:
     """Reads and writes record files under ``<root>/state``."""
 
@@ -110,25 +130,29 @@ class YamlStateStore:
         self.root = root
 
     def iter_files(self) -> Iterator[RawFile]:
+        """Every record file in path order, parsed; big states are parsed by forked workers
+        (one per CPU), since YAML parsing is most of the time ``validate`` and ``render`` take."""
         state_dir = self.root / "state"
         if not state_dir.is_dir():
             return
         root_len = len(str(self.root)) + 1
+        paths: list[tuple[str, str]] = []
         for dirpath, dirnames, filenames in os.walk(state_dir):
             dirnames.sort()
             for filename in sorted(filenames):
                 if not filename.endswith((".yaml", ".yml")) or filename.startswith("."):
                     continue
                 full = os.path.join(dirpath, filename)
-                relpath = full[root_len:].replace(os.sep, "/")
-                try:
-                    with open(full, encoding="utf-8") as handle:
-                        text = handle.read()
-                    yield RawFile(relpath, load_yaml_text(text, relpath))
-                except StateFileError as exc:
-                    yield RawFile(relpath, None, str(exc))
-                except (OSError, UnicodeDecodeError) as exc:
-                    yield RawFile(relpath, None, f"{relpath}: cannot read: {exc}")
+                paths.append((full, full[root_len:].replace(os.sep, "/")))
+        workers = min(forking.available_cpus(), len(paths) // _FILES_PER_WORKER)
+        if workers < 2:
+            for full, relpath in paths:
+                yield _read_record(full, relpath)
+            return
+        size = -(-len(paths) // workers)
+        chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+        for parsed in forking.map_chunks(_read_records, chunks):
+            yield from parsed
 
     def write(self, relpath: str, data: Any) -> bool:
         """Write one record; returns False (and touches nothing) when the bytes are unchanged."""

@@ -253,3 +253,32 @@ def test_the_store_reports_a_bad_file_as_an_error_and_keeps_reading(tmp_path: Pa
     latin1 = found["state/prod_tasks/latin1.yaml"]
     assert latin1.error is not None
     assert latin1.error.startswith("state/prod_tasks/latin1.yaml: cannot read: ")
+
+
+def test_a_big_state_parsed_by_forked_workers_reads_exactly_what_one_process_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = YamlStateStore(tmp_path)
+    for number in range(23):
+        store.write(f"state/prod_tasks/t{number:02d}.yaml", {"name": f"t{number:02d}", "n": number})
+        store.write(f"state/datasets/d{number:02d}.yaml", {"name": f"d{number:02d}"})
+    (tmp_path / "state" / "prod_tasks" / "t07.yaml").write_text(billion_laughs(), "utf-8")
+    (tmp_path / "state" / "datasets" / "d11.yaml").write_bytes(b"name: caf\xe9\n")
+    serial = list(store.iter_files())
+
+    forks: list[int] = []
+    real_map_chunks = yaml_store.forking.map_chunks
+
+    def counting_map_chunks(fn, chunks):  # type: ignore[no-untyped-def]
+        forks.append(len(chunks))
+        return real_map_chunks(fn, chunks)
+
+    monkeypatch.setattr(yaml_store, "_FILES_PER_WORKER", 5)
+    monkeypatch.setattr(yaml_store.forking, "available_cpus", lambda: 3)
+    monkeypatch.setattr(yaml_store.forking, "map_chunks", counting_map_chunks)
+    parallel = list(store.iter_files())
+
+    assert forks == [3]
+    assert parallel == serial
+    assert [raw.relpath for raw in parallel] == sorted(raw.relpath for raw in parallel)
+    assert sum(raw.error is not None for raw in parallel) == 2
