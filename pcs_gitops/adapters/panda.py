@@ -37,6 +37,9 @@ class PandaClientSubmitter:
     def __init__(self, verbose: bool = False) -> None:
         self.verbose = verbose
 
+    def prepare(self) -> None:
+        _client()
+
     def insert_task_params(self, params: dict[str, Any]) -> str:
         client = _client()
         try:

@@ -277,17 +277,31 @@ def artifact(ctx: Context, name: str, fmt: str) -> None:
 @task.command()
 @click.argument("name")
 @click.option("--dry-run", is_flag=True, help="Check and print the taskParamMap; send nothing.")
+@click.option(
+    "--confirm-not-in-panda",
+    is_flag=True,
+    help="The last submission's outcome was unknown and you checked: PanDA does not have it.",
+)
 @json_option
 @pass_ctx
-def submit(ctx: Context, name: str, dry_run: bool, as_json: bool) -> None:
+def submit(
+    ctx: Context, name: str, dry_run: bool, confirm_not_in_panda: bool, as_json: bool
+) -> None:
     """Submit a ready task to PanDA once and record its jediTaskID.
 
-    Exit 2 when PanDA accepted the task but recording failed: the jediTaskID is printed.
+    The intent is written before PanDA is called; after an unknown outcome (timeout, transport
+    error) the next submit is refused until the task is looked up in PanDA. Exit 2 when PanDA
+    accepted the task but recording failed: the jediTaskID is printed.
     """
     submitter = None if dry_run else ctx.services.panda_submitter()
     try:
         outcome = submission.submit_task(
-            ctx.services.uow, submitter, name, ctx.actor(), dry_run=dry_run
+            ctx.services.uow,
+            submitter,
+            name,
+            ctx.actor(),
+            dry_run=dry_run,
+            confirmed_not_in_panda=confirm_not_in_panda,
         )
     except submission.SubmissionNotRecorded as exc:
         click.echo(f"jediTaskID={exc.jedi_task_id}")

@@ -28,6 +28,10 @@ _EXISTING_TASK_MARKERS = ("already queued", "You cannot submit duplicated", "You
 
 
 class PandaSubmitter(Protocol):
+    def prepare(self) -> None:
+        """Load and configure the client; raise PcsError when it cannot submit (nothing sent)."""
+        ...
+
     def insert_task_params(self, params: dict[str, Any]) -> str:
         """Submit one taskParamMap; return the server's success message or raise PcsError."""
         ...

@@ -1,11 +1,16 @@
 """Submission use cases: render a task's artifacts, and submit a ready task to PanDA exactly once.
 
 ``submit_task`` loads the state, refuses unless the task is ``ready`` and holds no PanDA task id,
-builds the JEDI ``taskParamMap``, calls PanDA through the :class:`PandaSubmitter` port, reads
-the new ``jediTaskID`` from the reply, and records it (try N, status ``submitted``) in the same
-unit of work. When PanDA accepted the task but recording failed, it raises
-:class:`SubmissionNotRecorded` (exit code 2) carrying the id, so the caller can print it and the
-operator can record it with ``pcs task record-submission``.
+builds the JEDI ``taskParamMap`` and first writes a ``submission-intent`` history entry (nothing
+is sent when that write fails). Then it calls PanDA through the :class:`PandaSubmitter` port,
+reads the new ``jediTaskID`` from the reply and records it (try N, status ``submitted``).
+
+PanDA has no duplicate check for production tasks at insert time, and a transport failure may
+hide a task the server did create (see panda-client.md), so an intent without an outcome blocks
+the next submit until the operator has looked the task up: they record the id it got
+(``pcs task record-submission``), or confirm it is not in PanDA (``--confirm-not-in-panda``). A
+definite refusal is written as ``submission-refused`` and does not block. When PanDA accepted
+the task but recording failed, :class:`SubmissionNotRecorded` (exit code 2) carries the id.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Any
 
 from pcs_gitops.domain.artifacts import ARTIFACT_FORMATS as ARTIFACT_FORMATS
 from pcs_gitops.domain.artifacts import build_artifact, build_jedi
-from pcs_gitops.domain.model import ProdTask, TaskStatus
+from pcs_gitops.domain.model import HistoryEntry, ProdTask, TaskStatus
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import (
     Conflict,
@@ -79,8 +84,28 @@ def to_json(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
 
 
-def check_submittable(task: ProdTask) -> None:
-    """Refuse a task that is already submitted or not ready (the messages say what to do)."""
+INTENT = "submission-intent"
+_UNKNOWN_NEXT = (
+    "If it is there, record it with 'pcs task record-submission {name} --panda-task-id N'; "
+    "if not, submit again with --confirm-not-in-panda (a plain submit is refused meanwhile)"
+)
+REFUSED = "submission-refused"
+_OUTCOMES = frozenset({"submission", REFUSED})
+
+
+def pending_intent(task: ProdTask) -> HistoryEntry | None:
+    """The latest submission intent that no outcome (recorded id, refusal) followed."""
+    for entry in reversed(task.history):
+        if entry.action in _OUTCOMES:
+            return None
+        if entry.action == INTENT:
+            return entry
+    return None
+
+
+def check_submittable(task: ProdTask, *, confirmed_not_in_panda: bool = False) -> None:
+    """Refuse a task that is already submitted, not ready, or whose last submission has an
+    unknown outcome (the messages say what to do)."""
     if task.panda_task_id is not None:
         last = task.attempts[-1] if task.attempts else None
         detail = f" (try {last.try_number}, {last.task_name})" if last is not None else ""
@@ -92,6 +117,16 @@ def check_submittable(task: ProdTask) -> None:
         raise InvalidTransition(
             f"task '{task.name}' is {task.status.value}; only a ready task can be submitted. "
             f"See 'pcs task readiness {task.name}', then 'pcs task set-status {task.name} ready'"
+        )
+    intent = pending_intent(task)
+    if intent is not None and not confirmed_not_in_panda:
+        sent = intent.detail.get("task_name", "?")
+        raise Conflict(
+            f"the last submission of task '{task.name}' ({sent}, {intent.at} by {intent.by}) has "
+            "an unknown outcome: PanDA may have created it, and it does not refuse a duplicate "
+            f"production task. Look up '{sent}' in PanDA: if it is there, record it with "
+            f"'pcs task record-submission {task.name} --panda-task-id N'; if it is not, submit "
+            "again with --confirm-not-in-panda. Nothing was sent"
         )
 
 
@@ -112,39 +147,63 @@ def submit_task(
     actor: Actor,
     *,
     dry_run: bool = False,
+    confirmed_not_in_panda: bool = False,
 ) -> SubmissionOutcome:
     """Submit a ready task to PanDA once and record the jediTaskID (see the module docstring)."""
     with uow_factory() as uow:
         state = uow.state
         task = resolve_task(state, name)
-        check_submittable(task)
+        check_submittable(task, confirmed_not_in_panda=confirmed_not_in_panda)
         params = build_jedi(state, task)
         if dry_run:
             return SubmissionOutcome(task, params, dry_run=True)
         if submitter is None:
             raise SubmissionError("no PanDA submitter is configured; nothing was sent")
+        submitter.prepare()
+        sent_name = str(params["taskName"])
+        try:
+            _write_history(uow, task.name, actor, INTENT, {"task_name": sent_name})
+        except Exception as exc:
+            raise SubmissionError(
+                f"cannot write the submission intent of task '{task.name}' "
+                f"({type(exc).__name__}: {exc}); nothing was sent to PanDA"
+            ) from exc
         try:
             reply = submitter.insert_task_params(params)
-        except PcsError:
+            new_id = jedi_task_id(reply)
+        except OutcomeUnknown as exc:
+            raise OutcomeUnknown(f"{exc}. {_UNKNOWN_NEXT.format(name=task.name)}") from exc
+        except PcsError as exc:
+            _write_history(uow, task.name, actor, REFUSED, {"message": str(exc)[:2000]})
             raise
         except Exception as exc:
             raise OutcomeUnknown(
                 f"the PanDA call for task '{task.name}' failed ({type(exc).__name__}: {exc}); "
-                f"PanDA may have created it anyway: look up '{params['taskName']}' in PanDA "
-                "before submitting again"
+                f"PanDA may have created it anyway: look up '{sent_name}' in PanDA. "
+                + _UNKNOWN_NEXT.format(name=task.name)
             ) from exc
-        new_id = jedi_task_id(reply)
         try:
             updated = record_submission(state, task.name, new_id, actor, uow.clock.now())
-            updated = _align_attempt_name(state, updated, str(params["taskName"]))
+            updated = _align_attempt_name(state, updated, sent_name)
             result = uow.commit(f"Submit {task.name} to PanDA: jediTaskID {new_id}")
         except Exception as exc:
             raise SubmissionNotRecorded(
                 f"PanDA accepted task '{task.name}' as jediTaskID={new_id} "
-                f"({params['taskName']}), but recording it failed: {exc}\n"
+                f"({sent_name}), but recording it failed: {exc}\n"
                 f"Do not submit again; record it with: pcs task record-submission {task.name} "
                 f"--panda-task-id {new_id}",
                 new_id,
-                str(params["taskName"]),
+                sent_name,
             ) from exc
     return SubmissionOutcome(updated, params, dry_run=False, jedi_task_id=new_id, commit=result)
+
+
+def _write_history(
+    uow: UnitOfWork, name: str, actor: Actor, action: str, detail: dict[str, Any]
+) -> None:
+    """Append one history entry to the task and write it at once."""
+    state = uow.state
+    task = state.tasks[name]
+    entry = HistoryEntry(uow.clock.now(), actor.login, actor.surface, action, detail)
+    state.put_task(task.with_history(entry))
+    uow.commit(f"{action.replace('-', ' ').capitalize()}: {name}")

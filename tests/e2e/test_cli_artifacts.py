@@ -124,6 +124,9 @@ class FakePanda:
         self.reply = reply
         self.calls: list[dict[str, Any]] = []
 
+    def prepare(self) -> None:
+        pass
+
     def insert_task_params(self, params: dict[str, Any]) -> Any:
         self.calls.append(params)
         if isinstance(self.reply, BaseException):
@@ -248,28 +251,86 @@ def test_submit_refuses_an_already_submitted_task(
     assert snapshot(ready_repo) == before
 
 
+def _history(repo: Path, name: str) -> list[str]:
+    return [entry["action"] for entry in _task_file(repo, name)["history"]]
+
+
 @pytest.mark.parametrize(
     "reply",
     [
         (0, (4, "failed to register task")),
         (0, (0, "The following DN is banned: DN=/CN=someone")),
         (0, (0, "reactivation accepted. jediTaskID=12 (currently in failed state) will be re-run")),
-        (255, None),
-        TimeoutError("read timed out"),
     ],
 )
-def test_panda_refusal_or_unknown_outcome_records_nothing(
+def test_a_panda_refusal_is_written_to_history_and_does_not_block_a_retry(
     ready_repo: Path, run_cli: RunCli, panda: FakePanda, reply: Any
 ) -> None:
     panda.reply = reply
-    before = snapshot(ready_repo)
+    history_before = _history(ready_repo, "issue-7")
     result = run_cli("--repo", str(ready_repo), "task", "submit", "issue-7")
     assert result.exit_code == 1, result.output
     assert "Error:" in result.stderr and "Traceback" not in result.stderr
-    assert snapshot(ready_repo) == before
+    record = _task_file(ready_repo, "issue-7")
+    assert record["status"] == "ready" and record.get("panda_task_id") is None
+    assert _history(ready_repo, "issue-7") == [
+        *history_before,
+        "submission-intent",
+        "submission-refused",
+    ]
+    assert record["history"][-2]["detail"]["task_name"] == panda.calls[0]["taskName"]
+    panda.reply = "succeeded. new jediTaskID=4243"
+    retry = run_cli("--repo", str(ready_repo), "task", "submit", "issue-7")
+    assert retry.exit_code == 0, retry.output + retry.stderr
+    assert _task_file(ready_repo, "issue-7")["panda_task_id"] == 4243
 
 
-def test_accepted_but_not_recorded_exits_2_and_prints_the_id(
+@pytest.mark.parametrize("reply", [(255, None), TimeoutError("read timed out")])
+def test_an_unknown_outcome_blocks_the_next_submit_until_the_task_is_looked_up(
+    ready_repo: Path, run_cli: RunCli, panda: FakePanda, reply: Any
+) -> None:
+    panda.reply = reply
+    result = run_cli("--repo", str(ready_repo), "task", "submit", "issue-7")
+    assert result.exit_code == 1, result.output
+    assert "--confirm-not-in-panda" in result.stderr and "Traceback" not in result.stderr
+    assert _history(ready_repo, "issue-7")[-1] == "submission-intent"
+    assert _task_file(ready_repo, "issue-7")["status"] == "ready"
+
+    panda.reply = "succeeded. new jediTaskID=4244"
+    before = snapshot(ready_repo)
+    blocked = run_cli("--repo", str(ready_repo), "task", "submit", "issue-7")
+    assert blocked.exit_code == 1
+    assert "has an unknown outcome" in blocked.stderr
+    assert "pcs task record-submission issue-7 --panda-task-id N" in blocked.stderr
+    assert len(panda.calls) == 1 and snapshot(ready_repo) == before
+
+    confirmed = run_cli(
+        "--repo", str(ready_repo), "task", "submit", "issue-7", "--confirm-not-in-panda"
+    )
+    assert confirmed.exit_code == 0, confirmed.output + confirmed.stderr
+    assert len(panda.calls) == 2
+    assert _history(ready_repo, "issue-7")[-3:] == [
+        "submission-intent",
+        "submission-intent",
+        "submission",
+    ]
+
+
+def test_recording_the_id_found_in_panda_resolves_an_unknown_outcome(
+    ready_repo: Path, run_cli: RunCli, panda: FakePanda
+) -> None:
+    panda.reply = (255, None)
+    assert run_cli("--repo", str(ready_repo), "task", "submit", "issue-7").exit_code == 1
+    recorded = run_cli(
+        "--repo", str(ready_repo), "task", "record-submission", "issue-7", "--panda-task-id", "9"
+    )
+    assert recorded.exit_code == 0, recorded.output + recorded.stderr
+    record = _task_file(ready_repo, "issue-7")
+    assert record["status"] == "submitted" and record["panda_task_id"] == 9
+    assert len(panda.calls) == 1
+
+
+def test_nothing_is_sent_when_the_intent_cannot_be_written(
     ready_repo: Path, run_cli: RunCli, panda: FakePanda, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def disk_full(self: UnitOfWork, message: str) -> Any:
@@ -278,12 +339,36 @@ def test_accepted_but_not_recorded_exits_2_and_prints_the_id(
     monkeypatch.setattr(UnitOfWork, "commit", disk_full)
     before = snapshot(ready_repo)
     result = run_cli("--repo", str(ready_repo), "task", "submit", "issue-7")
+    assert result.exit_code == 1
+    assert "cannot write the submission intent" in result.stderr
+    assert "No space left on device" in result.stderr and "nothing was sent" in result.stderr
+    assert panda.calls == []
+    assert snapshot(ready_repo) == before
+
+
+def test_accepted_but_not_recorded_exits_2_and_prints_the_id(
+    ready_repo: Path, run_cli: RunCli, panda: FakePanda, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_commit = UnitOfWork.commit
+
+    def full_after_the_intent(self: UnitOfWork, message: str) -> Any:
+        if not panda.calls:
+            return real_commit(self, message)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(UnitOfWork, "commit", full_after_the_intent)
+    result = run_cli("--repo", str(ready_repo), "task", "submit", "issue-7")
     assert result.exit_code == 2
     assert result.stdout.strip() == "jediTaskID=4242"
     assert "No space left on device" in result.stderr
     assert "pcs task record-submission issue-7 --panda-task-id 4242" in result.stderr
     assert len(panda.calls) == 1
-    assert snapshot(ready_repo) == before
+    assert _history(ready_repo, "issue-7")[-1] == "submission-intent"
+    monkeypatch.setattr(UnitOfWork, "commit", real_commit)  # the disk has room again
+    record = run_cli(
+        "--repo", str(ready_repo), "task", "record-submission", "issue-7", "--panda-task-id", "4242"
+    )
+    assert record.exit_code == 0, record.output + record.stderr
 
 
 def test_submit_without_the_panda_extra(
