@@ -634,4 +634,10 @@ def plan_pages(
     return _Planner(state).plan(workers, cache)
 
 
-__all__ = ["SITE_TITLE", "plan_pages", "pwg_class", "pwg_css", "url_name"]
+def request_page(state: State, task: ProdTask) -> str:
+    """The HTML of one request's page exactly as ``pcs render`` would write it (for previews)."""
+    part = _Planner(state).task_files([task])
+    return part.files[task.name][f"{REQUESTS_DIR}/{task.name}.html"].decode("utf-8")
+
+
+__all__ = ["SITE_TITLE", "plan_pages", "pwg_class", "pwg_css", "request_page", "url_name"]

@@ -1,9 +1,9 @@
 """The one defaults table for every artifact builder, and effective config = config + overrides.
 
 The reference PCS disagrees with itself (vo wlcg/eic/epic, taskType production/prod, memory
-2000/4096). We pick: vo ``eic`` (the JEDI builder and PanDA's EIC VO), taskType ``production``
-(what JEDI's production path expects), 2000 MB per core (``ramUnit MBPerCore``), and use these
-for condor, prun and JEDI alike.
+2000/4096). We pick: vo ``eic`` (the JEDI builder and PanDA's EIC VO), taskType ``prod`` (JEDI's
+production type: with vo and prodSourceLabel it selects the task refiner), 2000 MB per core
+(``ramUnit MBPerCore``), and use these for condor, prun and JEDI alike.
 
 Artifact choices (``pcs_gitops.domain.artifacts`` reads them from here, nowhere else):
 
@@ -50,7 +50,7 @@ DEFAULTS: dict[str, Any] = {
     "resource_type": "",
     "vo": "eic",
     "prod_source_label": "test",
-    "task_type": "production",
+    "task_type": "prod",
     "processing_type": "epicproduction",
     "task_priority": 900,
     "skip_scout": False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pcs_gitops.domain.effective_config import DEFAULTS
 from pcs_gitops.domain.model import (
     CatalogSettings,
     ProdConfig,
@@ -14,28 +15,40 @@ from pcs_gitops.domain.model import (
 )
 from pcs_gitops.domain.state import State
 
-STANDARD_CONFIG_SETTINGS: dict[str, object] = {
+# The standard config spells out the settings a production manager reviews most often. Apart
+# from the campaign's detector/container/site, the values come from the one defaults table.
+_STANDARD_CAMPAIGN: dict[str, object] = {
     "workflow_mode": "external_evgen",
     "detector_version": "26.02.0",
-    "detector_config": "epic_craterlake",
     "jug_xl_tag": "26.02.0-stable",
-    "events_per_job": 1000,
-    "files_per_job": 1,
-    "cores": 1,
-    "memory_mb": 2000,
-    "walltime_hours": 2.0,
     "site": "BNL_OSG_PanDA_1",
-    "working_group": "EIC",
-    "vo": "eic",
-    "prod_source_label": "test",
-    "task_type": "production",
-    "processing_type": "epicproduction",
-    "task_priority": 900,
-    "copy_reco": True,
-    "copy_full": False,
-    "copy_log": True,
-    "use_rucio": True,
-    "bg_mixing": False,
+}
+_STANDARD_ORDER = (
+    "workflow_mode",
+    "detector_version",
+    "detector_config",
+    "jug_xl_tag",
+    "events_per_job",
+    "files_per_job",
+    "cores",
+    "memory_mb",
+    "walltime_hours",
+    "site",
+    "working_group",
+    "vo",
+    "prod_source_label",
+    "task_type",
+    "processing_type",
+    "task_priority",
+    "copy_reco",
+    "copy_full",
+    "copy_log",
+    "use_rucio",
+    "bg_mixing",
+)
+STANDARD_CONFIG_SETTINGS: dict[str, object] = {
+    key: _STANDARD_CAMPAIGN[key] if key in _STANDARD_CAMPAIGN else DEFAULTS[key]
+    for key in _STANDARD_ORDER
 }
 
 

@@ -67,7 +67,7 @@ CONFIG_SETTINGS: dict[str, Any] = {
     "working_group": "EIC",
     "vo": "eic",
     "prod_source_label": "test",
-    "task_type": "production",
+    "task_type": "prod",
     "processing_type": "epicproduction",
     "task_priority": 900,
     "copy_reco": True,
@@ -288,7 +288,7 @@ def test_jedi_reproduces_the_reference_example(state: State) -> None:
     assert params["userName"] == "requester"
     assert (params["vo"], params["workingGroup"], params["cloud"]) == ("eic", "EIC", "EIC")
     assert params["campaign"] == "26.02.0"
-    assert params["taskType"] == "production"
+    assert params["taskType"] == "prod"
     assert params["taskPriority"] == 900
     assert (params["transUses"], params["transHome"], params["architecture"]) == ("", "", "")
     assert params["noInput"] is True and params["uniqueTaskName"] is True
