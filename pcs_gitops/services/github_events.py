@@ -613,6 +613,18 @@ class RequestEventHandler:
             except PushRejected:
                 if attempt + 1 == MAX_PUSH_ATTEMPTS:
                     raise
+            except GitError as exc:
+                # A protected default branch refuses the bot's push: the merge itself stands,
+                # so close the request anyway and say how to record the rest.
+                first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else "refused"
+                out.notes.append(
+                    f"the merge record could not be pushed to {base} ({first_line}); allow the "
+                    f"bot to push to {base}, or record it with: pcs task intake "
+                    f"--public-catalog-issue {issue} --public-catalog-pr {pull.number}"
+                    + (f" --public-catalog-commit-sha {merge_sha}" if merge_sha else "")
+                )
+                page_url = self._page_url_on(base, issue)
+                break
         if self.workspace.delete(pull.head):
             out.deleted.append(pull.head)
         own = self._own_comments(self.github.list_comments(issue))
@@ -628,7 +640,15 @@ class RequestEventHandler:
             pull_url=pull.html_url,
             page_url=page_url,
         )
-        self._write_status(issue, view, status, previous, [], None, out, desired=[])
+        self._write_status(
+            issue, view, status, previous, [], None, out, desired=[], notes=list(out.notes)
+        )
+
+    def _page_url_on(self, base: str, issue: int) -> str:
+        with self.workspace.checkout(base, base) as co:
+            state = self._load(co.root)
+        task = state.task_for_key(("issue", str(issue)))
+        return rq.request_page_url(state.settings, task.name) if task is not None else ""
 
     def _record_merge_on(
         self, base: str, issue: int, pull: PullInfo, merge_sha: str, out: Outcome
@@ -1004,11 +1024,15 @@ class RequestEventHandler:
         out: Outcome,
         *,
         desired: list[str],
+        notes: list[str] | None = None,
     ) -> None:
-        """Labels first, then the ONE status comment (created, edited, or left alone)."""
+        """Labels first, then the ONE status comment (created, edited, or left alone).
+
+        ``notes`` replaces the notes kept from earlier events (a merge starts afresh)."""
         change = result.change if result else None
         problems = dict(previous.get("problems") or {})
-        notes = list(previous.get("notes") or [])
+        if notes is None:
+            notes = list(previous.get("notes") or [])
         if change is not None and change.touched:
             for label in change.resolved:
                 problems.pop(label, None)
@@ -1040,7 +1064,7 @@ class RequestEventHandler:
         }
         text = rq.status_comment(view, state)
         out.problems = [f"{k}: {v}" for k, v in sorted(problems.items())] + validation
-        out.notes += notes
+        out.notes += [note for note in notes if note not in out.notes]
         if status is None:
             self.github.create_comment(issue, text)
             out.status_comment = "created"

@@ -628,6 +628,8 @@ def status_comment(view: RequestView, state: Mapping[str, Any]) -> str:
             f"Pull request #{view.pull_number} was merged: the request is in the catalogue"
             + (f" ({view.page_url})." if view.page_url else ".")
         )
+        if view.notes:
+            lines += ["", "**Notes**:", *(f"- {md_escape(n)}" for n in view.notes)]
         return "\n".join(lines) + "\n"
     if view.phase == "not-a-form":
         lines.append(md_escape(NOT_A_FORM))

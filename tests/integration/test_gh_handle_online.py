@@ -282,3 +282,43 @@ def test_a_push_to_main_refreshes_the_stale_request_branches_on_the_remote(
     online.fake.clear_log()
     again = online.handle("push", push_event(online.head("main") or ""))
     assert again.refreshed == [] and again.api_calls == 0
+
+
+def test_a_protected_main_keeps_the_merge_closes_the_issue_and_says_how_to_record_it(
+    online: Online,
+) -> None:
+    the_issue = file_issue(online, 207)
+    online.handle("issues", issue_event("opened", the_issue))
+    [number] = online.fake.state.pulls
+    git(online.checkout, "fetch", "-q", "origin", "pcs/request-207")
+    git(online.checkout, "merge", "-q", "--no-ff", "-m", "Merge", "FETCH_HEAD")
+    git(online.checkout, "push", "-q", "origin", "main")
+    merge_sha = git(online.checkout, "rev-parse", "HEAD")
+    # From now on the origin refuses pushes to main, as a protected branch does.
+    hook = online.origin / "hooks" / "pre-receive"
+    hook.write_text(
+        "#!/bin/sh\n"
+        "while read old new ref; do\n"
+        '  if [ "$ref" = refs/heads/main ]; then\n'
+        '    echo "GH006: Protected branch update failed for refs/heads/main." >&2; exit 1\n'
+        "  fi\n"
+        "done\n",
+        encoding="utf-8",
+    )
+    hook.chmod(0o755)
+    online.fake.state.pulls[number].update(merged=True, merged_at="2024-01-01T00:00:00Z")
+    event = pull_closed_event(207, number, merged=True, merge_sha=merge_sha)
+    event["repository"]["full_name"] = online.fake.repo
+    event["pull_request"]["head"]["repo"]["full_name"] = online.fake.repo
+
+    out = online.handle("pull_request", event)
+
+    assert out.handled and out.pushed == [] and online.head("main") == merge_sha
+    [note] = out.notes
+    assert note.startswith("the merge record could not be pushed to main (")
+    assert f"--public-catalog-issue 207 --public-catalog-pr {number}" in note
+    assert online.fake.state.issues[207]["state"] == "closed"
+    assert online.head("pcs/request-207") is None
+    [status] = [c for c in online.comments(207) if "merged" in c["body"]]
+    assert "could not be pushed to main" in status["body"]
+    assert "/requests/issue-207/" in status["body"]
