@@ -40,10 +40,10 @@ def _page_planner(cache_root: Path | None = None) -> PagePlanner:
     cache in ``<cache_root>/.pcs``. Imported when a render runs, so that commands which write
     nothing (task list, get, ...) do not pay for importing jinja2 and pandas."""
 
-    def plan_pages(state: State) -> Mapping[str, bytes]:
+    def plan_pages(state: State, on_disk: Mapping[str, bytes]) -> Mapping[str, bytes]:
         from pcs_gitops.adapters.rendering import plan_pages as planner
 
-        return planner(state, cache_root=cache_root)
+        return planner(state, cache_root=cache_root, on_disk=on_disk)
 
     return plan_pages
 

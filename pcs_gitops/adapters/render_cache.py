@@ -78,8 +78,10 @@ class Entry:
 class RenderCache:
     """The cache of one repository; ``lookup`` and ``store`` during a plan, then ``save``."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, on_disk: Mapping[str, bytes] | None = None) -> None:
+        """``on_disk``: the generated files as already read by the caller (else read here)."""
         self.root = root
+        self._on_disk = on_disk
         self.path = root / CACHE_FILE
         self._global = ""
         self._entries: dict[str, Entry] = {}
@@ -115,16 +117,21 @@ class RenderCache:
             return None
         files: dict[str, bytes] = {}
         for relpath, digest in entry.digests.items():
-            try:
-                with open(os.path.join(self.root, relpath), "rb") as handle:
-                    content = handle.read()
-            except OSError:
-                return None
-            if _digest(content) != digest:
+            content = self._read(relpath)
+            if content is None or _digest(content) != digest:
                 return None
             files[relpath] = content
         self._next[name] = entry
         return files, entry
+
+    def _read(self, relpath: str) -> bytes | None:
+        if self._on_disk is not None:
+            return self._on_disk.get(relpath)
+        try:
+            with open(os.path.join(self.root, relpath), "rb") as handle:
+                return handle.read()
+        except OSError:
+            return None
 
     def store(
         self,

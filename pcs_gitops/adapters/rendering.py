@@ -619,18 +619,22 @@ def _ordered_substates(counts: Iterable[Mapping[str, Any]]) -> list[Mapping[str,
 
 
 def plan_pages(
-    state: State, workers: int | None = None, cache_root: Path | None = None
+    state: State,
+    workers: int | None = None,
+    cache_root: Path | None = None,
+    on_disk: Mapping[str, bytes] | None = None,
 ) -> dict[str, bytes]:
     """Every generated page, stylesheet and JSON API file, keyed by repository-relative path.
 
     With ``cache_root`` (the repository), requests whose inputs are unchanged since the last
-    render are taken from disk (see ``render_cache``). States of ``PARALLEL_MIN_TASKS`` requests
+    render are taken from disk (see ``render_cache``; ``on_disk``, when given, holds the generated
+    files already read). States of ``PARALLEL_MIN_TASKS`` requests
     to render or more are planned by ``workers`` processes (default: the CPUs available, at most
     ``MAX_WORKERS``). Neither changes the result.
     """
     if workers is None:
         workers = min(forking.available_cpus(), MAX_WORKERS)
-    cache = RenderCache(cache_root) if cache_root is not None else None
+    cache = RenderCache(cache_root, on_disk) if cache_root is not None else None
     return _Planner(state).plan(workers, cache)
 
 

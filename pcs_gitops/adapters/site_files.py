@@ -13,7 +13,9 @@ from pcs_gitops.domain.state import State
 # Generated directories: every file in them is owned by `pcs render` (stale ones are deleted).
 GENERATED_DIRS = ("docs/api", "docs/catalog", "docs/requests")
 
-PagePlanner = Callable[[State], Mapping[str, bytes]]
+# (state, the generated files as they are on disk) -> the files to have; the planner may reuse
+# bytes already read instead of opening 40k files a second time.
+PagePlanner = Callable[[State, Mapping[str, bytes]], Mapping[str, bytes]]
 
 
 class SiteFiles:
@@ -21,22 +23,31 @@ class SiteFiles:
         self.root = root
         self.pages = pages
         self._csv_path: str | None = None
+        self._read: Mapping[str, bytes] | None = None
 
     def plan(self, state: State) -> Mapping[str, bytes]:
         self._csv_path = state.settings.csv_path
+        self._read = None
+        on_disk = self.existing() if self.pages is not None else {}
         out: dict[str, bytes] = {
             state.settings.csv_path: render_catalog(state.settings, state.tasks.values()).encode(
                 "utf-8"
             )
         }
         if self.pages is not None:
-            out.update(self.pages(state))
+            out.update(self.pages(state, on_disk))
         return out
 
     def owned(self, relpath: str) -> bool:
         return relpath == self._csv_path or any(relpath.startswith(d + "/") for d in GENERATED_DIRS)
 
     def existing(self) -> Mapping[str, bytes]:
+        """The generated files on disk (read once per plan)."""
+        if self._read is None:
+            self._read = self._read_existing()
+        return self._read
+
+    def _read_existing(self) -> Mapping[str, bytes]:
         found: dict[str, bytes] = {}
         if self._csv_path:
             csv_file = self.root / self._csv_path

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,8 +25,13 @@ def full(state: State) -> dict[str, bytes]:
     return rendering.plan_pages(state, workers=1)
 
 
-def cached(root: Path) -> Callable[[State], dict[str, bytes]]:
-    return lambda state: rendering.plan_pages(state, workers=1, cache_root=root)
+def cached(root: Path) -> Callable[..., dict[str, bytes]]:
+    """A cached planner; SiteFiles passes the files it read, a direct call lets it read."""
+
+    def planner(state: State, on_disk: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
+        return rendering.plan_pages(state, workers=1, cache_root=root, on_disk=on_disk)
+
+    return planner
 
 
 def rendered(root: Path, state: State) -> SiteFiles:
@@ -107,6 +112,15 @@ def test_a_hand_edited_page_is_regenerated_and_reported(tmp_path: Path) -> None:
     page.write_bytes(page.read_bytes().replace(b"issue-7", b"tampered"))
     assert sync_derived(site, state, check_only=True).derived_written == [ISSUE_PAGE]
     assert cached(tmp_path)(state)[ISSUE_PAGE] == full(state)[ISSUE_PAGE]
+
+
+def test_a_deleted_page_is_written_again(tmp_path: Path) -> None:
+    state = site_state()
+    site = rendered(tmp_path, state)
+    (tmp_path / ISSUE_PAGE).unlink()
+    assert sync_derived(site, state, check_only=False).derived_written == [ISSUE_PAGE]
+    assert (tmp_path / ISSUE_PAGE).read_bytes() == full(state)[ISSUE_PAGE]
+    assert sync_derived(site, state, check_only=True).derived_written == []
 
 
 def test_a_damaged_cache_means_a_full_render(tmp_path: Path) -> None:

@@ -192,7 +192,7 @@ def test_catalogue_summary_counts_events_and_drafts(planned: dict[str, bytes]) -
 
 def test_files_are_written_only_when_their_content_changed(tmp_path: Path) -> None:
     state = site_state()
-    site = SiteFiles(tmp_path, lambda s: rendering.plan_pages(s, workers=1))
+    site = SiteFiles(tmp_path, lambda s, _: rendering.plan_pages(s, workers=1))
     first = sync_derived(site, state, check_only=False)
     assert len(first.derived_written) == len(site.plan(state))
     stamps = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if p.is_file()}
@@ -207,7 +207,7 @@ def test_files_are_written_only_when_their_content_changed(tmp_path: Path) -> No
 
 def test_a_removed_task_loses_its_generated_files(tmp_path: Path) -> None:
     state = site_state()
-    site = SiteFiles(tmp_path, lambda s: rendering.plan_pages(s, workers=1))
+    site = SiteFiles(tmp_path, lambda s, _: rendering.plan_pages(s, workers=1))
     sync_derived(site, state, check_only=False)
     del state.tasks["issue-7"]
     result = sync_derived(site, state, check_only=False)
