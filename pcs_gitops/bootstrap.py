@@ -21,7 +21,9 @@ from pcs_gitops.services.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
     from pcs_gitops.adapters.jekyll import SitePreview
+    from pcs_gitops.adapters.request_branch import GitBranchWorkspace
     from pcs_gitops.domain.issue_form import IssueForm
+    from pcs_gitops.services.branch_publishing import BranchPublisher
     from pcs_gitops.services.github_events import RequestEventHandler
     from pcs_gitops.services.github_port import GitHubPort
     from pcs_gitops.services.reporting import ReportFrames
@@ -182,25 +184,11 @@ class Services:
         **client_options: Any,
     ) -> RequestEventHandler:
         """The event handler of ``pcs gh handle``, wired to git and GitHub (or the outbox)."""
-        from pcs_gitops.adapters.request_branch import (
-            ACTIONS_IDENTITY,
-            GitBranchWorkspace,
-            remote_url_for,
-        )
         from pcs_gitops.services.github_events import RequestEventHandler
 
         settings = self.settings
         repository = self._github_repository()
-        if offline:
-            workspace = GitBranchWorkspace(self.root, publish=not dry_run)
-        else:
-            workspace = GitBranchWorkspace(
-                self.root,
-                remote_url=remote_url or remote_url_for(settings.github_server_url, repository),
-                token=settings.github_token,
-                publish=not dry_run,
-                identity=ACTIONS_IDENTITY,
-            )
+        workspace = self._branch_workspace(offline, dry_run, remote_url, repository)
         return RequestEventHandler(
             github=self.github_port(offline=offline, dry_run=dry_run, **client_options),
             workspace=workspace,
@@ -212,6 +200,46 @@ class Services:
             probe=path_probe,
             repository=repository,
             server_url=settings.github_server_url,
+        )
+
+    def _branch_workspace(
+        self, offline: bool, dry_run: bool, remote_url: str | None, repository: str
+    ) -> GitBranchWorkspace:
+        """Branches of this repository: local refs offline, the GitHub remote online."""
+        from pcs_gitops.adapters.request_branch import (
+            ACTIONS_IDENTITY,
+            GitBranchWorkspace,
+            remote_url_for,
+        )
+
+        if offline:
+            return GitBranchWorkspace(self.root, publish=not dry_run)
+        settings = self.settings
+        return GitBranchWorkspace(
+            self.root,
+            remote_url=remote_url or remote_url_for(settings.github_server_url, repository),
+            token=settings.github_token,
+            publish=not dry_run,
+            identity=ACTIONS_IDENTITY,
+        )
+
+    def branch_publisher(
+        self, *, offline: bool, github: GitHubPort | None = None, remote_url: str | None = None
+    ) -> BranchPublisher:
+        """The publisher of the MCP server's github mode: a change on a branch of its own with
+        one pull request, wired as 'pcs gh handle' wires the request pipeline (local refs and
+        the outbox offline)."""
+        from pcs_gitops.services.branch_publishing import BranchPublisher
+
+        repository = self._github_repository()
+        return BranchPublisher(
+            github=github or self.github_port(offline=offline),
+            workspace=self._branch_workspace(offline, False, remote_url, repository),
+            uow_factory=self.uow_at,
+            probe=path_probe,
+            repository=repository,
+            server_url=self.settings.github_server_url,
+            default_branch=self.settings.default_branch,
         )
 
 

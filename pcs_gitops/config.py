@@ -20,6 +20,7 @@ class Settings:
     github_bot_login: str | None = None  # who the token comments as (an App: "<slug>[bot]")
     actor: str = "cli"
     mcp_mode: str = "local"  # "local" writes the working tree; "github" publishes via PRs
+    default_branch: str = "main"  # what github-mode branches are built on and PRs target
 
     @classmethod
     def from_env(cls, repo_root: Path, env: Mapping[str, str] | None = None) -> Settings:
@@ -35,4 +36,5 @@ class Settings:
             github_bot_login=env.get("PCS_BOT_LOGIN") or None,
             actor=env.get("PCS_ACTOR") or env.get("USER") or "cli",
             mcp_mode=env.get("PCS_MCP_MODE") or "local",
+            default_branch=env.get("PCS_DEFAULT_BRANCH") or "main",
         )

@@ -20,10 +20,13 @@ Design
 * **Serialised.** The SDK runs synchronous tools on worker threads; one lock per server makes
   each tool's load-change-write atomic with respect to the others.
 * **Mode.** ``Settings.mcp_mode`` (``PCS_MCP_MODE``): ``local`` writes the working tree like the
-  CLI. ``github`` is meant to commit each change to a request branch and open or update its
-  pull request through the request pipeline's publisher (``services.github_events``); that is
-  not wired yet (docs/mcp.md says how), so in that mode the write tools refuse while reads,
-  previews and ``pcs_request_open_issue`` work.
+  CLI. ``github`` runs the same service call on a branch built on the default branch
+  (``PCS_DEFAULT_BRANCH``) and opens or updates that branch's one pull request
+  (``services.branch_publishing``); the working tree and its HEAD never move. A task with a
+  catalogue issue shares the request pipeline's ``pcs/request-<issue>`` branch and pull request;
+  other tasks and dataset intakes get ``pcs/mcp-task-<name>`` / ``pcs/mcp-dataset-<digest>``.
+  Without a token the branches are local refs and the GitHub calls go to the outbox, as
+  ``pcs gh handle --offline`` does. Results carry ``published`` {branch, base, commit, pull}.
 * **Requests.** ``pcs_request_open_issue`` renders the body exactly as the issue form would
   (``render_issue_body``) and judges it with the pipeline's own code (``services.requests``
   parses the body back and validates it; the input dataset intake is tried on a copy of the
@@ -65,6 +68,12 @@ from pcs_gitops.services import requests as rq
 from pcs_gitops.services import submission
 from pcs_gitops.services import tags as tag_svc
 from pcs_gitops.services import tasks as task_svc
+from pcs_gitops.services.branch_publishing import (
+    BranchPublisher,
+    dataset_branch,
+    intake_branch,
+    task_branch,
+)
 from pcs_gitops.services.github_port import GitHubPort
 from pcs_gitops.services.ports import Actor
 from pcs_gitops.services.unit_of_work import CommitResult, UnitOfWork
@@ -87,20 +96,16 @@ SURFACE = "mcp"
 DEFAULT_IDENTITY = "mcp"
 OUTBOX_PATH = ".pcs/outbox.jsonl"
 MARKER_PREFIX = "pcs-request"
-GITHUB_MODE_REFUSAL = (
-    "PCS_MCP_MODE=github is not wired yet: a write would be committed to a request branch and "
-    "published as a pull request by the request pipeline's publisher, which this MCP server "
-    "does not drive yet; nothing was written. Run the server with PCS_MCP_MODE=local to write "
-    "the working tree, or open a request issue with pcs_request_open_issue (see docs/mcp.md)"
-)
 INSTRUCTIONS = """\
 PCS is the ePIC production configuration system: datasets (external inputs and produced
 samples), production tasks (one per catalogue request, lifecycle draft -> ready -> submitted ->
 completed | failed), tags (physics p, evgen e, simu s, reco r, background k) and the public
 catalogue generated from them. Read with the pcs_*_list/get tools; write with the intake,
 link-input, set-status and comment tools (each change is validated and written as the pcs CLI
-would, and recorded in history). Refusals come back as errors whose text says what is wrong and
-what to do next. Submission to PanDA is not available here.
+would, and recorded in history). When the server runs in github mode a write lands on a branch
+with a pull request for review instead of the working tree (the result's published field says
+where). Refusals come back as errors whose text says what is wrong and what to do next.
+Submission to PanDA is not available here.
 """
 
 P = ParamSpec("P")
@@ -127,6 +132,7 @@ class AppContext:
     github_factory: GitHubFactory = default_github_port
     lock: threading.RLock = field(default_factory=threading.RLock)
     _github: GitHubPort | None = None
+    _publisher: BranchPublisher | None = None
 
     @property
     def mode(self) -> str:
@@ -142,13 +148,37 @@ class AppContext:
         with self.lock, self.services.uow() as uow:
             yield uow
 
-    @contextmanager
-    def writing(self) -> Iterator[UnitOfWork]:
-        """A unit of work for a write tool; refused unless the mode writes the working tree."""
-        if self.mode != "local":
-            raise UsageError(GITHUB_MODE_REFUSAL)
-        with self.unit() as uow:
-            yield uow
+    def write(
+        self,
+        change: Callable[[State, str], R],
+        *,
+        message: Callable[[R], str],
+        branch: Callable[[State], str],
+        title: Callable[[R], str],
+        body: Callable[[R], str],
+        always_commit: bool = False,
+    ) -> tuple[R, CommitResult | None, dict[str, Any] | None]:
+        """Run a write tool's service call ``change(state, now)``; returns its result, the unit
+        of work's commit (None when nothing was committed) and, in github mode, where it was
+        published.
+
+        local: in the working tree, committed when the state changed (or ``always_commit``).
+        github: on ``branch(state of the working tree)``, committed when the state changed,
+        published with one pull request (``title``/``body`` of the result)."""
+        if self.mode != "github":
+            with self.unit() as uow:
+                out = change(uow.state, uow.clock.now())
+                dirty = bool(uow.state.dirty)
+                result = uow.commit(message(out)) if always_commit or dirty else None
+            return out, result, None
+        with self.lock:
+            with self.services.uow() as uow:
+                target = branch(uow.state)
+            now = self.services.clock.now()
+            done = self.publisher().publish(
+                target, lambda state: change(state, now), message, title, body
+            )
+        return done.result, done.committed, done.published.to_dict()
 
     @contextmanager
     def dry_unit(self) -> Iterator[UnitOfWork]:
@@ -162,6 +192,13 @@ class AppContext:
         if self._github is None:
             self._github = self.github_factory(self.services)
         return self._github
+
+    def publisher(self) -> BranchPublisher:
+        """The github mode's branch publisher (local refs and the outbox without a token)."""
+        if self._publisher is None:
+            offline = not self.services.settings.github_token
+            self._publisher = self.services.branch_publisher(offline=offline, github=self.github())
+        return self._publisher
 
 
 class _DryRunStore:
@@ -228,6 +265,26 @@ def _refusals(fn: Callable[P, R]) -> Callable[P, R]:
 
 def _commit(result: CommitResult | None) -> dict[str, object] | None:
     return result.to_dict() if result is not None else None
+
+
+def _published(published: dict[str, Any] | None) -> dict[str, Any]:
+    """``{"published": ...}`` in github mode; nothing in local mode (the result as the CLI's)."""
+    return {} if published is None else {"published": published}
+
+
+MCP_PULL_FOOTER = (
+    "Made through the PCS MCP server (PCS_MCP_MODE=github). Derived files (catalogue CSV, "
+    "pages, JSON API) are regenerated by pcs on every change; review the records and merge to "
+    "apply."
+)
+
+
+def _task_pull_title(name: str) -> str:
+    return f"[PCS] Task {name}"
+
+
+def _task_pull_body(name: str) -> str:
+    return f"Changes to the production task `{name}`.\n\n{MCP_PULL_FOOTER}"
 
 
 Ctx = Context[AppContext, Any]
@@ -354,6 +411,10 @@ def pcs_dataset_intake(
     conflicts, not applied). Tags not given are inferred from the path; missing ones are
     created as draft tags. Use it before pcs_prodtask_intake/link_input to get an input DID.
     Returns {created, name, dataset (full record), conflicts, tags_created, notes, commit}.
+    When the server runs in github mode the record is not written to the working tree: it is
+    committed to the branch pcs/mcp-dataset-<digest of the source> and a pull request is opened
+    (or kept up to date) for review; the result then also has published {branch, base, commit
+    (null when nothing changed), pull {number, url, action}}.
     """
     request = dataset_svc.DatasetIntake(
         source_location=source_location,
@@ -372,9 +433,17 @@ def pcs_dataset_intake(
         release_url=release_url,
     )
     actor = _actor(created_by)
-    with _app(ctx).writing() as uow:
-        outcome = dataset_svc.intake_dataset(uow.state, request, actor, uow.clock.now())
-        result = uow.commit(f"Dataset intake {outcome.dataset.name}") if outcome.created else None
+    outcome, result, published = _app(ctx).write(
+        lambda state, now: dataset_svc.intake_dataset(state, request, actor, now),
+        message=lambda o: f"Dataset intake {o.dataset.name}",
+        branch=lambda _state: dataset_branch(source_kind, source_location),
+        title=lambda o: f"[PCS] Dataset {o.dataset.name}",
+        body=lambda o: (
+            f"Dataset `{o.dataset.name}` ({o.dataset.source.kind.value} "
+            f"`{o.dataset.source.location}`), taken in through the PCS MCP server.\n\n"
+            f"{MCP_PULL_FOOTER}"
+        ),
+    )
     return {
         "created": outcome.created,
         "name": outcome.dataset.name,
@@ -383,6 +452,7 @@ def pcs_dataset_intake(
         "tags_created": outcome.tags_created,
         "notes": outcome.notes,
         "commit": _commit(result),
+        **_published(published),
     }
 
 
@@ -589,7 +659,11 @@ def pcs_prodtask_intake(
     new values are merged into the draft (refused once the task has left draft). The pwg ...
     row_description arguments are the task's public catalogue row. Use pcs_catalog_row_preview
     first to see the row without writing. Returns {created, name, task (full record), changed
-    (fields changed), commit}.
+    (fields changed), commit}. When the server runs in github mode the record is not written to
+    the working tree: it is committed to the request branch pcs/request-<issue> (the same branch
+    and pull request as the GitHub request pipeline), or pcs/mcp-task-<name> for a task keyed on
+    a catalogue row, and that branch's pull request is opened or updated for review; the result
+    then also has published {branch, base, commit, pull {number, url, action}}.
     """
     request = _task_request(
         public_catalog_issue=public_catalog_issue,
@@ -620,10 +694,14 @@ def pcs_prodtask_intake(
         },
     )
     actor = _actor(created_by)
-    with _app(ctx).writing() as uow:
-        outcome = task_svc.intake_task(uow.state, request, actor, uow.clock.now())
-        result = uow.commit(f"Task intake {outcome.task.name}") if uow.state.dirty else None
-    return {**_task_payload(outcome), "commit": _commit(result)}
+    outcome, result, published = _app(ctx).write(
+        lambda state, now: task_svc.intake_task(state, request, actor, now),
+        message=lambda o: f"Task intake {o.task.name}",
+        branch=lambda state: intake_branch(state, request),
+        title=lambda o: _task_pull_title(o.task.name),
+        body=lambda o: _task_pull_body(o.task.name),
+    )
+    return {**_task_payload(outcome), "commit": _commit(result), **_published(published)}
 
 
 @_refusals
@@ -661,8 +739,8 @@ def pcs_catalog_row_preview(
     in a unit of work that is never written, and returns {created, name, changed, row
     ({column title: value}, in catalogue column order), csv_line (the row as the catalogue CSV
     writes it, without the final CRLF; "" when the task has no row), row_number (1-based
-    position among the data rows, null without a row), csv_path, page {path, url}, task (the
-    record as it would be)}.
+    position among the data rows, null without a row), csv_path, page {path, url, html (the
+    request's page exactly as the site would publish it)}, task (the record as it would be)}.
     Refusals are those pcs_prodtask_intake would give.
     """
     request = _task_request(
@@ -702,7 +780,7 @@ def pcs_catalog_row_preview(
 
 def _row_view(state: State, task: ProdTask) -> dict[str, Any]:
     settings: CatalogSettings = state.settings
-    from pcs_gitops.adapters.rendering import url_name
+    from pcs_gitops.adapters.rendering import request_page, url_name
 
     ordered = catalog_tasks(state.tasks.values())
     has_row = bool(task.catalog)
@@ -719,6 +797,7 @@ def _row_view(state: State, task: ProdTask) -> dict[str, Any]:
         "page": {
             "path": page_path,
             "url": f"{settings.site_url.rstrip('/')}/requests/{url_name(task.name)}.html",
+            "html": request_page(state, task),
         },
     }
 
@@ -738,13 +817,27 @@ def pcs_prodtask_link_input(
 
     Every DID must already be recorded (pcs_dataset_intake creates them); only draft tasks
     change. Linking the same list again changes nothing. Returns {name, task, commit}.
+    In github mode the change is committed to the task's branch (pcs/request-<issue> for a task
+    with a catalogue issue, the request pipeline's branch; else pcs/mcp-task-<name>) and its
+    pull request is opened or updated, not written to the working tree; the result then also has
+    published {branch, base, commit (null when nothing changed), pull {number, url, action}}.
     """
     wanted = dids.split(",") if isinstance(dids, str) else None if dids is None else list(dids)
     actor = _actor(created_by)
-    with _app(ctx).writing() as uow:
-        updated = task_svc.link_input(uow.state, task_name, did, wanted, actor, uow.clock.now())
-        result = uow.commit(f"Link input of {updated.name}")
-    return {"name": updated.name, "task": updated.to_dict(), "commit": _commit(result)}
+    updated, result, published = _app(ctx).write(
+        lambda state, now: task_svc.link_input(state, task_name, did, wanted, actor, now),
+        message=lambda t: f"Link input of {t.name}",
+        branch=lambda state: task_branch(state, task_name),
+        title=lambda t: _task_pull_title(t.name),
+        body=lambda t: _task_pull_body(t.name),
+        always_commit=True,
+    )
+    return {
+        "name": updated.name,
+        "task": updated.to_dict(),
+        "commit": _commit(result),
+        **_published(published),
+    }
 
 
 @_refusals
@@ -760,20 +853,33 @@ def pcs_prodtask_set_status(
     A task becomes submitted only through a recorded PanDA submission, which is not available
     here. Setting the current status again changes nothing. Refused transitions come back as
     errors naming the allowed ones. Returns {name, from, status, task, commit}.
+    In github mode the change is committed to the task's branch (pcs/request-<issue> for a task
+    with a catalogue issue, the request pipeline's branch; else pcs/mcp-task-<name>) and its
+    pull request is opened or updated, not written to the working tree; the result then also has
+    published {branch, base, commit (null when nothing changed), pull {number, url, action}}.
     """
     actor = _actor(created_by)
-    with _app(ctx).writing() as uow:
-        before = task_svc.resolve_task(uow.state, task_name).status.value
-        updated = task_svc.set_status(
-            uow.state, task_name, status, actor, uow.clock.now(), bootstrap.path_probe
-        )
-        result = uow.commit(f"Task {updated.name}: {before} -> {updated.status.value}")
+
+    def change(state: State, now: str) -> tuple[str, ProdTask]:
+        before = task_svc.resolve_task(state, task_name).status.value
+        updated = task_svc.set_status(state, task_name, status, actor, now, bootstrap.path_probe)
+        return before, updated
+
+    (before, updated), result, published = _app(ctx).write(
+        change,
+        message=lambda c: f"Task {c[1].name}: {c[0]} -> {c[1].status.value}",
+        branch=lambda state: task_branch(state, task_name),
+        title=lambda c: _task_pull_title(c[1].name),
+        body=lambda c: _task_pull_body(c[1].name),
+        always_commit=True,
+    )
     return {
         "name": updated.name,
         "from": before,
         "status": updated.status.value,
         "task": updated.to_dict(),
         "commit": _commit(result),
+        **_published(published),
     }
 
 
@@ -787,15 +893,25 @@ def pcs_prodtask_comment(
     """Append a comment to a task's history (any status). Not idempotent: each call adds one.
 
     Returns {name, history (every entry, oldest first), commit}.
+    In github mode the change is committed to the task's branch (pcs/request-<issue> for a task
+    with a catalogue issue, the request pipeline's branch; else pcs/mcp-task-<name>) and its
+    pull request is opened or updated, not written to the working tree; the result then also has
+    published {branch, base, commit (null when nothing changed), pull {number, url, action}}.
     """
     actor = _actor(created_by)
-    with _app(ctx).writing() as uow:
-        updated = task_svc.comment(uow.state, task_name, text, actor, uow.clock.now())
-        result = uow.commit(f"Comment on {updated.name}")
+    updated, result, published = _app(ctx).write(
+        lambda state, now: task_svc.comment(state, task_name, text, actor, now),
+        message=lambda t: f"Comment on {t.name}",
+        branch=lambda state: task_branch(state, task_name),
+        title=lambda t: _task_pull_title(t.name),
+        body=lambda t: _task_pull_body(t.name),
+        always_commit=True,
+    )
     return {
         "name": updated.name,
         "history": [h.to_dict() for h in updated.history],
         "commit": _commit(result),
+        **_published(published),
     }
 
 

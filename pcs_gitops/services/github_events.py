@@ -22,7 +22,14 @@ from typing import Any, Protocol
 
 from pcs_gitops.domain.catalog import catalog_row, catalog_tasks
 from pcs_gitops.domain.issue_form import IssueForm, parse_issue_body
-from pcs_gitops.domain.model import DatasetTags, ProdTask, Role, Roles, TagKind
+from pcs_gitops.domain.model import (
+    CatalogSettings,
+    DatasetTags,
+    ProdTask,
+    Role,
+    Roles,
+    TagKind,
+)
 from pcs_gitops.domain.naming import ComposedName, build_dataset_name, build_did
 from pcs_gitops.domain.readiness import PathProbe, readiness
 from pcs_gitops.domain.state import State
@@ -868,19 +875,7 @@ class RequestEventHandler:
         return self._snapshot(state, req.issue)
 
     def _snapshot(self, state: State, issue: int) -> Snapshot | None:
-        task = state.task_for_key(("issue", str(issue)))
-        if task is None:
-            return None
-        check = readiness(state, task, self.probe)
-        return Snapshot(
-            task_name=task.name,
-            status=task.status.value,
-            substate=check.substate(task.status),
-            pwg=task.catalog.get("pwg", ""),
-            path=task.catalog.get("dataset_path", ""),
-            row=tuple(catalog_row(state.settings, task).items()) if task.catalog else (),
-            checks=tuple(rq.CheckView(c.title, c.ok, c.problems) for c in check.checks),
-        )
+        return request_snapshot(state, issue, self.probe)
 
     # ------------------------------------------------------------------ GitHub side
 
@@ -943,30 +938,15 @@ class RequestEventHandler:
         change: Change,
         pull: PullInfo | None,
     ) -> rq.RequestView:
-        settings = self.trusted.settings
-        phase = change.phase or "open"
-        if snap is None:
-            return rq.RequestView(
-                issue=issue,
-                branch=branch,
-                phase=phase,
-                pull_number=pull.number if pull else None,
-                pull_url=pull.html_url if pull else "",
-            )
-        record = f"state/prod_tasks/{snap.task_name}.yaml"
-        return rq.RequestView(
-            issue=issue,
-            branch=branch,
-            phase=phase if phase != "not-a-form" else "open",
-            task_name=snap.task_name,
-            status=snap.status,
-            substate=snap.substate,
-            row=snap.row,
-            checks=snap.checks,
-            pull_number=pull.number if pull else None,
-            pull_url=pull.html_url if pull else "",
-            record_url=f"{self.server_url}/{self.repository}/blob/{branch}/{record}",
-            page_url=rq.request_page_url(settings, snap.task_name),
+        return request_view(
+            issue,
+            branch,
+            snap,
+            self.trusted.settings,
+            server_url=self.server_url,
+            repository=self.repository,
+            phase=change.phase or "open",
+            pull=pull,
         )
 
     def _ensure_pull(
@@ -982,34 +962,9 @@ class RequestEventHandler:
         out: Outcome,
     ) -> PullInfo | None:
         """ONE pull request per request: create it, or bring its title and body up to date."""
-        pull: PullInfo | None
-        if created:
-            try:
-                pull = self.github.create_pull(title=title, body=body, head=branch, base=base)
-            except GitHubError:
-                pull = self.github.find_pull(branch)
-                if pull is None or pull.state != "open":
-                    raise
-            else:
-                out.pull = {"number": pull.number, "url": pull.html_url, "action": "created"}
-                return pull
-        else:
-            pull = known or self.github.find_pull(branch)
-        if pull is None or (pull.merged and reopen):
-            pull = self.github.create_pull(title=title, body=body, head=branch, base=base)
-            out.pull = {"number": pull.number, "url": pull.html_url, "action": "created"}
-            return pull
-        action = "unchanged"
-        if pull.state != "open" and not pull.merged and reopen:
-            try:
-                pull = self.github.update_pull(pull.number, title=title, body=body, state="open")
-                action = "reopened"
-            except GitHubError:
-                pull = self.github.create_pull(title=title, body=body, head=branch, base=base)
-                action = "created"
-        elif pull.state == "open" and (pull.title != title or pull.body != body):
-            pull = self.github.update_pull(pull.number, title=title, body=body)
-            action = "updated"
+        pull, action = ensure_pull(
+            self.github, branch, base, title, body, created=created, known=known, reopen=reopen
+        )
         out.pull = {"number": pull.number, "url": pull.html_url, "action": action}
         return pull
 
@@ -1122,6 +1077,106 @@ class RequestEventHandler:
             return found
 
         return holds
+
+
+def request_snapshot(state: State, issue: int, probe: PathProbe) -> Snapshot | None:
+    """What the status comment and the PR show of the request's task (None: no task yet)."""
+    task = state.task_for_key(("issue", str(issue)))
+    if task is None:
+        return None
+    check = readiness(state, task, probe)
+    return Snapshot(
+        task_name=task.name,
+        status=task.status.value,
+        substate=check.substate(task.status),
+        pwg=task.catalog.get("pwg", ""),
+        path=task.catalog.get("dataset_path", ""),
+        row=tuple(catalog_row(state.settings, task).items()) if task.catalog else (),
+        checks=tuple(rq.CheckView(c.title, c.ok, c.problems) for c in check.checks),
+    )
+
+
+def request_view(
+    issue: int,
+    branch: str,
+    snap: Snapshot | None,
+    settings: CatalogSettings,
+    *,
+    server_url: str,
+    repository: str,
+    phase: str = "open",
+    pull: PullInfo | None = None,
+) -> rq.RequestView:
+    """The view of a request that the status comment and the PR body render."""
+    if snap is None:
+        return rq.RequestView(
+            issue=issue,
+            branch=branch,
+            phase=phase,
+            pull_number=pull.number if pull else None,
+            pull_url=pull.html_url if pull else "",
+        )
+    record = f"state/prod_tasks/{snap.task_name}.yaml"
+    return rq.RequestView(
+        issue=issue,
+        branch=branch,
+        phase=phase if phase != "not-a-form" else "open",
+        task_name=snap.task_name,
+        status=snap.status,
+        substate=snap.substate,
+        row=snap.row,
+        checks=snap.checks,
+        pull_number=pull.number if pull else None,
+        pull_url=pull.html_url if pull else "",
+        record_url=f"{server_url.rstrip('/')}/{repository}/blob/{branch}/{record}",
+        page_url=rq.request_page_url(settings, snap.task_name),
+    )
+
+
+def ensure_pull(
+    github: GitHubPort,
+    branch: str,
+    base: str,
+    title: str,
+    body: str,
+    *,
+    created: bool,
+    known: PullInfo | None = None,
+    reopen: bool,
+) -> tuple[PullInfo, str]:
+    """ONE pull request per branch: create it, or bring its title and body up to date.
+
+    ``created``: the branch was just created (a PR may still exist when a previous run died
+    after creating it). ``reopen``: new commits arrived, so a closed (or merged) PR of the branch
+    is reopened (or replaced). Returns the pull request and what was done to it: created,
+    reopened, updated or unchanged.
+    """
+    pull: PullInfo | None
+    if created:
+        try:
+            pull = github.create_pull(title=title, body=body, head=branch, base=base)
+        except GitHubError:
+            pull = github.find_pull(branch)
+            if pull is None or pull.state != "open":
+                raise
+        else:
+            return pull, "created"
+    else:
+        pull = known or github.find_pull(branch)
+    if pull is None or (pull.merged and reopen):
+        return github.create_pull(title=title, body=body, head=branch, base=base), "created"
+    action = "unchanged"
+    if pull.state != "open" and not pull.merged and reopen:
+        try:
+            pull = github.update_pull(pull.number, title=title, body=body, state="open")
+            action = "reopened"
+        except GitHubError:
+            pull = github.create_pull(title=title, body=body, head=branch, base=base)
+            action = "created"
+    elif pull.state == "open" and (pull.title != title or pull.body != body):
+        pull = github.update_pull(pull.number, title=title, body=body)
+        action = "updated"
+    return pull, action
 
 
 class _SyncFailed(PcsError):

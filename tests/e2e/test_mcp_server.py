@@ -20,7 +20,7 @@ from mcp.client.stdio import StdioServerParameters, stdio_client
 
 from pcs_gitops.adapters.yaml_store import YamlStateStore
 from pcs_gitops.domain.issue_form import IssueForm, parse_issue_body
-from pcs_gitops.entrypoints.mcp_server import GITHUB_MODE_REFUSAL, TOOL_NAMES
+from pcs_gitops.entrypoints.mcp_server import TOOL_NAMES
 from tests.conftest import snapshot
 from tests.support.mcp_client import (
     FORM,
@@ -346,29 +346,17 @@ def test_catalog_row_preview_writes_nothing(imported_repo: Path) -> None:
     ]
     assert preview["page"]["path"] == "docs/requests/issue-12.html"
     assert preview["page"]["url"].endswith("/requests/issue-12.html")
+    assert "a preview" in preview["page"]["html"] and NEW_PATH in preview["page"]["html"]
     written = payload(call(root, "pcs_prodtask_intake", args))
     assert written["task"]["catalog"] == preview["task"]["catalog"]
+    page = (root / preview["page"]["path"]).read_text(encoding="utf-8")
+    assert page == preview["page"]["html"]
     text = csv.read_bytes().decode("utf-8")
     assert "\r\n" + preview["csv_line"] + "\r\n" in text
     rows = list(reader(io.StringIO(text, newline="")))
     assert rows[preview["row_number"]] == list(preview["row"].values())
     bad = call(root, "pcs_catalog_row_preview", {"public_catalog_issue": "13", "pwg": "=1+1"})
     assert bad.is_error and bad.text.startswith("refused catalogue value(s):")
-
-
-def test_github_mode_refuses_writes_and_keeps_reads(imported_repo: Path) -> None:
-    before = snapshot(imported_repo)
-    listed, refused = calls(
-        imported_repo,
-        [
-            ("pcs_prodtask_list", {"limit": 1}),
-            ("pcs_dataset_intake", {"source_location": NEW_PATH}),
-        ],
-        PCS_MCP_MODE="github",
-    )
-    assert payload(listed)["count"] == 405
-    assert refused.is_error and refused.text == GITHUB_MODE_REFUSAL
-    assert snapshot(imported_repo) == before
 
 
 # -- request issues -------------------------------------------------------------------------------
