@@ -620,18 +620,6 @@ class RequestEventHandler:
             except PushRejected:
                 if attempt + 1 == MAX_PUSH_ATTEMPTS:
                     raise
-            except GitError as exc:
-                # A protected default branch refuses the bot's push: the merge itself stands,
-                # so close the request anyway and say how to record the rest.
-                first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else "refused"
-                out.notes.append(
-                    f"the merge record could not be pushed to {base} ({first_line}); allow the "
-                    f"bot to push to {base}, or record it with: pcs task intake "
-                    f"--public-catalog-issue {issue} --public-catalog-pr {pull.number}"
-                    + (f" --public-catalog-commit-sha {merge_sha}" if merge_sha else "")
-                )
-                page_url = self._page_url_on(base, issue)
-                break
         if self.workspace.delete(pull.head):
             out.deleted.append(pull.head)
         own = self._own_comments(self.github.list_comments(issue))
@@ -650,12 +638,6 @@ class RequestEventHandler:
         self._write_status(
             issue, view, status, previous, [], None, out, desired=[], notes=list(out.notes)
         )
-
-    def _page_url_on(self, base: str, issue: int) -> str:
-        with self.workspace.checkout(base, base) as co:
-            state = self._load(co.root)
-        task = state.task_for_key(("issue", str(issue)))
-        return rq.request_page_url(state.settings, task.name) if task is not None else ""
 
     def _record_merge_on(
         self, base: str, issue: int, pull: PullInfo, merge_sha: str, out: Outcome
@@ -688,7 +670,15 @@ class RequestEventHandler:
                     uow.commit(f"Record the merge of dataset request #{issue} (#{pull.number})")
             new = co.commit(f"Record the merge of dataset request #{issue} (#{pull.number})")
             if new is not None:
-                self.workspace.publish(base, new, co.head)
+                try:
+                    self.workspace.publish(base, new, co.head)
+                except PushRejected:
+                    raise
+                except GitError as exc:
+                    # A protected default branch refuses the bot's push: the merge itself
+                    # stands, so the request is closed anyway with how to record the rest.
+                    out.notes.append(_merge_not_recorded(base, issue, pull.number, merge_sha, exc))
+                    return page_url
                 out.commits.append(new)
                 out.pushed.append(base)
         return page_url
@@ -1346,6 +1336,17 @@ def _label(form: IssueForm, field_id: str) -> str:
         return form.field(field_id).label
     except KeyError:
         return field_id
+
+
+def _merge_not_recorded(base: str, issue: int, pull: int, merge_sha: str, exc: GitError) -> str:
+    text = str(exc).strip()
+    first_line = text.splitlines()[0] if text else "refused"
+    return (
+        f"the merge record could not be pushed to {base} ({first_line}); allow the bot to push "
+        f"to {base}, or record it with: pcs task intake --public-catalog-issue {issue} "
+        f"--public-catalog-pr {pull}"
+        + (f" --public-catalog-commit-sha {merge_sha}" if merge_sha else "")
+    )
 
 
 def _first_with(comments: list[CommentInfo], marker: str) -> CommentInfo | None:
