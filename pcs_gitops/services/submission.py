@@ -34,7 +34,7 @@ from pcs_gitops.errors import (
 )
 from pcs_gitops.services.panda_port import OutcomeUnknown, PandaSubmitter, jedi_task_id
 from pcs_gitops.services.ports import Actor
-from pcs_gitops.services.tasks import record_submission, resolve_task
+from pcs_gitops.services.tasks import SUBMISSION_ACTION, record_submission, resolve_task
 from pcs_gitops.services.unit_of_work import CommitResult, UnitOfWork
 
 
@@ -85,12 +85,12 @@ def to_json(data: dict[str, Any]) -> str:
 
 
 INTENT = "submission-intent"
-_UNKNOWN_NEXT = (
-    "If it is there, record it with 'pcs task record-submission {name} --panda-task-id N'; "
-    "if not, submit again with --confirm-not-in-panda (a plain submit is refused meanwhile)"
-)
 REFUSED = "submission-refused"
-_OUTCOMES = frozenset({"submission", REFUSED})
+_OUTCOMES = frozenset({SUBMISSION_ACTION, REFUSED})
+_LOOK_UP = (
+    "Look up '{sent}' in PanDA: if it is there, record it with 'pcs task record-submission "
+    "{name} --panda-task-id N'; if it is not, submit again with --confirm-not-in-panda"
+)
 
 
 def pending_intent(task: ProdTask) -> HistoryEntry | None:
@@ -124,9 +124,7 @@ def check_submittable(task: ProdTask, *, confirmed_not_in_panda: bool = False) -
         raise Conflict(
             f"the last submission of task '{task.name}' ({sent}, {intent.at} by {intent.by}) has "
             "an unknown outcome: PanDA may have created it, and it does not refuse a duplicate "
-            f"production task. Look up '{sent}' in PanDA: if it is there, record it with "
-            f"'pcs task record-submission {task.name} --panda-task-id N'; if it is not, submit "
-            "again with --confirm-not-in-panda. Nothing was sent"
+            f"production task. {_LOOK_UP.format(sent=sent, name=task.name)}. Nothing was sent"
         )
 
 
@@ -172,15 +170,14 @@ def submit_task(
             reply = submitter.insert_task_params(params)
             new_id = jedi_task_id(reply)
         except OutcomeUnknown as exc:
-            raise OutcomeUnknown(f"{exc}. {_UNKNOWN_NEXT.format(name=task.name)}") from exc
+            raise OutcomeUnknown(f"{exc}. {_unknown_next(sent_name, task.name)}") from exc
         except PcsError as exc:
             _write_history(uow, task.name, actor, REFUSED, {"message": str(exc)[:2000]})
             raise
         except Exception as exc:
             raise OutcomeUnknown(
                 f"the PanDA call for task '{task.name}' failed ({type(exc).__name__}: {exc}); "
-                f"PanDA may have created it anyway: look up '{sent_name}' in PanDA. "
-                + _UNKNOWN_NEXT.format(name=task.name)
+                f"PanDA may have created it anyway. {_unknown_next(sent_name, task.name)}"
             ) from exc
         try:
             updated = record_submission(state, task.name, new_id, actor, uow.clock.now())
@@ -196,6 +193,10 @@ def submit_task(
                 sent_name,
             ) from exc
     return SubmissionOutcome(updated, params, dry_run=False, jedi_task_id=new_id, commit=result)
+
+
+def _unknown_next(sent: str, name: str) -> str:
+    return f"{_LOOK_UP.format(sent=sent, name=name)} (a plain submit is refused meanwhile)"
 
 
 def _write_history(

@@ -37,6 +37,7 @@ from pcs_gitops.services.datasets import resolve_dataset
 from pcs_gitops.services.ports import Actor
 
 MAX_TEXT = 20_000
+SUBMISSION_ACTION = "submission"  # the history action of a recorded PanDA submission
 
 
 def parse_issue_number(value: int | str | None) -> int | None:
@@ -370,7 +371,7 @@ def record_submission(
             now,
             actor.login,
             actor.surface,
-            "submission",
+            SUBMISSION_ACTION,
             {"panda_task_id": panda_task_id, "try_number": try_number},
         )
     )
