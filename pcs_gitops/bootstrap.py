@@ -126,7 +126,7 @@ class Services:
 
     def trusted_state(self) -> State:
         """Settings and roles of the checked-out default branch (not the whole state)."""
-        from pcs_gitops.domain.model import CatalogSettings, Roles
+        from pcs_gitops.domain.settings import CatalogSettings, Roles
         from pcs_gitops.domain.state import ROLES_FILE, SETTINGS_FILE
 
         state = State()

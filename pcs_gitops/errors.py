@@ -55,10 +55,6 @@ class StateFileError(PcsError):
     """A record file cannot be read (unparseable YAML, aliases, wrong top-level type)."""
 
 
-class Unauthorized(PcsError):
-    """The actor lacks the role the operation needs."""
-
-
 class GitError(PcsError):
     """A git command failed."""
 

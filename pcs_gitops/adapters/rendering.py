@@ -44,8 +44,9 @@ from pcs_gitops.adapters import forking
 from pcs_gitops.adapters.render_cache import RenderCache
 from pcs_gitops.domain import artifacts
 from pcs_gitops.domain.catalog import catalog_tasks, parse_event_count
-from pcs_gitops.domain.model import CATALOG_FIELD_IDS, DEFAULT_COLUMNS, Dataset, ProdTask
+from pcs_gitops.domain.model import CATALOG_FIELD_IDS, Dataset, ProdTask
 from pcs_gitops.domain.readiness import SUBSTATE_ORDER, Readiness, readiness, unreachable
+from pcs_gitops.domain.settings import DEFAULT_COLUMNS
 from pcs_gitops.domain.state import State
 from pcs_gitops.services.datasets import dataset_summary
 from pcs_gitops.services.tasks import task_detail, task_summary

@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from pcs_gitops.domain.model import CATALOG_FIELD_IDS, CatalogSettings, ProdTask
+from pcs_gitops.domain.model import CATALOG_FIELD_IDS, ProdTask
+from pcs_gitops.domain.settings import CatalogSettings
 
 # Header titles seen in epic-prod's history, mapped to field ids.
 HEADER_ALIASES: dict[str, str] = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from pcs_gitops.domain.model import (
     PROD_CONFIG_FIELDS,
@@ -259,16 +258,3 @@ def check_state(state: State) -> list[Problem]:
             )
         )
     return sorted(problems)
-
-
-def coerce_override(key: str, value: Any) -> Any:
-    """An override value converted to its config field's type (raises ValueError)."""
-    wanted = PROD_CONFIG_FIELDS[key]
-    if wanted is bool and isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in ("true", "yes", "1"):
-            return True
-        if lowered in ("false", "no", "0"):
-            return False
-        raise ValueError(f"'{value}' is not true/false")
-    return wanted(value)

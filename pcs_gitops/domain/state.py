@@ -6,17 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from pcs_gitops.domain.model import (
-    PHYSICS_CATEGORIES,
-    CatalogSettings,
-    Dataset,
-    PhysicsCategory,
-    ProdConfig,
-    ProdTask,
-    Roles,
-    Tag,
-    TagKind,
-)
+from pcs_gitops.domain.model import Dataset, ProdConfig, ProdTask, Tag, TagKind
+from pcs_gitops.domain.settings import PHYSICS_CATEGORIES, CatalogSettings, PhysicsCategory, Roles
 
 STATE_DIR = "state"
 SETTINGS_FILE = f"{STATE_DIR}/catalog.yaml"
@@ -150,10 +141,6 @@ class State:
         self.settings = settings
         self.dirty.add(SETTINGS_FILE)
 
-    def put_roles(self, roles: Roles) -> None:
-        self.roles = roles
-        self.dirty.add(ROLES_FILE)
-
     def mark_all_dirty(self) -> None:
         self.dirty.update(SINGLETON_FILES.values())
         for tag in self.tags.values():
@@ -168,9 +155,6 @@ class State:
     # -- reads ------------------------------------------------------------------------------
     def tags_of(self, kind: TagKind) -> Iterator[Tag]:
         return (t for t in self.tags.values() if t.kind is kind)
-
-    def dataset_by_did(self) -> dict[str, Dataset]:
-        return {d.did: d for d in self.datasets.values()}
 
     def inputs_of(self, task: ProdTask) -> list[Dataset]:
         found = (self.dataset_for_did(did) for did in task.input_datasets)

@@ -59,7 +59,8 @@ from pcs_gitops.domain.catalog import (
     render_catalog,
 )
 from pcs_gitops.domain.issue_form import FormValue, IssueForm, parse_issue_body, render_issue_body
-from pcs_gitops.domain.model import CatalogSettings, ProdTask
+from pcs_gitops.domain.model import ProdTask
+from pcs_gitops.domain.settings import CatalogSettings
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import PcsError, UsageError
 from pcs_gitops.services import datasets as dataset_svc
@@ -94,7 +95,6 @@ SERVER_NAME = "pcs"
 MODES = ("local", "github")
 SURFACE = "mcp"
 DEFAULT_IDENTITY = "mcp"
-OUTBOX_PATH = ".pcs/outbox.jsonl"
 MARKER_PREFIX = "pcs-request"
 INSTRUCTIONS = """\
 PCS is the ePIC production configuration system: datasets (external inputs and produced

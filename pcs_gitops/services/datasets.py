@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from pcs_gitops.domain.inference import infer
@@ -326,7 +326,3 @@ def list_datasets(
         "offset": offset,
         "datasets": [dataset_summary(d) for d in page],
     }
-
-
-def touch(dataset: Dataset, entry: HistoryEntry) -> Dataset:
-    return replace(dataset, history=(*dataset.history, entry))

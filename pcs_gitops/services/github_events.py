@@ -22,16 +22,10 @@ from typing import Any, Protocol
 
 from pcs_gitops.domain.catalog import catalog_row, catalog_tasks
 from pcs_gitops.domain.issue_form import IssueForm, parse_issue_body
-from pcs_gitops.domain.model import (
-    CatalogSettings,
-    DatasetTags,
-    ProdTask,
-    Role,
-    Roles,
-    TagKind,
-)
+from pcs_gitops.domain.model import DatasetTags, ProdTask, TagKind
 from pcs_gitops.domain.naming import ComposedName, build_dataset_name, build_did
 from pcs_gitops.domain.readiness import PathProbe, readiness
+from pcs_gitops.domain.settings import CatalogSettings, Role, Roles
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import Conflict, GitError, GitHubError, PcsError, UsageError
 from pcs_gitops.services import requests as rq

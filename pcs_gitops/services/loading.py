@@ -6,17 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pcs_gitops.domain.model import (
-    CatalogSettings,
-    Dataset,
-    PhysicsCategory,
-    ProdConfig,
-    ProdTask,
-    Roles,
-    Tag,
-    TagKind,
-)
+from pcs_gitops.domain.model import Dataset, ProdConfig, ProdTask, Tag, TagKind
 from pcs_gitops.domain.rules import LoadedRecord, Problem, check_identity_files
+from pcs_gitops.domain.settings import CatalogSettings, PhysicsCategory, Roles
 from pcs_gitops.domain.state import RecordKind, State, kind_of_path
 from pcs_gitops.services.ports import RawRecordFile, SchemaCheck
 

@@ -24,7 +24,8 @@ from typing import Any
 
 from pcs_gitops.domain.catalog import PRIORITIES, formula_problem
 from pcs_gitops.domain.issue_form import FormValue, IssueForm, field_by_name
-from pcs_gitops.domain.model import DEFAULT_COLUMNS, CatalogSettings, Role, Roles, SourceKind
+from pcs_gitops.domain.model import SourceKind
+from pcs_gitops.domain.settings import DEFAULT_COLUMNS, CatalogSettings, Role, Roles
 from pcs_gitops.errors import UsageError
 from pcs_gitops.services.datasets import DatasetIntake, guess_source_kind, validate_location
 from pcs_gitops.services.tasks import TaskIntake

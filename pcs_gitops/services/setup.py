@@ -3,16 +3,8 @@
 from __future__ import annotations
 
 from pcs_gitops.domain.effective_config import DEFAULTS
-from pcs_gitops.domain.model import (
-    CatalogSettings,
-    ProdConfig,
-    Role,
-    RoleGrant,
-    Roles,
-    Tag,
-    TagKind,
-    TagStatus,
-)
+from pcs_gitops.domain.model import ProdConfig, Tag, TagKind, TagStatus
+from pcs_gitops.domain.settings import CatalogSettings, Role, RoleGrant, Roles
 from pcs_gitops.domain.state import State
 
 # The standard config spells out the settings a production manager reviews most often. Apart

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pcs_gitops.domain.model import Tag, TagKind, TagStatus, category_for_process
+from pcs_gitops.domain.model import Tag, TagKind, TagStatus
+from pcs_gitops.domain.settings import category_for_process
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import RecordNotFound, UsageError
 

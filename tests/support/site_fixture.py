@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pcs_gitops.domain.model import Attempt, Pwg, TaskStatus
+from pcs_gitops.domain.model import Attempt, TaskStatus
+from pcs_gitops.domain.settings import Pwg
 from pcs_gitops.domain.state import State
 from pcs_gitops.services.datasets import DatasetIntake, intake_dataset
 from pcs_gitops.services.ports import Actor

@@ -17,7 +17,8 @@ from pcs_gitops.domain.catalog import (
     parse_event_count,
     render_catalog,
 )
-from pcs_gitops.domain.model import CATALOG_FIELD_IDS, DEFAULT_COLUMNS, CatalogSettings, ProdTask
+from pcs_gitops.domain.model import CATALOG_FIELD_IDS, ProdTask
+from pcs_gitops.domain.settings import DEFAULT_COLUMNS, CatalogSettings
 from tests.conftest import REAL_CATALOG
 
 CURRENT_HEADER = ",".join(DEFAULT_COLUMNS.values()) + "\r\n"

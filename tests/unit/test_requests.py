@@ -8,7 +8,7 @@ import pytest
 
 from pcs_gitops.adapters.yaml_store import YamlStateStore
 from pcs_gitops.domain.issue_form import IssueForm, parse_issue_body, render_issue_body
-from pcs_gitops.domain.model import CatalogSettings, Role, RoleGrant, Roles
+from pcs_gitops.domain.settings import CatalogSettings, Role, RoleGrant, Roles
 from pcs_gitops.errors import UsageError
 from pcs_gitops.services import requests as rq
 

@@ -1,0 +1,195 @@
+"""Repository-wide settings records: the catalogue settings, PWG vocabulary, physics
+categories and roles (``state/catalog.yaml``, ``state/physics_categories.yaml``,
+``state/roles.yaml``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from pcs_gitops.domain.model import JsonDict, _opt_str
+
+
+@dataclass(frozen=True)
+class PhysicsCategory:
+    digit: int
+    name: str
+    processes: tuple[str, ...]
+
+    def to_dict(self) -> JsonDict:
+        return {"digit": self.digit, "name": self.name, "processes": list(self.processes)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PhysicsCategory:
+        return cls(
+            digit=int(data["digit"]),
+            name=str(data["name"]),
+            processes=tuple(str(p) for p in data.get("processes") or ()),
+        )
+
+
+# The frozen category table (DESIGN.md); the schema pins the digits.
+PHYSICS_CATEGORIES: tuple[PhysicsCategory, ...] = (
+    PhysicsCategory(1, "single particle", ("SINGLE",)),
+    PhysicsCategory(2, "DIS family", ("DIS", "DIS_NC", "DIS_CC", "DDIS")),
+    PhysicsCategory(3, "DVCS / DDVCS / TCS", ("DVCS", "DDVCS", "TCS")),
+    PhysicsCategory(4, "SIDIS", ("SIDIS", "SIDIS_D0", "SIDIS_DIJET", "SIDIS_Lc")),
+    PhysicsCategory(5, "exclusive and other", ()),
+    PhysicsCategory(6, "background / no signal", ("BEAMGAS", "SYNRAD", "")),
+)
+
+
+def category_for_process(process: str) -> int:
+    for category in PHYSICS_CATEGORIES:
+        if process in category.processes:
+            return category.digit
+    if process.startswith("DVCS") or process.startswith("DDVCS") or process.startswith("TCS"):
+        return 3
+    if process.startswith("SIDIS"):
+        return 4
+    if process.startswith("DIS"):
+        return 2
+    return 5
+
+
+@dataclass(frozen=True)
+class Pwg:
+    slug: str
+    name: str
+    color: str
+
+    def to_dict(self) -> JsonDict:
+        return {"slug": self.slug, "name": self.name, "color": self.color}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Pwg:
+        return cls(slug=str(data["slug"]), name=str(data["name"]), color=str(data["color"]))
+
+
+DEFAULT_COLUMNS: dict[str, str] = {
+    "pwg": "DSC or PWG",
+    "priority": "Priority",
+    "dataset_path": "Dataset Path",
+    "generator_version": "Generator/Dataset Version",
+    "events": "Number of Events",
+    "background": "Background",
+    "new_request": "New Request",
+    "pre_tdr_use": "Pre-TDR Use",
+    "early_science_use": "Early Science Use",
+    "other_use": "Other Use",
+    "description": "Description",
+    "issue": "Issue",
+}
+
+DEFAULT_PWGS: tuple[Pwg, ...] = (
+    Pwg("edt", "Exclusive/Diffractive/Tagging", "#d0e8ff"),
+    Pwg("inclusive", "Inclusive", "#d4f4d4"),
+    Pwg("jets_hf", "Jets & HF", "#fff0cc"),
+    Pwg("semi_inclusive", "SIDIS", "#f4d4f4"),
+    Pwg("tracking", "Tracking", "#ffe0cc"),
+    Pwg("bsm_ew", "BSM/EW", "#e0e0f8"),
+    Pwg("other", "Other", "#eeeeee"),
+)
+
+
+@dataclass(frozen=True)
+class CatalogSettings:
+    """How the public catalogue looks: repository, CSV path, columns, PWG vocabulary, defaults."""
+
+    repository: str = "eic/epic-prod"
+    csv_path: str = "docs/_data/datasets.csv"
+    columns: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_COLUMNS))
+    pwgs: tuple[Pwg, ...] = DEFAULT_PWGS
+    standard_prod_config: str = "standard"
+    default_scope: str = "group.EIC.evgen"
+    detector_version: str = "26.02.0"
+    detector_config: str = "epic_craterlake"
+    site_url: str = "https://eic.github.io/epic-prod"
+    request_label: str = "dataset-request"
+
+    def to_dict(self) -> JsonDict:
+        return {
+            "repository": self.repository,
+            "csv_path": self.csv_path,
+            "site_url": self.site_url,
+            "request_label": self.request_label,
+            "columns": [{"id": k, "title": v} for k, v in self.columns.items()],
+            "pwgs": [p.to_dict() for p in self.pwgs],
+            "standard_prod_config": self.standard_prod_config,
+            "default_scope": self.default_scope,
+            "detector_version": self.detector_version,
+            "detector_config": self.detector_config,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CatalogSettings:
+        base = cls()
+        return cls(
+            repository=str(data.get("repository", base.repository)),
+            csv_path=str(data.get("csv_path", base.csv_path)),
+            site_url=str(data.get("site_url", base.site_url)),
+            request_label=str(data.get("request_label", base.request_label)),
+            columns={str(c["id"]): str(c["title"]) for c in data.get("columns") or ()}
+            or dict(DEFAULT_COLUMNS),
+            pwgs=tuple(Pwg.from_dict(p) for p in data.get("pwgs") or ()) or DEFAULT_PWGS,
+            standard_prod_config=str(data.get("standard_prod_config", base.standard_prod_config)),
+            default_scope=str(data.get("default_scope", base.default_scope)),
+            detector_version=str(data.get("detector_version", base.detector_version)),
+            detector_config=str(data.get("detector_config", base.detector_config)),
+        )
+
+    def pwg_by_slug(self, slug: str) -> Pwg | None:
+        return next((p for p in self.pwgs if p.slug == slug), None)
+
+    def pwg_slug(self, value: str) -> str | None:
+        """The slug for a slug or a form display name (case-insensitive), or None."""
+        wanted = value.strip().casefold()
+        for pwg in self.pwgs:
+            if wanted in (pwg.slug.casefold(), pwg.name.casefold()):
+                return pwg.slug
+        return None
+
+
+class Role(StrEnum):
+    PRODUCTION_MANAGER = "production_manager"
+    PWG_MEMBER = "pwg_member"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class RoleGrant:
+    role: Role
+    logins: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()  # "org/team-slug"
+    pwg: str | None = None  # for pwg_member
+
+    def to_dict(self) -> JsonDict:
+        out: JsonDict = {"role": self.role.value}
+        if self.pwg is not None:
+            out["pwg"] = self.pwg
+        out["logins"] = list(self.logins)
+        out["teams"] = list(self.teams)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RoleGrant:
+        return cls(
+            role=Role(data["role"]),
+            logins=tuple(str(x) for x in data.get("logins") or ()),
+            teams=tuple(str(x) for x in data.get("teams") or ()),
+            pwg=_opt_str(data.get("pwg")),
+        )
+
+
+@dataclass(frozen=True)
+class Roles:
+    grants: tuple[RoleGrant, ...] = ()
+
+    def to_dict(self) -> JsonDict:
+        return {"grants": [g.to_dict() for g in self.grants]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Roles:
+        return cls(grants=tuple(RoleGrant.from_dict(g) for g in data.get("grants") or ()))
