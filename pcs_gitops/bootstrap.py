@@ -116,8 +116,8 @@ class Services:
     def issue_form(self, template: Path | None = None) -> IssueForm:
         """The dataset request form (default: .github/ISSUE_TEMPLATE/dataset_request.yml)."""
         from pcs_gitops.domain.issue_form import IssueForm
+        from pcs_gitops.domain.request_form import FORM_ALIASES
         from pcs_gitops.errors import UsageError
-        from pcs_gitops.services.requests import FORM_ALIASES
 
         path = template or self.root / ".github" / "ISSUE_TEMPLATE" / "dataset_request.yml"
         if not path.is_file():

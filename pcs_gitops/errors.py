@@ -71,3 +71,15 @@ class RecordingFailed(PcsError):
     """PanDA accepted a task but recording it in the state failed; the id must not be lost."""
 
     exit_code = 2
+
+
+class PushRejected(GitError):
+    """The remote branch moved while we worked (another run pushed first); redo the work."""
+
+
+class Refused(PcsError):
+    """The actor may not do this (the role model of state/roles.yaml); nothing changes."""
+
+
+class SyncFailed(PcsError):
+    """A request branch's records could not be carried onto the current default branch."""

@@ -53,6 +53,7 @@ from pydantic import Field
 from pcs_gitops import bootstrap
 from pcs_gitops.adapters.yaml_store import YamlStateStore, dump_yaml
 from pcs_gitops.config import Settings
+from pcs_gitops.domain import request_form as rf
 from pcs_gitops.domain.catalog import (
     catalog_row,
     catalog_tasks,
@@ -65,7 +66,6 @@ from pcs_gitops.domain.state import State
 from pcs_gitops.errors import PcsError, UsageError
 from pcs_gitops.services import datasets as dataset_svc
 from pcs_gitops.services import inference as inference_svc
-from pcs_gitops.services import requests as rq
 from pcs_gitops.services import submission
 from pcs_gitops.services import tags as tag_svc
 from pcs_gitops.services import tasks as task_svc
@@ -1062,7 +1062,7 @@ def _pipeline_verdict(
 ) -> dict[str, Any]:
     """What the request pipeline would make of an issue with this body (in ``state``, which is
     changed and must not be committed): its refusals, notes, catalogue values and input."""
-    verdict = rq.answers_from_form(form, parse_issue_body(form, body), state.settings)
+    verdict = rf.answers_from_form(form, parse_issue_body(form, body), state.settings)
     problems = [f"{label}: {why}" for label, why in verdict.problems.items()]
     notes = list(verdict.notes)
     input_dataset: dict[str, Any] | None = None

@@ -30,7 +30,8 @@ from pcs_gitops.domain.naming import task_name_for_row_key
 from pcs_gitops.domain.readiness import PathProbe
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import PcsError
-from pcs_gitops.services import requests as rq
+from pcs_gitops.services import branches
+from pcs_gitops.services import request_texts as texts
 from pcs_gitops.services.datasets import guess_source_kind
 from pcs_gitops.services.github_events import (
     MAX_PUSH_ATTEMPTS,
@@ -98,10 +99,10 @@ def task_branch(state: State, task_key: str) -> str:
     except PcsError:
         issue = _issue_of(key)
         if issue is not None:
-            return rq.branch_name(issue)
+            return branches.request_branch(issue)
         return f"{MCP_BRANCH_PREFIX}task-{ref_safe(key)}"
     if task.public_catalog.issue is not None:
-        return rq.branch_name(task.public_catalog.issue)
+        return branches.request_branch(task.public_catalog.issue)
     return f"{MCP_BRANCH_PREFIX}task-{ref_safe(task.name)}"
 
 
@@ -130,7 +131,7 @@ def intake_branch(state: State, req: TaskIntake) -> str:
     except PcsError:
         issue = None
     if issue is not None:
-        return rq.branch_name(issue)
+        return branches.request_branch(issue)
     csv_path, row_key = req.public_catalog_csv_path, req.public_catalog_row_key
     if csv_path and row_key:
         existing = state.task_for_key(("row", csv_path, row_key))
@@ -246,7 +247,7 @@ class BranchPublisher:
     def _request_text(self, branch: str, state: State) -> tuple[str, str] | None:
         """The request pipeline's PR title and body for a request branch (so both keep one
         pull request with one text); None for other branches."""
-        issue = rq.issue_of_branch(branch)
+        issue = branches.issue_of_branch(branch)
         if issue is None:
             return None
         snap = request_snapshot(state, issue, self.probe)
@@ -260,7 +261,7 @@ class BranchPublisher:
             server_url=self.server_url,
             repository=self.repository,
         )
-        return rq.pull_title(issue, snap.pwg, snap.path), rq.pull_body(view)
+        return texts.pull_title(issue, snap.pwg, snap.path), texts.pull_body(view)
 
 
 def _with_marker(branch: str, body: str) -> str:

@@ -20,6 +20,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from pcs_gitops.domain import authz
+from pcs_gitops.domain import commands as cmd
+from pcs_gitops.domain import request_form as rf
 from pcs_gitops.domain.catalog import catalog_row, catalog_tasks
 from pcs_gitops.domain.issue_form import IssueForm, parse_issue_body
 from pcs_gitops.domain.model import DatasetTags, ProdTask, TagKind
@@ -28,7 +31,8 @@ from pcs_gitops.domain.readiness import PathProbe, readiness
 from pcs_gitops.domain.settings import CatalogSettings, Role, Roles
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import Conflict, GitError, GitHubError, PcsError, UsageError
-from pcs_gitops.services import requests as rq
+from pcs_gitops.services import branches
+from pcs_gitops.services import request_texts as texts
 from pcs_gitops.services.datasets import intake_dataset
 from pcs_gitops.services.github_port import CommentInfo, GitHubPort, PullInfo
 from pcs_gitops.services.ports import Actor, Clock
@@ -147,7 +151,7 @@ class Change:
         self.phase = None
         if self.is_command:
             self.notes = []
-            self.reply = f"Not applied: {rq.md_escape(message)}"
+            self.reply = f"Not applied: {texts.md_escape(message)}"
         else:
             self.touched = True
             self.notes = [f"Not applied: {message}"]
@@ -165,7 +169,7 @@ class Snapshot:
     pwg: str
     path: str
     row: tuple[tuple[str, str], ...]
-    checks: tuple[rq.CheckView, ...]
+    checks: tuple[texts.CheckView, ...]
 
 
 @dataclass
@@ -320,17 +324,17 @@ class RequestEventHandler:
         if task is not None:
             return task
         body = req.body or ""
-        if len(body) > rq.MAX_BODY:
+        if len(body) > rf.MAX_BODY:
             change.touched = True
             change.problems["Issue body"] = (
-                f"the body is {len(body)} characters long; the limit is {rq.MAX_BODY}."
+                f"the body is {len(body)} characters long; the limit is {rf.MAX_BODY}."
             )
             return None
-        if not rq.form_found(self.form, body):
+        if not rf.form_found(self.form, body):
             change.touched = True
             change.phase = "not-a-form"
             return None
-        answers = rq.answers_from_form(self.form, parse_issue_body(self.form, body), state.settings)
+        answers = rf.answers_from_form(self.form, parse_issue_body(self.form, body), state.settings)
         change.touched = True
         change.problems.update(answers.problems)
         change.notes += answers.notes
@@ -344,8 +348,8 @@ class RequestEventHandler:
             return
         if req.old_body is None:
             return
-        decision = rq.authorize(
-            rq.Action.UPDATE,
+        decision = authz.authorize(
+            authz.Action.UPDATE,
             sender=req.sender,
             requester=req.requester,
             request_pwg=task.catalog.get("pwg") or None,
@@ -359,10 +363,10 @@ class RequestEventHandler:
             return
         old = parse_issue_body(self.form, req.old_body)
         new = parse_issue_body(self.form, req.body or "")
-        fields = rq.changed_fields(old, new)
+        fields = rf.changed_fields(old, new)
         if not fields:
             return
-        answers = rq.answers_from_form(self.form, new, state.settings, only=fields)
+        answers = rf.answers_from_form(self.form, new, state.settings, only=fields)
         change.touched = True
         change.problems.update(answers.problems)
         change.resolved |= set(answers.accepted)
@@ -373,7 +377,7 @@ class RequestEventHandler:
         self,
         state: State,
         req: RequestRef,
-        answers: rq.RequestAnswers,
+        answers: rf.RequestAnswers,
         change: Change,
         task: ProdTask | None,
     ) -> list[str]:
@@ -424,7 +428,7 @@ class RequestEventHandler:
             out.ignore(f"issue #{number} does not carry the '{label}' label")
             return
         comment = _mapping(payload, "comment")
-        command = rq.parse_command(_text(comment, "body"))
+        command = cmd.parse_command(_text(comment, "body"))
         if command is None:
             out.ignore("the comment holds no command")
             return
@@ -446,15 +450,15 @@ class RequestEventHandler:
             change.reply = "This request is closed; commands are not accepted."
             self._reply_only(req, comment_id, command, change, out)
             return
-        if len(_text(comment, "body")) > rq.MAX_BODY:
-            change.reply = f"Not applied: the comment is longer than {rq.MAX_BODY} characters."
+        if len(_text(comment, "body")) > rf.MAX_BODY:
+            change.reply = f"Not applied: the comment is longer than {rf.MAX_BODY} characters."
             self._reply_only(req, comment_id, command, change, out)
             return
-        if command.kind in (rq.CommandKind.HELP, rq.CommandKind.INVALID):
+        if command.kind in (cmd.CommandKind.HELP, cmd.CommandKind.INVALID):
             change.reply = (
-                rq.HELP_TEXT
-                if command.kind is rq.CommandKind.HELP
-                else f"Not understood: {rq.md_escape(command.error)}. `/pcs help` lists the "
+                texts.HELP_TEXT
+                if command.kind is cmd.CommandKind.HELP
+                else f"Not understood: {texts.md_escape(command.error)}. `/pcs help` lists the "
                 "commands."
             )
             self._reply_only(req, comment_id, command, change, out)
@@ -463,7 +467,7 @@ class RequestEventHandler:
         def run(state: State, change: Change, req: RequestRef) -> None:
             self._run_command(state, change, req, command)
 
-        refresh = command.kind is rq.CommandKind.REFRESH
+        refresh = command.kind is cmd.CommandKind.REFRESH
         self._converge(
             req,
             run,
@@ -475,17 +479,17 @@ class RequestEventHandler:
         )
 
     def _run_command(
-        self, state: State, change: Change, req: RequestRef, command: rq.Command
+        self, state: State, change: Change, req: RequestRef, command: cmd.Command
     ) -> None:
         task = self._take_in(state, req, change)
         if task is None:
             raise UsageError(
                 "the request could not be taken in from the issue body; "
-                + (rq.NOT_A_FORM if change.phase == "not-a-form" else "see the status comment")
+                + (rf.NOT_A_FORM if change.phase == "not-a-form" else "see the status comment")
             )
-        action = rq.action_for(command)
+        action = authz.action_for(command)
         pwg = task.catalog.get("pwg") or None
-        decision = rq.authorize(
+        decision = authz.authorize(
             action,
             sender=req.sender,
             requester=req.requester,
@@ -493,14 +497,14 @@ class RequestEventHandler:
             holds=self._holds(req.sender),
         )
         if not decision.allowed:
-            who = rq.who_may(action, self.trusted.roles, pwg)
+            who = authz.who_may(action, self.trusted.roles, pwg)
             change.reply = f"Not applied: {decision.reason}. Who may: {who}."
             raise Refused(decision.reason)
         actor = Actor(req.sender, SURFACE)
         now = self.clock.now()
-        if command.kind is rq.CommandKind.UPDATE:
+        if command.kind is cmd.CommandKind.UPDATE:
             self._correct(state, change, req, command, task)
-        elif command.kind is rq.CommandKind.STATUS:
+        elif command.kind is cmd.CommandKind.STATUS:
             before = task.status.value
             after = set_status(state, task.name, command.argument, actor, now, self.probe)
             change.message = f"Dataset request #{req.issue}: {after.status.value} (by {req.sender})"
@@ -509,29 +513,29 @@ class RequestEventHandler:
                 if after.status.value == before
                 else f"Moved the request from {before} to **{after.status.value}**."
             )
-        elif command.kind is rq.CommandKind.LINK_INPUT:
+        elif command.kind is cmd.CommandKind.LINK_INPUT:
             linked = link_input(state, task.name, command.argument, None, actor, now)
             change.message = f"Dataset request #{req.issue}: link input (by {req.sender})"
             change.reply = (
-                f"Linked the input dataset {rq.md_escape(command.argument)}."
+                f"Linked the input dataset {texts.md_escape(command.argument)}."
                 if linked != task
                 else "That input dataset is linked already."
             )
-        elif command.kind is rq.CommandKind.REFRESH:
+        elif command.kind is cmd.CommandKind.REFRESH:
             change.message = f"Refresh dataset request #{req.issue}"
             change.reply = "Refreshed the request branch against the default branch."
 
     def _correct(
-        self, state: State, change: Change, req: RequestRef, command: rq.Command, task: ProdTask
+        self, state: State, change: Change, req: RequestRef, command: cmd.Command, task: ProdTask
     ) -> None:
-        field_id = rq.resolve_field(self.form, command.field, state.settings.columns)
+        field_id = cmd.resolve_field(self.form, command.field, state.settings.columns)
         label = _label(self.form, field_id)
-        answers = rq.answers_from_form(
+        answers = rf.answers_from_form(
             self.form, {field_id: command.value or None}, state.settings, only=[field_id]
         )
         if answers.problems:
             raise UsageError(f"{label}: {answers.problems[label]}")
-        catalog_id = rq.FORM_TO_CATALOG.get(field_id)
+        catalog_id = rf.FORM_TO_CATALOG.get(field_id)
         old = task.catalog.get(catalog_id, "") if catalog_id else ""
         new = answers.catalog.get(catalog_id, "") if catalog_id else answers.extras[field_id]
         change.touched = True
@@ -540,17 +544,19 @@ class RequestEventHandler:
         change.message = f"Dataset request #{req.issue}: update {field_id} (by {req.sender})"
         changed = self._apply_answers(state, req, answers, change, task)
         if catalog_id is None:
-            change.reply = f"Applied **{rq.md_escape(label)}** to the input dataset intake."
+            change.reply = f"Applied **{texts.md_escape(label)}** to the input dataset intake."
         elif changed:
-            change.reply = "Updated " + rq.describe_change(label, old, new) + "."
+            change.reply = "Updated " + texts.describe_change(label, old, new) + "."
         else:
-            change.reply = f"Nothing changed: **{rq.md_escape(label)}** already holds that value."
+            change.reply = (
+                f"Nothing changed: **{texts.md_escape(label)}** already holds that value."
+            )
 
     def _reply_only(
         self,
         req: RequestRef,
         comment_id: int,
-        command: rq.Command,
+        command: cmd.Command,
         change: Change,
         out: Outcome,
     ) -> None:
@@ -567,7 +573,7 @@ class RequestEventHandler:
         pr = _mapping(payload, "pull_request")
         head = _mapping(pr, "head")
         head_ref = _text(head, "ref")
-        number = rq.issue_of_branch(head_ref)
+        number = branches.issue_of_branch(head_ref)
         head_repo = _text(_mapping(head, "repo", required=False), "full_name")
         if number is None:
             out.ignore(f"'{head_ref}' is not a request branch")
@@ -617,11 +623,11 @@ class RequestEventHandler:
         if self.workspace.delete(pull.head):
             out.deleted.append(pull.head)
         own = self._own_comments(self.github.list_comments(issue))
-        status = _first_with(own, rq.STATUS_MARKER)
-        previous = rq.decode_state(status.body) if status else {}
+        status = _first_with(own, texts.STATUS_MARKER)
+        previous = texts.decode_state(status.body) if status else {}
         if previous.get("phase") != "merged":
             self.github.close_issue(issue, reason="completed")
-        view = rq.RequestView(
+        view = texts.RequestView(
             issue=issue,
             branch=pull.head,
             phase="merged",
@@ -644,7 +650,7 @@ class RequestEventHandler:
                 if task is None:
                     out.notes.append(f"no task for issue #{issue} on {base}; nothing recorded")
                     return ""
-                page_url = rq.request_page_url(state.settings, task.name)
+                page_url = texts.request_page_url(state.settings, task.name)
                 rows = [t.name for t in catalog_tasks(state.tasks.values())]
                 record = TaskIntake(
                     public_catalog_issue=issue,
@@ -679,7 +685,7 @@ class RequestEventHandler:
 
     def _withdraw(self, issue: int, labels: list[str], out: Outcome) -> None:
         """The issue was closed: close the open request PR, delete the branch, say so."""
-        branch = rq.branch_name(issue)
+        branch = branches.request_branch(issue)
         out.branch = branch
         pull = self.github.find_pull(branch)
         if pull is not None and pull.merged:
@@ -692,12 +698,12 @@ class RequestEventHandler:
         if self.workspace.delete(branch):
             out.deleted.append(branch)
         own = self._own_comments(self.github.list_comments(issue))
-        status = _first_with(own, rq.STATUS_MARKER)
+        status = _first_with(own, texts.STATUS_MARKER)
         if status is None and pull is None and not out.deleted:
             out.ignore("the request was never taken in")
             return
-        previous = rq.decode_state(status.body) if status else {}
-        view = rq.RequestView(
+        previous = texts.decode_state(status.body) if status else {}
+        view = texts.RequestView(
             issue=issue,
             branch=branch,
             phase="closed",
@@ -714,8 +720,8 @@ class RequestEventHandler:
             return
         sender = _login(payload, "sender")
         out.handled = True
-        for branch in sorted(self.workspace.branches(rq.BRANCH_PREFIX)):
-            number = rq.issue_of_branch(branch)
+        for branch in sorted(self.workspace.branches(branches.REQUEST_PREFIX)):
+            number = branches.issue_of_branch(branch)
             if number is None or not self.workspace.behind(branch, self.default_branch):
                 continue
             pull = self.github.find_pull(branch)
@@ -737,14 +743,14 @@ class RequestEventHandler:
         change: Change,
         out: Outcome,
         *,
-        reply_to: tuple[int, rq.Command] | None = None,
+        reply_to: tuple[int, cmd.Command] | None = None,
         force_sync: bool = False,
         reopen: bool = False,
         known_pull: PullInfo | None = None,
         require_branch: bool = False,
         allow_sync: bool = True,
     ) -> None:
-        branch = rq.branch_name(req.issue)
+        branch = branches.request_branch(req.issue)
         out.issue = req.issue
         out.branch = branch
         template = replace(change)
@@ -869,7 +875,7 @@ class RequestEventHandler:
         branch: str,
         result: BranchResult,
         out: Outcome,
-        reply_to: tuple[int, rq.Command] | None,
+        reply_to: tuple[int, cmd.Command] | None,
         reopen: bool,
         known_pull: PullInfo | None,
     ) -> None:
@@ -881,32 +887,34 @@ class RequestEventHandler:
             pull = self._ensure_pull(
                 branch,
                 result.base,
-                rq.pull_title(req.issue, snap.pwg, snap.path),
-                rq.pull_body(view),
+                texts.pull_title(req.issue, snap.pwg, snap.path),
+                texts.pull_body(view),
                 created=result.head_before is None,
                 known=known_pull,
                 reopen=reopen or result.new_head is not None,
                 out=out,
             )
         if pull is not None and result.new_head is not None:
-            state, description = rq.status_description(result.validation or [])
+            state, description = texts.status_description(result.validation or [])
             self.github.set_status(
                 result.new_head,
                 state=state,
-                context=rq.STATUS_CONTEXT,
+                context=texts.STATUS_CONTEXT,
                 description=description,
                 target_url=pull.html_url or None,
             )
         own = self._own_comments(self.github.list_comments(req.issue))
-        status = _first_with(own, rq.STATUS_MARKER)
-        previous = rq.decode_state(status.body) if status else {}
+        status = _first_with(own, texts.STATUS_MARKER)
+        previous = texts.decode_state(status.body) if status else {}
         if change.phase == "pull-closed" and previous.get("phase") in ("closed", "merged"):
             out.reason = "the request was withdrawn or merged already"
             return
         if pull is not None and pull.state == "closed" and not pull.merged and not change.phase:
             change.phase = "pull-closed"
         view = self._view(req.issue, branch, snap, change, pull)
-        desired = rq.desired_labels(snap.status if snap else None, snap.substate if snap else None)
+        desired = texts.desired_labels(
+            snap.status if snap else None, snap.substate if snap else None
+        )
         self._write_status(
             req.issue, view, status, previous, list(req.labels), result, out, desired=desired
         )
@@ -921,7 +929,7 @@ class RequestEventHandler:
         snap: Snapshot | None,
         change: Change,
         pull: PullInfo | None,
-    ) -> rq.RequestView:
+    ) -> texts.RequestView:
         return request_view(
             issue,
             branch,
@@ -955,7 +963,7 @@ class RequestEventHandler:
     def _write_status(
         self,
         issue: int,
-        view: rq.RequestView,
+        view: texts.RequestView,
         status: CommentInfo | None,
         previous: Mapping[str, Any],
         payload_labels: list[str],
@@ -981,7 +989,7 @@ class RequestEventHandler:
         if result is not None and result.validation is not None:
             validation = result.validation
         recorded = [str(x) for x in previous.get("labels") or []]
-        add, remove = rq.label_changes(desired, {*payload_labels, *recorded})
+        add, remove = texts.label_changes(desired, {*payload_labels, *recorded})
         if add:
             self.github.add_labels(issue, add)
             out.labels_added += add
@@ -1001,7 +1009,7 @@ class RequestEventHandler:
             "notes": notes,
             "validation": validation,
         }
-        text = rq.status_comment(view, state)
+        text = texts.status_comment(view, state)
         out.problems = [f"{k}: {v}" for k, v in sorted(problems.items())] + validation
         out.notes += [note for note in notes if note not in out.notes]
         if status is None:
@@ -1018,28 +1026,32 @@ class RequestEventHandler:
         req: RequestRef,
         own: list[CommentInfo],
         comment_id: int,
-        command: rq.Command,
+        command: cmd.Command,
         change: Change,
         out: Outcome,
     ) -> None:
         """ONE reply per command comment (a replay finds it by its marker)."""
-        marker = rq.REPLY_MARKER.format(comment=comment_id)
+        marker = texts.REPLY_MARKER.format(comment=comment_id)
         if any(marker in c.body for c in own):
             out.reply = "exists"
             return
         text = change.reply or "Nothing to do."
-        self.github.create_comment(req.issue, rq.reply_text(comment_id, req.sender, command, text))
+        self.github.create_comment(
+            req.issue, texts.reply_text(comment_id, req.sender, command, text)
+        )
         out.reply = "created"
 
     def _own_comments(self, comments: list[CommentInfo]) -> list[CommentInfo]:
         """The bot's own marked comments (the bot's login is asked only when one may exist)."""
-        marked = [c for c in comments if rq.STATUS_MARKER in c.body or "<!-- pcs-reply:" in c.body]
+        marked = [
+            c for c in comments if texts.STATUS_MARKER in c.body or "<!-- pcs-reply:" in c.body
+        ]
         if not marked:
             return []
         login = self.github.bot_login().casefold()
         return [c for c in marked if c.author.casefold() == login]
 
-    def _holds(self, login: str) -> rq.RoleCheck:
+    def _holds(self, login: str) -> authz.RoleCheck:
         """Whether ``login`` holds a role: logins first, team membership asked only if needed."""
         roles: Roles = self.trusted.roles
 
@@ -1076,7 +1088,7 @@ def request_snapshot(state: State, issue: int, probe: PathProbe) -> Snapshot | N
         pwg=task.catalog.get("pwg", ""),
         path=task.catalog.get("dataset_path", ""),
         row=tuple(catalog_row(state.settings, task).items()) if task.catalog else (),
-        checks=tuple(rq.CheckView(c.title, c.ok, c.problems) for c in check.checks),
+        checks=tuple(texts.CheckView(c.title, c.ok, c.problems) for c in check.checks),
     )
 
 
@@ -1090,10 +1102,10 @@ def request_view(
     repository: str,
     phase: str = "open",
     pull: PullInfo | None = None,
-) -> rq.RequestView:
+) -> texts.RequestView:
     """The view of a request that the status comment and the PR body render."""
     if snap is None:
-        return rq.RequestView(
+        return texts.RequestView(
             issue=issue,
             branch=branch,
             phase=phase,
@@ -1101,7 +1113,7 @@ def request_view(
             pull_url=pull.html_url if pull else "",
         )
     record = f"state/prod_tasks/{snap.task_name}.yaml"
-    return rq.RequestView(
+    return texts.RequestView(
         issue=issue,
         branch=branch,
         phase=phase if phase != "not-a-form" else "open",
@@ -1113,7 +1125,7 @@ def request_view(
         pull_number=pull.number if pull else None,
         pull_url=pull.html_url if pull else "",
         record_url=f"{server_url.rstrip('/')}/{repository}/blob/{branch}/{record}",
-        page_url=rq.request_page_url(settings, snap.task_name),
+        page_url=texts.request_page_url(settings, snap.task_name),
     )
 
 

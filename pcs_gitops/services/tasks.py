@@ -8,6 +8,7 @@ from typing import Any
 
 from pcs_gitops.domain.artifacts import logical_task_name
 from pcs_gitops.domain.catalog import check_catalog_fields
+from pcs_gitops.domain.intake import TaskIntake as TaskIntake
 from pcs_gitops.domain.lifecycle import transition_refusal
 from pcs_gitops.domain.model import (
     CATALOG_FIELD_IDS,
@@ -52,24 +53,6 @@ def parse_issue_number(value: int | str | None) -> int | None:
     if not text.isdigit() or int(text) < 1:
         raise UsageError(f"public catalogue issue '{value}' must be a positive integer")
     return int(text)
-
-
-@dataclass
-class TaskIntake:
-    public_catalog_issue: int | str | None = None
-    public_catalog_csv_path: str | None = None
-    public_catalog_row_key: str | None = None
-    public_catalog_repo: str | None = None
-    public_catalog_pr: int | str | None = None
-    public_catalog_row_index: int | str | None = None
-    public_catalog_page_url: str | None = None
-    public_catalog_commit_sha: str | None = None
-    name: str | None = None
-    dataset: str | None = None
-    prod_config: str | None = None
-    description: str | None = None
-    input_dataset_did: str | None = None
-    catalog: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import TracebackType
 
+from pcs_gitops.domain.readiness import PathProbe
 from pcs_gitops.domain.rules import Problem, check_state
 from pcs_gitops.domain.state import State, kind_of_path
 from pcs_gitops.errors import PcsError, ValidationFailed
@@ -18,6 +19,7 @@ class CommitResult:
     derived_written: list[str] = field(default_factory=list)
     derived_deleted: list[str] = field(default_factory=list)
     commit: str | None = None
+    message: str = ""  # the use case's commit message (a branch publisher commits with it)
 
     @property
     def changed(self) -> bool:
@@ -50,6 +52,11 @@ def sync_derived(derived: DerivedFiles, state: State, *, check_only: bool) -> Co
     return result
 
 
+def unprobed(path: str) -> bool | None:
+    """The probe of a unit of work that may not look at the filesystem: nothing is known."""
+    return None
+
+
 class UnitOfWork:
     """``with uow:`` loads the state; ``uow.commit(msg)`` validates and writes; leaving without
     commit writes nothing."""
@@ -61,12 +68,14 @@ class UnitOfWork:
         derived: DerivedFiles | None,
         clock: Clock,
         vcs: VersionControl | None = None,
+        probe: PathProbe | None = None,
     ) -> None:
         self.store = store
         self.schemas = schemas
         self.derived = derived
         self.clock = clock
         self.vcs = vcs
+        self.probe: PathProbe = probe or unprobed
         self._state: State | None = None
         self.committed: CommitResult | None = None
 
@@ -111,7 +120,7 @@ class UnitOfWork:
         problems.extend(check_state(state))
         if problems:
             raise ValidationFailed(problems, header="refused: the change would leave invalid state")
-        result = CommitResult()
+        result = CommitResult(message=message)
         for relpath in sorted(state.dirty):
             data = state.record_dict(relpath)
             if data is None:

@@ -7,10 +7,14 @@ from pathlib import Path
 import pytest
 
 from pcs_gitops.adapters.yaml_store import YamlStateStore
+from pcs_gitops.domain import authz
+from pcs_gitops.domain import commands as cmd
+from pcs_gitops.domain import request_form as rf
 from pcs_gitops.domain.issue_form import IssueForm, parse_issue_body, render_issue_body
 from pcs_gitops.domain.settings import CatalogSettings, Role, RoleGrant, Roles
 from pcs_gitops.errors import UsageError
-from pcs_gitops.services import requests as rq
+from pcs_gitops.services import branches
+from pcs_gitops.services import request_texts as texts
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = CatalogSettings()
@@ -19,7 +23,7 @@ SETTINGS = CatalogSettings()
 @pytest.fixture(scope="module")
 def form() -> IssueForm:
     data = YamlStateStore(ROOT).load_file(ROOT / ".github/ISSUE_TEMPLATE/dataset_request.yml")
-    return IssueForm.from_template(data, aliases=rq.FORM_ALIASES)
+    return IssueForm.from_template(data, aliases=rf.FORM_ALIASES)
 
 
 FULL = {
@@ -37,9 +41,9 @@ FULL = {
 }
 
 
-def answers(form: IssueForm, **changes: str) -> rq.RequestAnswers:
+def answers(form: IssueForm, **changes: str) -> rf.RequestAnswers:
     body = render_issue_body(form, {**FULL, **changes})
-    return rq.answers_from_form(form, parse_issue_body(form, body), SETTINGS)
+    return rf.answers_from_form(form, parse_issue_body(form, body), SETTINGS)
 
 
 # --------------------------------------------------------------------------- form answers
@@ -141,9 +145,9 @@ def test_control_and_bidi_characters_are_stripped_and_reported(form: IssueForm) 
 
 
 def test_oversized_values_are_refused_with_the_limit(form: IssueForm) -> None:
-    got = answers(form, description="x" * (rq.MAX_MULTI_LINE + 1))
+    got = answers(form, description="x" * (rf.MAX_MULTI_LINE + 1))
     assert "description" not in got.catalog
-    assert f"the limit is {rq.MAX_MULTI_LINE}" in got.problems["Description"]
+    assert f"the limit is {rf.MAX_MULTI_LINE}" in got.problems["Description"]
 
 
 @pytest.mark.parametrize(
@@ -172,16 +176,16 @@ def test_dropdown_values_are_checked_against_the_options_ignoring_case(form: Iss
 
 def test_a_body_filed_with_the_old_generator_config_label_still_parses(form: IssueForm) -> None:
     body = "### DSC or PWG\n\nInclusive\n\n### Generator Config\n\npythia 8.3\n"
-    got = rq.answers_from_form(form, parse_issue_body(form, body), SETTINGS)
+    got = rf.answers_from_form(form, parse_issue_body(form, body), SETTINGS)
     assert got.catalog["generator_version"] == "pythia 8.3"
-    assert rq.form_found(form, body)
-    assert not rq.form_found(form, "A plain issue\n\n### Something else\n")
+    assert rf.form_found(form, body)
+    assert not rf.form_found(form, "A plain issue\n\n### Something else\n")
 
 
 def test_changed_fields_lists_only_the_fields_an_edit_changed(form: IssueForm) -> None:
     old = parse_issue_body(form, render_issue_body(form, FULL))
     new = parse_issue_body(form, render_issue_body(form, {**FULL, "priority": "2 (Medium)"}))
-    assert rq.changed_fields(old, new) == ["priority"]
+    assert rf.changed_fields(old, new) == ["priority"]
 
 
 # --------------------------------------------------------------------------- commands
@@ -201,24 +205,24 @@ def test_changed_fields_lists_only_the_fields_an_edit_changed(form: IssueForm) -
     ],
 )
 def test_update_commands_parse_field_and_value(body: str, field: str, value: str) -> None:
-    command = rq.parse_command(body)
+    command = cmd.parse_command(body)
     assert command is not None
-    assert (command.kind, command.field, command.value) == (rq.CommandKind.UPDATE, field, value)
+    assert (command.kind, command.field, command.value) == (cmd.CommandKind.UPDATE, field, value)
 
 
 @pytest.mark.parametrize(
     ("body", "kind", "argument"),
     [
-        ("/pcs help", rq.CommandKind.HELP, ""),
-        ("/pcs", rq.CommandKind.HELP, ""),
-        ("/pcs status ready", rq.CommandKind.STATUS, "ready"),
-        ("/pcs status DRAFT", rq.CommandKind.STATUS, "draft"),
-        ("/pcs link-input group.EIC:abc.b1", rq.CommandKind.LINK_INPUT, "group.EIC:abc.b1"),
-        ("/pcs refresh", rq.CommandKind.REFRESH, ""),
+        ("/pcs help", cmd.CommandKind.HELP, ""),
+        ("/pcs", cmd.CommandKind.HELP, ""),
+        ("/pcs status ready", cmd.CommandKind.STATUS, "ready"),
+        ("/pcs status DRAFT", cmd.CommandKind.STATUS, "draft"),
+        ("/pcs link-input group.EIC:abc.b1", cmd.CommandKind.LINK_INPUT, "group.EIC:abc.b1"),
+        ("/pcs refresh", cmd.CommandKind.REFRESH, ""),
     ],
 )
-def test_pcs_commands_parse(body: str, kind: rq.CommandKind, argument: str) -> None:
-    command = rq.parse_command(body)
+def test_pcs_commands_parse(body: str, kind: cmd.CommandKind, argument: str) -> None:
+    command = cmd.parse_command(body)
     assert command is not None
     assert (command.kind, command.argument) == (kind, argument)
 
@@ -234,9 +238,9 @@ def test_pcs_commands_parse(body: str, kind: rq.CommandKind, argument: str) -> N
     ],
 )
 def test_malformed_commands_are_invalid_with_a_reason(body: str) -> None:
-    command = rq.parse_command(body)
+    command = cmd.parse_command(body)
     assert command is not None
-    assert command.kind is rq.CommandKind.INVALID
+    assert command.kind is cmd.CommandKind.INVALID
     assert command.error
 
 
@@ -244,7 +248,7 @@ def test_malformed_commands_are_invalid_with_a_reason(body: str) -> None:
     "body", ["Thanks!", "please !update Priority: 2", "> !update Priority: 2", "/pcsx help", ""]
 )
 def test_comments_that_do_not_start_with_a_command_are_not_commands(body: str) -> None:
-    assert rq.parse_command(body) is None
+    assert cmd.parse_command(body) is None
 
 
 @pytest.mark.parametrize(
@@ -263,22 +267,22 @@ def test_comments_that_do_not_start_with_a_command_are_not_commands(body: str) -
 def test_update_fields_resolve_by_label_id_alias_or_column_ignoring_case(
     form: IssueForm, name: str, field_id: str
 ) -> None:
-    assert rq.resolve_field(form, name) == field_id
+    assert cmd.resolve_field(form, name) == field_id
 
 
 @pytest.mark.parametrize("name", ["Issue", "issue", " ISSUE "])
 def test_the_issue_field_cannot_be_updated(form: IssueForm, name: str) -> None:
     with pytest.raises(UsageError, match="cannot be changed"):
-        rq.resolve_field(form, name)
+        cmd.resolve_field(form, name)
 
 
 def test_an_unknown_field_lists_the_fields(form: IssueForm) -> None:
     with pytest.raises(UsageError, match=r"there is no field 'Colour'.*Priority"):
-        rq.resolve_field(form, "Colour")
+        cmd.resolve_field(form, "Colour")
 
 
 def test_an_empty_update_value_clears_the_field(form: IssueForm) -> None:
-    got = rq.answers_from_form(
+    got = rf.answers_from_form(
         form, {"number_of_events": None}, SETTINGS, only=["number_of_events"]
     )
     assert got.catalog == {"events": ""}
@@ -297,12 +301,12 @@ ROLES = {
 }
 
 
-def holds_for(login: str) -> rq.RoleCheck:
+def holds_for(login: str) -> authz.RoleCheck:
     granted = ROLES.get(login, set())
     return lambda role, pwg: (role, pwg) in granted
 
 
-A = rq.Action
+A = authz.Action
 CASES = [
     # (action, sender, requester, allowed)
     (A.FILE, "stranger", "stranger", True),
@@ -329,9 +333,9 @@ CASES = [
 
 @pytest.mark.parametrize(("action", "sender", "requester", "allowed"), CASES)
 def test_authorisation_matrix(
-    action: rq.Action, sender: str, requester: str, allowed: bool
+    action: authz.Action, sender: str, requester: str, allowed: bool
 ) -> None:
-    decision = rq.authorize(
+    decision = authz.authorize(
         action, sender=sender, requester=requester, request_pwg="jets_hf", holds=holds_for(sender)
     )
     assert decision.allowed is allowed
@@ -346,65 +350,65 @@ def test_refusals_name_who_may_act() -> None:
         )
     )
     expected = "`boss`, `eic/prod-managers` (from state/roles.yaml)"
-    assert rq.who_may(rq.Action.READY, roles) == expected
-    assert "`conv`" in rq.who_may(rq.Action.UPDATE, roles, "jets_hf")
-    assert "`conv`" not in rq.who_may(rq.Action.UPDATE, roles, "edt")
+    assert authz.who_may(authz.Action.READY, roles) == expected
+    assert "`conv`" in authz.who_may(authz.Action.UPDATE, roles, "jets_hf")
+    assert "`conv`" not in authz.who_may(authz.Action.UPDATE, roles, "edt")
 
 
 # --------------------------------------------------------------------------- texts
 
 
 def test_branch_names_come_from_the_issue_number_only() -> None:
-    assert rq.branch_name(12) == "pcs/request-12"
-    assert rq.issue_of_branch("pcs/request-12") == 12
-    assert rq.issue_of_branch("pcs/request-012") is None
-    assert rq.issue_of_branch("pcs/request-12;x") is None
+    assert branches.request_branch(12) == "pcs/request-12"
+    assert branches.issue_of_branch("pcs/request-12") == 12
+    assert branches.issue_of_branch("pcs/request-012") is None
+    assert branches.issue_of_branch("pcs/request-12;x") is None
 
 
 def test_pull_title_is_built_from_issue_pwg_and_path_never_the_issue_title() -> None:
-    title = rq.pull_title(7, "edt", "/volatile/eic/EPIC/EVGEN/EXCLUSIVE/DEMP/10x100/pi+")
+    title = texts.pull_title(7, "edt", "/volatile/eic/EPIC/EVGEN/EXCLUSIVE/DEMP/10x100/pi+")
     assert title == "[Dataset Request] #7: edt EXCLUSIVE/DEMP/10x100/pi+"
-    assert rq.pull_title(8, "", "") == "[Dataset Request] #8: (incomplete request)"
+    assert texts.pull_title(8, "", "") == "[Dataset Request] #8: (incomplete request)"
 
 
 def test_markdown_escaping_neutralises_html_mentions_and_table_breaks() -> None:
-    assert rq.md_escape("<script>|@bob`x`\nnext") == "&lt;script&gt;\\|&#64;bob\\`x\\`<br>next"
+    assert texts.md_escape("<script>|@bob`x`\nnext") == "&lt;script&gt;\\|&#64;bob\\`x\\`<br>next"
 
 
 def test_the_hidden_state_round_trips_and_cannot_close_the_html_comment() -> None:
     data = {"problems": {"Description": "--> <b>x</b>"}, "labels": ["pcs:needs-input"]}
-    line = rq.encode_state(data)
+    line = texts.encode_state(data)
     assert line.count("-->") == 1 and "<b>" not in line
-    assert rq.decode_state("text\n" + line + "\nmore") == data
+    assert texts.decode_state("text\n" + line + "\nmore") == data
 
 
 def test_label_changes_add_the_substate_and_remove_stale_ones_only() -> None:
-    add, remove = rq.label_changes(
+    add, remove = texts.label_changes(
         ["pcs:awaiting-review"], ["dataset-request", "pcs:needs-metadata", "pcs:awaiting-review"]
     )
     assert (add, remove) == ([], ["pcs:needs-metadata"])
-    assert rq.desired_labels("draft", "needs-input") == ["pcs:needs-input"]
-    assert rq.desired_labels("ready", None) == []
+    assert texts.desired_labels("draft", "needs-input") == ["pcs:needs-input"]
+    assert texts.desired_labels("ready", None) == []
 
 
 def test_the_status_comment_is_deterministic_and_carries_its_marker() -> None:
-    view = rq.RequestView(
+    view = texts.RequestView(
         issue=5,
         branch="pcs/request-5",
         task_name="issue-5",
         status="draft",
         substate="needs-metadata",
         row=(("Priority", "1"), ("Description", "<img src=x>")),
-        checks=(rq.CheckView("Event count parseable", False, ("bad count 'x'",)),),
+        checks=(texts.CheckView("Event count parseable", False, ("bad count 'x'",)),),
         problems=(("Number of Events", "formula"),),
         pull_number=9,
     )
-    text = rq.status_comment(view, {"labels": []})
-    assert text == rq.status_comment(view, {"labels": []})
-    assert text.startswith(rq.STATUS_MARKER)
+    text = texts.status_comment(view, {"labels": []})
+    assert text == texts.status_comment(view, {"labels": []})
+    assert text.startswith(texts.STATUS_MARKER)
     assert "### Dataset request #5: draft (needs metadata)" in text
     assert "- [ ] Event count parseable: bad count 'x'" in text
     assert "&lt;img src=x&gt;" in text and "<img" not in text
-    body = rq.pull_body(view)
+    body = texts.pull_body(view)
     assert body.rstrip().endswith("Closes #5")
     assert "| Priority | 1 |" in body

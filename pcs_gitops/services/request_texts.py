@@ -1,0 +1,304 @@
+"""The texts the bot writes on GitHub: status comment, pull-request title and body, replies,
+labels, commit-status descriptions. Every value is escaped (no Markdown/HTML injection, no
+mentions); identical input gives identical text, so replays edit nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pcs_gitops.domain.commands import Command
+from pcs_gitops.domain.request_form import NOT_A_FORM
+from pcs_gitops.domain.settings import CatalogSettings
+
+# --------------------------------------------------------------------------- texts
+
+STATUS_MARKER = "<!-- pcs-status -->"
+STATE_PREFIX = "<!-- pcs-state: "
+REPLY_MARKER = "<!-- pcs-reply: {comment} -->"
+PULL_MARKER = "<!-- pcs-request: {issue} -->"
+BRANCH_PREFIX = "pcs/request-"
+STATUS_CONTEXT = "pcs/validate"
+SUBSTATE_LABELS: dict[str, str] = {
+    "needs-input": "pcs:needs-input",
+    "needs-metadata": "pcs:needs-metadata",
+    "needs-config": "pcs:needs-config",
+    "awaiting-review": "pcs:awaiting-review",
+}
+ALL_SUBSTATE_LABELS = frozenset(SUBSTATE_LABELS.values())
+
+HELP_TEXT = """\
+**Commands** (write them at the start of a comment on this issue):
+
+- `!update Field: value`: correct a field; the field by its form label or id, any case (for
+  example `!update Number of Events: 2.5M`). The value may span several lines; an empty value
+  clears the field. The Issue field cannot change.
+- `/pcs update Field=value`: the same, on one line.
+- `/pcs status ready` or `/pcs status draft`: move the request (production managers; nobody
+  approves their own request).
+- `/pcs link-input SCOPE:NAME`: link an existing input dataset by its DID.
+- `/pcs refresh`: bring the request branch up to date with the default branch.
+- `/pcs help`: this text.
+
+The requester may correct their own draft; production managers, admins and members of the
+request's PWG may too. Edited or deleted comments never run commands."""
+
+
+def branch_name(issue: int) -> str:
+    """The request branch: derived from the issue number only."""
+    return f"{BRANCH_PREFIX}{int(issue)}"
+
+
+def issue_of_branch(branch: str) -> int | None:
+    suffix = branch.removeprefix(BRANCH_PREFIX)
+    if branch == suffix or not suffix.isdigit() or suffix.startswith("0"):
+        return None
+    return int(suffix)
+
+
+_MD_ESCAPES = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    "@": "&#64;",
+    "\\": "\\\\",
+    "|": "\\|",
+    "`": "\\`",
+    "*": "\\*",
+    "_": "\\_",
+    "[": "\\[",
+    "]": "\\]",
+}
+
+
+def md_escape(value: str) -> str:
+    """A value safe inside Markdown text and table cells: no HTML, no mentions, no pipes, no
+    emphasis or links; line breaks become ``<br>``."""
+    text = "".join(_MD_ESCAPES.get(c, c) for c in value.replace("\r\n", "\n"))
+    return text.replace("\n", "<br>")
+
+
+def short_text(value: str, limit: int) -> str:
+    text = " ".join(value.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def pull_title(issue: int, pwg: str, path: str) -> str:
+    """``[Dataset Request] #<n>: <pwg> <path tail>`` (never the issue title)."""
+    parts = [p for p in path.strip().split("/") if p]
+    tail = "/".join(parts[-4:]) if parts else ""
+    short = " ".join(x for x in (pwg.strip(), tail) if x) or "(incomplete request)"
+    return f"[Dataset Request] #{issue}: {short_text(short, 90)}"
+
+
+@dataclass(frozen=True)
+class CheckView:
+    title: str
+    ok: bool
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """Everything the status comment and the PR body show about one request."""
+
+    issue: int
+    branch: str
+    phase: str = "open"  # open | closed | merged | pull-closed | not-a-form
+    task_name: str | None = None
+    status: str | None = None
+    substate: str | None = None
+    row: tuple[tuple[str, str], ...] = ()  # (column title, value)
+    checks: tuple[CheckView, ...] = ()
+    problems: tuple[tuple[str, str], ...] = ()  # (field label, why refused)
+    notes: tuple[str, ...] = ()
+    pull_number: int | None = None
+    pull_url: str = ""
+    record_url: str = ""
+    page_url: str = ""
+    validation: tuple[str, ...] = ()  # problems of validate + render --check on the branch
+
+
+def _headline(view: RequestView) -> str:
+    if view.phase == "merged":
+        return f"### Dataset request #{view.issue}: merged in #{view.pull_number}"
+    if view.phase == "closed":
+        return f"### Dataset request #{view.issue}: closed without merge"
+    if view.phase == "not-a-form":
+        return f"### Dataset request #{view.issue}: not a request form"
+    if view.status is None:
+        return f"### Dataset request #{view.issue}: not taken in"
+    sub = f" ({view.substate.replace('-', ' ')})" if view.substate else ""
+    return f"### Dataset request #{view.issue}: {view.status}{sub}"
+
+
+def _checklist(view: RequestView) -> list[str]:
+    lines = []
+    for check in view.checks:
+        mark = "x" if check.ok else " "
+        detail = "; ".join(md_escape(p) for p in check.problems)
+        lines.append(f"- [{mark}] {check.title}" + (f": {detail}" if detail else ""))
+    return lines
+
+
+def _row_table(view: RequestView) -> list[str]:
+    lines = ["| Column | Value |", "| --- | --- |"]
+    lines += [f"| {md_escape(k)} | {md_escape(v) or '*(empty)*'} |" for k, v in view.row]
+    return lines
+
+
+def encode_state(data: Mapping[str, Any]) -> str:
+    """The hidden state line of the status comment (never contains ``--`` or ``<``/``>``)."""
+    text = json.dumps(dict(data), sort_keys=True, ensure_ascii=True)
+    text = text.replace("-", "\\u002d").replace("<", "\\u003c").replace(">", "\\u003e")
+    return f"{STATE_PREFIX}{text} -->"
+
+
+def decode_state(body: str) -> dict[str, Any]:
+    """The hidden state of a status comment (``{}`` when absent or unreadable)."""
+    for line in body.splitlines():
+        if line.startswith(STATE_PREFIX) and line.endswith(" -->"):
+            try:
+                data = json.loads(line[len(STATE_PREFIX) : -len(" -->")])
+            except ValueError:
+                return {}
+            return data if isinstance(data, dict) else {}
+    return {}
+
+
+def status_comment(view: RequestView, state: Mapping[str, Any]) -> str:
+    """The one status comment of a request (edited in place; identical input, identical text)."""
+    lines = [STATUS_MARKER, encode_state(state), _headline(view), ""]
+    if view.phase == "closed":
+        lines.append(
+            "The issue was closed, so the request was withdrawn: "
+            + (f"pull request #{view.pull_number} was closed and " if view.pull_number else "")
+            + f"the branch `{view.branch}` deleted. Reopen the issue to take the request in again."
+        )
+        return "\n".join(lines) + "\n"
+    if view.phase == "merged":
+        lines.append(
+            f"Pull request #{view.pull_number} was merged: the request is in the catalogue"
+            + (f" ({view.page_url})." if view.page_url else ".")
+        )
+        if view.notes:
+            lines += ["", "**Notes**:", *(f"- {md_escape(n)}" for n in view.notes)]
+        return "\n".join(lines) + "\n"
+    if view.phase == "not-a-form":
+        lines.append(md_escape(NOT_A_FORM))
+        return "\n".join(lines) + "\n"
+    if view.pull_number:
+        lines.append(f"Pull request: #{view.pull_number} (branch `{view.branch}`)")
+    else:
+        lines.append("No pull request yet.")
+    if view.phase == "pull-closed":
+        lines += [
+            "",
+            f"Pull request #{view.pull_number} was closed without merging. The request stays "
+            "open; the next correction (or `/pcs refresh`) reopens it. Close this issue to "
+            "withdraw the request.",
+        ]
+    if view.problems:
+        lines += [
+            "",
+            "**Refused values** (not recorded; correct them with `!update Field: value`):",
+        ]
+        lines += [f"- **{md_escape(k)}**: {md_escape(v)}" for k, v in view.problems]
+    if view.notes:
+        lines += ["", "**Notes**:"]
+        lines += [f"- {md_escape(n)}" for n in view.notes]
+    if view.validation:
+        lines += [
+            "",
+            "**The request branch does not validate** (`pcs validate`, `pcs render --check`):",
+        ]
+        lines += [f"- {md_escape(p)}" for p in view.validation[:20]]
+    if view.checks:
+        lines += ["", "**Readiness checklist**", *_checklist(view)]
+    if view.row:
+        lines += ["", "**What was understood** (the catalogue row)", "", *_row_table(view)]
+    lines += [
+        "",
+        "Correct a field with `!update Field: value` (an empty value clears it); `/pcs help` "
+        "lists the commands.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def pull_body(view: RequestView) -> str:
+    """The request PR's body: catalogue row, readiness checklist, links, ``Closes #<issue>``."""
+    sub = f" ({view.substate.replace('-', ' ')})" if view.substate else ""
+    lines = [
+        PULL_MARKER.format(issue=view.issue),
+        f"Dataset request #{view.issue}, taken in by pcs. Task `{view.task_name}`: "
+        f"{view.status}{sub}.",
+        "",
+        "### Catalogue row",
+        "",
+        *_row_table(view),
+        "",
+        "### Readiness",
+        "",
+        *_checklist(view),
+        "",
+        "### Links",
+        "",
+        f"- Request issue: #{view.issue}",
+    ]
+    if view.record_url:
+        lines.append(f"- Task record: {view.record_url}")
+    if view.page_url:
+        lines.append(f"- Catalogue page (after merge): {view.page_url}")
+    lines += [
+        "",
+        "Derived files (catalogue CSV, pages, JSON API) are regenerated by pcs on every change; "
+        "do not edit them by hand. Corrections go on the issue (`!update Field: value`).",
+        "",
+        f"Closes #{view.issue}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def label_changes(desired: Iterable[str], present: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(labels to add, sub-state labels to remove) to go from ``present`` to ``desired``."""
+    want = set(desired)
+    have = set(present)
+    add = sorted(want - have)
+    remove = sorted((have & ALL_SUBSTATE_LABELS) - want)
+    return add, remove
+
+
+def desired_labels(status: str | None, substate: str | None) -> list[str]:
+    if status != "draft" or substate is None:
+        return []
+    label = SUBSTATE_LABELS.get(substate)
+    return [label] if label else []
+
+
+def reply_text(comment_id: int, sender: str, command: Command, outcome: str) -> str:
+    """One reply to a command comment, carrying the marker that makes replays silent."""
+    quoted = md_escape(short_text(command.text, 80))
+    return (
+        f"{REPLY_MARKER.format(comment=comment_id)}\n`{md_escape(sender)}`: {quoted}\n\n{outcome}\n"
+    )
+
+
+def describe_change(label: str, old: str, new: str) -> str:
+    def shown(value: str) -> str:
+        return md_escape(short_text(value, 200)) if value else "*(empty)*"
+
+    return f"**{md_escape(label)}**: {shown(old)} → {shown(new)}"
+
+
+def status_description(problems: Sequence[str]) -> tuple[str, str]:
+    """(commit status state, description) for the result of validate + render --check."""
+    if not problems:
+        return "success", "pcs validate and pcs render --check passed"
+    first = short_text(problems[0], 90)
+    return "failure", f"{len(problems)} problem(s): {first}"
+
+
+def request_page_url(settings: CatalogSettings, task_name: str) -> str:
+    return f"{settings.site_url.rstrip('/')}/requests/{task_name}/"
