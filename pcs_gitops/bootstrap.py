@@ -12,18 +12,21 @@ from pcs_gitops.adapters.clock import SystemClock
 from pcs_gitops.adapters.git import GitRepository
 from pcs_gitops.adapters.schema_validator import SchemaValidator
 from pcs_gitops.adapters.site_files import PagePlanner, SiteFiles
-from pcs_gitops.adapters.yaml_store import YamlStateStore
+from pcs_gitops.adapters.worktree_publisher import WorkingTreePublisher
+from pcs_gitops.adapters.yaml_store import DryRunStore, YamlStateStore
 from pcs_gitops.config import Settings
 from pcs_gitops.domain.state import State
+from pcs_gitops.errors import UsageError
 from pcs_gitops.services.panda_port import PandaSubmitter
-from pcs_gitops.services.ports import Clock
+from pcs_gitops.services.ports import Clock, Publisher
 from pcs_gitops.services.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
+    from pcs_gitops.adapters.branch_publisher import BranchPublisher
     from pcs_gitops.adapters.jekyll import SitePreview
+    from pcs_gitops.adapters.page_preview import RenderedPages
     from pcs_gitops.adapters.request_branch import GitBranchWorkspace
     from pcs_gitops.domain.issue_form import IssueForm
-    from pcs_gitops.services.branch_publishing import BranchPublisher
     from pcs_gitops.services.github_events import RequestEventHandler
     from pcs_gitops.services.github_port import GitHubPort
     from pcs_gitops.services.reporting import ReportFrames
@@ -50,11 +53,16 @@ def _page_planner(cache_root: Path | None = None) -> PagePlanner:
     return plan_pages
 
 
+PUBLISH_MODES = ("local", "github")
+
+
 @dataclass
 class Services:
     settings: Settings
     clock: Clock = field(default_factory=SystemClock)
     commit: bool = False
+    _local: WorkingTreePublisher | None = None
+    _publisher: Publisher | None = None
 
     @property
     def root(self) -> Path:
@@ -71,7 +79,42 @@ class Services:
 
     def uow(self) -> UnitOfWork:
         vcs = GitRepository(self.root) if self.commit else None
-        return UnitOfWork(self.store(), self.schemas(), self.derived(), self.clock, vcs)
+        return UnitOfWork(
+            self.store(), self.schemas(), self.derived(), self.clock, vcs, probe=path_probe
+        )
+
+    def dry_uow(self) -> UnitOfWork:
+        """A unit of work whose commit validates everything and writes nothing."""
+        store = DryRunStore(self.store())
+        return UnitOfWork(store, self.schemas(), None, self.clock, probe=path_probe)
+
+    def local_publisher(self) -> WorkingTreePublisher:
+        """Writes land in the working tree (one publisher per Services: calls are serialised)."""
+        if self._local is None:
+            self._local = WorkingTreePublisher(self.uow, self.dry_uow)
+        return self._local
+
+    def check_publish_mode(self) -> str:
+        """The configured publishing mode; an unknown one is refused."""
+        mode = self.settings.publish_mode
+        if mode not in PUBLISH_MODES:
+            raise UsageError(
+                f"PCS_PUBLISH (or PCS_MCP_MODE) '{mode}' is unknown; choose from "
+                + ", ".join(PUBLISH_MODES)
+            )
+        return mode
+
+    def publisher(self, github: GitHubPort | None = None) -> Publisher:
+        """The publishing port chosen by configuration (``PCS_PUBLISH``): the working tree, or a
+        branch with its one pull request (local refs and the outbox when no token is set)."""
+        mode = self.check_publish_mode()
+        if self._publisher is None:
+            if mode == "local":
+                self._publisher = self.local_publisher()
+            else:
+                offline = not self.settings.github_token
+                self._publisher = self.branch_publisher(offline=offline, github=github)
+        return self._publisher
 
     def panda_submitter(self) -> PandaSubmitter:
         """The real PanDA client (imported lazily, on the first submission)."""
@@ -84,6 +127,12 @@ class Services:
         from pcs_gitops.adapters import report_frames
 
         return report_frames
+
+    def pages(self) -> RenderedPages:
+        """Request pages rendered as the site publishes them, for previews."""
+        from pcs_gitops.adapters.page_preview import RenderedPages
+
+        return RenderedPages()
 
     def site_preview(self) -> SitePreview:
         """Jekyll build and the local HTTP server of 'pcs site preview' (imported on use)."""
@@ -99,6 +148,7 @@ class Services:
             SchemaValidator(root / "schemas"),
             SiteFiles(root, _page_planner()),
             self.clock,
+            probe=path_probe,
         )
 
     def verify_at(self, root: Path) -> list[str]:
@@ -224,18 +274,26 @@ class Services:
         )
 
     def branch_publisher(
-        self, *, offline: bool, github: GitHubPort | None = None, remote_url: str | None = None
+        self,
+        *,
+        offline: bool,
+        github: GitHubPort | None = None,
+        remote_url: str | None = None,
+        dry_run: bool = False,
+        **client_options: Any,
     ) -> BranchPublisher:
-        """The publisher of the MCP server's github mode: a change on a branch of its own with
-        one pull request, wired as 'pcs gh handle' wires the request pipeline (local refs and
-        the outbox offline)."""
-        from pcs_gitops.services.branch_publishing import BranchPublisher
+        """Writes land on a branch of their own with one pull request (the GitHub pipeline,
+        MCP and REST in github mode): local refs and the outbox offline."""
+        from pcs_gitops.adapters.branch_publisher import BranchPublisher
 
         repository = self._github_repository()
+        port = github or self.github_port(offline=offline, dry_run=dry_run, **client_options)
         return BranchPublisher(
-            github=github or self.github_port(offline=offline),
-            workspace=self._branch_workspace(offline, False, remote_url, repository),
-            uow_factory=self.uow_at,
+            github=port,
+            workspace=self._branch_workspace(offline, dry_run, remote_url, repository),
+            uow_at=self.uow_at,
+            verify=self.verify_at,
+            local=self.local_publisher(),
             probe=path_probe,
             repository=repository,
             server_url=self.settings.github_server_url,

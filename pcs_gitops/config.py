@@ -19,7 +19,8 @@ class Settings:
     github_server_url: str = "https://github.com"
     github_bot_login: str | None = None  # who the token comments as (an App: "<slug>[bot]")
     actor: str = "cli"
-    mcp_mode: str = "local"  # "local" writes the working tree; "github" publishes via PRs
+    # where writes land: "local" (the working tree) or "github" (a branch + its pull request)
+    publish_mode: str = "local"
     default_branch: str = "main"  # what github-mode branches are built on and PRs target
 
     @classmethod
@@ -35,6 +36,6 @@ class Settings:
             github_server_url=env.get("GITHUB_SERVER_URL") or "https://github.com",
             github_bot_login=env.get("PCS_BOT_LOGIN") or None,
             actor=env.get("PCS_ACTOR") or env.get("USER") or "cli",
-            mcp_mode=env.get("PCS_MCP_MODE") or "local",
+            publish_mode=env.get("PCS_PUBLISH") or env.get("PCS_MCP_MODE") or "local",
             default_branch=env.get("PCS_DEFAULT_BRANCH") or "main",
         )

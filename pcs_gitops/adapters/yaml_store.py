@@ -179,3 +179,22 @@ class YamlStateStore:
     def load_file(self, path: Path) -> Any:
         """Load a YAML file that is not a record (an issue-form template, for example)."""
         return load_yaml_text(path.read_text(encoding="utf-8"), str(path))
+
+
+class DryRunStore:
+    """A state store that reads the real records and only pretends to write (previews)."""
+
+    def __init__(self, store: YamlStateStore) -> None:
+        self._store = store
+
+    def iter_files(self) -> Iterator[RawFile]:
+        return iter(self._store.iter_files())
+
+    def write(self, relpath: str, data: Any) -> bool:
+        try:
+            return (self._store.root / relpath).read_bytes() != dump_yaml(data).encode("utf-8")
+        except FileNotFoundError:
+            return True
+
+    def delete(self, relpath: str) -> bool:
+        return (self._store.root / relpath).exists()

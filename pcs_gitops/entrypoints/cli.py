@@ -19,8 +19,9 @@ from pcs_gitops.entrypoints.cli_common import (
     unit,
 )
 from pcs_gitops.errors import PcsError, UsageError
-from pcs_gitops.services import catalog_import, checks, publishing
+from pcs_gitops.services import checks, publishing
 from pcs_gitops.services.ports import Actor
+from pcs_gitops.services.usecases import catalog as catalog_writes
 
 
 class PcsRefusal(click.ClickException):
@@ -158,21 +159,19 @@ def catalog_import_cmd(ctx: Context, csv_file: Path, as_json: bool) -> None:
     except UnicodeDecodeError as exc:
         raise UsageError(f"{csv_file} is not UTF-8 text ({exc}); re-save it as UTF-8") from exc
     actor = Actor(ctx.services.settings.actor, "import")
-    with unit(ctx) as uow:
-        report = catalog_import.import_catalog(uow.state, text, actor, uow.clock.now())
-        result = uow.commit(f"Import catalogue {csv_file.name}")
-    payload = {**report.to_dict(), "commit": result.to_dict()}
+    payload = catalog_writes.import_catalog(ctx.publisher(), text, csv_file.name, actor)
 
     def text_out() -> str:
         lines = [
-            f"{report.rows} rows: {report.tasks_created} tasks created, "
-            f"{report.tasks_updated} updated, {report.tasks_unchanged} unchanged; "
-            f"{report.datasets_created} datasets and {len(report.tags_created)} tags created; "
-            + describe_commit(result)
+            f"{payload['rows']} rows: {payload['tasks_created']} tasks created, "
+            f"{payload['tasks_updated']} updated, {payload['tasks_unchanged']} unchanged; "
+            f"{payload['datasets_created']} datasets and {len(payload['tags_created'])} tags "
+            "created; " + describe_commit(payload)
         ]
-        if report.warnings:
-            lines.append(f"{len(report.warnings)} warning(s):")
-            lines += [f"  {w}" for w in report.warnings]
+        warnings = payload["warnings"]
+        if warnings:
+            lines.append(f"{len(warnings)} warning(s):")
+            lines += [f"  {w}" for w in warnings]
         return "\n".join(lines)
 
     emit(as_json, payload, text_out)

@@ -10,9 +10,8 @@ from pcs_gitops.entrypoints.cli_common import (
     emit,
     json_option,
     pass_ctx,
-    unit,
 )
-from pcs_gitops.services import bench as bench_service
+from pcs_gitops.services.usecases import catalog as catalog_writes
 
 
 @click.group()
@@ -27,13 +26,6 @@ def bench() -> None:
 @pass_ctx
 def generate(ctx: Context, tasks: int, seed: int, as_json: bool) -> None:
     """Write a synthetic but realistic state of N requests into the repository."""
-    with unit(ctx) as uow:
-        click.echo(f"generating {tasks} requests ...", err=True)
-        added = bench_service.generate(uow.state, tasks, uow.clock.now(), seed)
-        click.echo("validating and writing ...", err=True)
-        result = uow.commit(f"Generate {added} synthetic requests")
-    emit(
-        as_json,
-        {"added": added, "commit": result.to_dict()},
-        f"added {added} requests; " + describe_commit(result),
-    )
+    click.echo(f"generating {tasks} requests ...", err=True)
+    payload = catalog_writes.generate_bench(ctx.publisher(), tasks, seed)
+    emit(as_json, payload, f"added {payload['added']} requests; " + describe_commit(payload))

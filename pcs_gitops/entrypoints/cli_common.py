@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 import click
 
 from pcs_gitops import bootstrap
-from pcs_gitops.services.ports import Actor
-from pcs_gitops.services.unit_of_work import CommitResult, UnitOfWork
+from pcs_gitops.services.ports import Actor, Publisher
+from pcs_gitops.services.unit_of_work import UnitOfWork
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,6 +25,9 @@ class Context:
 
     def actor(self) -> Actor:
         return Actor(self.services.settings.actor, "cli")
+
+    def publisher(self) -> Publisher:
+        return self.services.publisher()
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -43,16 +46,25 @@ def emit(as_json: bool, payload: Any, text: str | Callable[[], str]) -> None:
 
 @contextmanager
 def unit(ctx: Context) -> Iterator[UnitOfWork]:
-    with ctx.services.uow() as uow:
+    """The current state, for reads (a unit of work that is never committed)."""
+    with ctx.publisher().reading() as uow:
         yield uow
 
 
-def describe_commit(result: CommitResult) -> str:
-    if not result.changed:
-        return "nothing changed"
-    parts = [f"{len(result.records_written)} record file(s) written"]
-    if result.derived_written or result.derived_deleted:
-        parts.append(
-            f"{len(result.derived_written) + len(result.derived_deleted)} derived file(s) updated"
-        )
-    return ", ".join(parts)
+def describe_commit(payload: Mapping[str, Any]) -> str:
+    """What a use case wrote (its ``commit``) and, on a branch, where it was published."""
+    commit = payload.get("commit") or {}
+    records = list(commit.get("records_written") or [])
+    derived = len(commit.get("derived_written") or []) + len(commit.get("derived_deleted") or [])
+    text = "nothing changed"
+    if records or derived:
+        text = f"{len(records)} record file(s) written"
+        if derived:
+            text += f", {derived} derived file(s) updated"
+    published = payload.get("published")
+    if isinstance(published, Mapping):
+        pull = published.get("pull") or {}
+        text += f"; branch {published.get('branch')}"
+        if pull:
+            text += f", pull request #{pull.get('number')} ({pull.get('action')})"
+    return text

@@ -15,8 +15,8 @@ from pcs_gitops.entrypoints.cli_common import (
     pass_ctx,
     unit,
 )
-from pcs_gitops.errors import Conflict
 from pcs_gitops.services import datasets as svc
+from pcs_gitops.services.usecases import datasets as writes
 
 SOURCE_KINDS = click.Choice(["csv_manifest", "path", "url", "rucio_did", "file_list"])
 STAGES = click.Choice(["evgen", "simu", "reco", "full", "log"])
@@ -68,23 +68,17 @@ def _request(kw: dict[str, object]) -> svc.DatasetIntake:
 @pass_ctx
 def intake(ctx: Context, /, as_json: bool, **kw: object) -> None:
     """Return the dataset for a source, creating it when new (idempotent on kind + location)."""
-    with unit(ctx) as uow:
-        outcome = svc.intake_dataset(uow.state, _request(kw), ctx.actor(), uow.clock.now())
-        result = uow.commit(f"Dataset intake {outcome.dataset.name}") if outcome.created else None
-    payload = {
-        "created": outcome.created,
-        "name": outcome.dataset.name,
-        "dataset": outcome.dataset.to_dict(),
-        "conflicts": outcome.conflicts,
-        "tags_created": outcome.tags_created,
-        "notes": outcome.notes,
-    }
-    text = ("created " if outcome.created else "exists: ") + outcome.dataset.name
-    if outcome.conflicts:
-        text += "\nthe stored dataset differs from what you supplied (nothing was changed):\n  "
-        text += "\n  ".join(outcome.conflicts)
-    if result is not None:
-        text += f"\n{describe_commit(result)}"
+    payload = writes.intake_dataset(ctx.publisher(), _request(kw), ctx.actor())
+
+    def text() -> str:
+        out = ("created " if payload["created"] else "exists: ") + str(payload["name"])
+        if payload["conflicts"]:
+            out += "\nthe stored dataset differs from what you supplied (nothing was changed):"
+            out += "".join(f"\n  {c}" for c in payload["conflicts"])
+        if payload["commit"]:
+            out += f"\n{describe_commit(payload)}"
+        return out
+
     emit(as_json, payload, text)
 
 
@@ -93,20 +87,8 @@ def intake(ctx: Context, /, as_json: bool, **kw: object) -> None:
 @pass_ctx
 def create(ctx: Context, /, as_json: bool, **kw: object) -> None:
     """Create a dataset for an external source; refuses when the source is already recorded."""
-    with unit(ctx) as uow:
-        outcome = svc.intake_dataset(uow.state, _request(kw), ctx.actor(), uow.clock.now())
-        if not outcome.created:
-            raise Conflict(
-                f"source {outcome.dataset.source.kind.value}:{outcome.dataset.source.location} "
-                f"is already recorded as {outcome.dataset.name}; use 'pcs dataset intake' to "
-                "look it up"
-            )
-        result = uow.commit(f"Create dataset {outcome.dataset.name}")
-    emit(
-        as_json,
-        {"created": True, "name": outcome.dataset.name, "dataset": outcome.dataset.to_dict()},
-        f"created {outcome.dataset.name}\n{describe_commit(result)}",
-    )
+    payload = writes.create_dataset(ctx.publisher(), _request(kw), ctx.actor())
+    emit(as_json, payload, lambda: f"created {payload['name']}\n{describe_commit(payload)}")
 
 
 @dataset.command("list")

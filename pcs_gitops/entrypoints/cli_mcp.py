@@ -34,11 +34,12 @@ LOG_LEVELS = click.Choice(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], cas
 def mcp(ctx: Context, use_http: bool, port: int, log_level: str) -> None:
     """Run the MCP server for the repository given by --repo (stdio by default).
 
-    Tools read and write the same records as the pcs commands (PCS_MCP_MODE=local writes the
-    working tree). Submission is not a tool. See docs/mcp.md.
+    Tools read and write the same records as the pcs commands (PCS_PUBLISH=local writes the
+    working tree, PCS_PUBLISH=github a branch with a pull request). Submission is not a
+    tool. See docs/mcp.md.
     """
     from pcs_gitops.entrypoints import mcp_server
 
-    mcp_server.check_mode(ctx.services.settings)
     services = ctx.services
+    services.check_publish_mode()
     mcp_server.run(lambda: services, http=use_http, port=port, log_level=log_level)

@@ -17,9 +17,9 @@ from pcs_gitops.entrypoints.cli_common import (
     pass_ctx,
     unit,
 )
-from pcs_gitops.errors import Conflict
 from pcs_gitops.services import submission
 from pcs_gitops.services import tasks as svc
+from pcs_gitops.services.usecases import tasks as writes
 
 STATUSES = ["draft", "ready", "submitted", "completed", "failed"]
 
@@ -77,8 +77,12 @@ def _intake_request(kw: dict[str, Any]) -> svc.TaskIntake:
     return svc.TaskIntake(catalog=catalog, **plain)
 
 
-def _task_payload(created: bool, task: Any, changed: list[str]) -> dict[str, Any]:
-    return {"created": created, "name": task.name, "task": task.to_dict(), "changed": changed}
+def _intake_text(payload: dict[str, Any]) -> str:
+    verb = "created " if payload["created"] else ("updated " if payload["changed"] else "exists: ")
+    text = verb + str(payload["name"])
+    if payload.get("commit"):
+        text += f"\n{describe_commit(payload)}"
+    return text
 
 
 @task.command()
@@ -86,15 +90,8 @@ def _task_payload(created: bool, task: Any, changed: list[str]) -> dict[str, Any
 @pass_ctx
 def intake(ctx: Context, /, as_json: bool, **kw: Any) -> None:
     """Create or update a draft task keyed on its public catalogue issue or row (idempotent)."""
-    with unit(ctx) as uow:
-        outcome = svc.intake_task(uow.state, _intake_request(kw), ctx.actor(), uow.clock.now())
-        result = uow.commit(f"Task intake {outcome.task.name}") if uow.state.dirty else None
-    text = (
-        "created " if outcome.created else ("updated " if outcome.changed else "exists: ")
-    ) + outcome.task.name
-    if result is not None:
-        text += f"\n{describe_commit(result)}"
-    emit(as_json, _task_payload(outcome.created, outcome.task, outcome.changed), text)
+    payload = writes.intake_task(ctx.publisher(), _intake_request(kw), ctx.actor())
+    emit(as_json, payload, lambda: _intake_text(payload))
 
 
 @task.command()
@@ -102,16 +99,8 @@ def intake(ctx: Context, /, as_json: bool, **kw: Any) -> None:
 @pass_ctx
 def create(ctx: Context, /, as_json: bool, **kw: Any) -> None:
     """Create a task; refuses when the catalogue key already has one."""
-    with unit(ctx) as uow:
-        outcome = svc.intake_task(uow.state, _intake_request(kw), ctx.actor(), uow.clock.now())
-        if not outcome.created:
-            raise Conflict(f"the catalogue key already belongs to task '{outcome.task.name}'")
-        result = uow.commit(f"Create task {outcome.task.name}")
-    emit(
-        as_json,
-        _task_payload(True, outcome.task, []),
-        f"created {outcome.task.name}\n{describe_commit(result)}",
-    )
+    payload = writes.create_task(ctx.publisher(), _intake_request(kw), ctx.actor())
+    emit(as_json, payload, lambda: f"created {payload['name']}\n{describe_commit(payload)}")
 
 
 @task.command("link-input")
@@ -122,21 +111,10 @@ def create(ctx: Context, /, as_json: bool, **kw: Any) -> None:
 @pass_ctx
 def link_input(ctx: Context, name: str, did: str | None, dids: str | None, as_json: bool) -> None:
     """Set the task's input dataset(s); every DID must exist."""
-    with unit(ctx) as uow:
-        updated = svc.link_input(
-            uow.state,
-            name,
-            did,
-            dids.split(",") if dids is not None else None,
-            ctx.actor(),
-            uow.clock.now(),
-        )
-        result = uow.commit(f"Link input of {updated.name}")
-    emit(
-        as_json,
-        {"name": updated.name, "task": updated.to_dict()},
-        f"{updated.name}: inputs {', '.join(updated.input_datasets)}; {describe_commit(result)}",
-    )
+    wanted = dids.split(",") if dids is not None else None
+    payload = writes.link_input(ctx.publisher(), name, ctx.actor(), did=did, dids=wanted)
+    inputs = ", ".join(payload["task"]["input_datasets"])
+    emit(as_json, payload, f"{payload['name']}: inputs {inputs}; {describe_commit(payload)}")
 
 
 @task.command("set-status")
@@ -146,19 +124,11 @@ def link_input(ctx: Context, name: str, did: str | None, dids: str | None, as_js
 @pass_ctx
 def set_status(ctx: Context, name: str, status: str, as_json: bool) -> None:
     """Move a task through draft -> ready -> submitted -> completed | failed."""
-    with unit(ctx) as uow:
-        before = svc.resolve_task(uow.state, name).status.value
-        updated = svc.set_status(uow.state, name, status, ctx.actor(), uow.clock.now(), path_probe)
-        result = uow.commit(f"Task {updated.name}: {before} -> {updated.status.value}")
+    payload = writes.set_status(ctx.publisher(), name, status, ctx.actor())
     emit(
         as_json,
-        {
-            "name": updated.name,
-            "from": before,
-            "status": updated.status.value,
-            "task": updated.to_dict(),
-        },
-        f"{updated.name}: {before} -> {updated.status.value} ({describe_commit(result)})",
+        payload,
+        f"{payload['name']}: {payload['from']} -> {payload['status']} ({describe_commit(payload)})",
     )
 
 
@@ -169,17 +139,13 @@ def set_status(ctx: Context, name: str, status: str, as_json: bool) -> None:
 @pass_ctx
 def record_submission(ctx: Context, name: str, panda_task_id: int, as_json: bool) -> None:
     """Record a PanDA/JEDI submission of a ready task and move it to submitted."""
-    with unit(ctx) as uow:
-        updated = svc.record_submission(
-            uow.state, name, panda_task_id, ctx.actor(), uow.clock.now()
-        )
-        result = uow.commit(f"Record submission of {updated.name}: jediTaskID {panda_task_id}")
-    attempt = updated.attempts[-1]
+    payload = writes.record_submission(ctx.publisher(), name, panda_task_id, ctx.actor())
+    attempt = payload["attempt"]
     emit(
         as_json,
-        {"name": updated.name, "attempt": attempt.to_dict(), "task": updated.to_dict()},
-        f"{updated.name}: submitted as jediTaskID {panda_task_id} "
-        f"(try {attempt.try_number}, {attempt.task_name}); {describe_commit(result)}",
+        payload,
+        f"{payload['name']}: submitted as jediTaskID {panda_task_id} "
+        f"(try {attempt['try_number']}, {attempt['task_name']}); {describe_commit(payload)}",
     )
 
 
@@ -190,14 +156,8 @@ def record_submission(ctx: Context, name: str, panda_task_id: int, as_json: bool
 @pass_ctx
 def comment(ctx: Context, name: str, text: str, as_json: bool) -> None:
     """Append a comment to the task's history."""
-    with unit(ctx) as uow:
-        updated = svc.comment(uow.state, name, text, ctx.actor(), uow.clock.now())
-        uow.commit(f"Comment on {updated.name}")
-    emit(
-        as_json,
-        {"name": updated.name, "history": [h.to_dict() for h in updated.history]},
-        f"comment added to {updated.name}",
-    )
+    payload = writes.comment(ctx.publisher(), name, text, ctx.actor())
+    emit(as_json, payload, f"comment added to {payload['name']}")
 
 
 @task.command()
@@ -314,7 +274,7 @@ def submit(
             click.echo(f"dry run: {outcome.task.name} was not submitted", err=True)
         return
     attempt = outcome.task.attempts[-1]
-    commit = describe_commit(outcome.commit) if outcome.commit is not None else "nothing written"
+    commit = describe_commit(outcome.to_dict()) if outcome.commit is not None else "nothing written"
     emit(
         as_json,
         outcome.to_dict(),

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+from pcs_gitops.domain.model import ProdTask
 from pcs_gitops.domain.state import State
+from pcs_gitops.services.github_port import PullInfo
 
 if TYPE_CHECKING:
     from pcs_gitops.services.unit_of_work import CommitResult, UnitOfWork
@@ -43,6 +45,14 @@ class DerivedFiles(Protocol):
     def existing(self) -> Mapping[str, bytes]: ...
     def write(self, relpath: str, content: bytes) -> None: ...
     def delete(self, relpath: str) -> None: ...
+
+
+class PagePreview(Protocol):
+    """A request's catalogue page exactly as the site publishes it (for previews)."""
+
+    def request_page(self, state: State, task: ProdTask) -> dict[str, str]:
+        """``{path, url, html}`` of the task's request page."""
+        ...
 
 
 class Clock(Protocol):
@@ -103,6 +113,7 @@ class Placement:
     head_before: str | None = None
     validation: tuple[str, ...] | None = None  # problems found on the new head; None: not checked
     notes: tuple[str, ...] = ()
+    pull_info: PullInfo | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -127,6 +138,29 @@ class Published(Generic[T]):
         if self.placement is not None:
             out["published"] = self.placement.to_dict()
         return out
+
+
+@dataclass(frozen=True)
+class BranchOptions:
+    """How the branch publisher treats the branch of one change (the working tree ignores it).
+
+    ``sync``: when the default branch changed records or derived files since the branch forked,
+    the branch is rebuilt on it first, its records carried over (only request branches, whose
+    records the pipeline knows how to carry). ``force_sync`` rebuilds it even when not.
+    ``recover(uow, error)``: when ``change`` is refused, what to keep instead (on a fresh unit of
+    work that holds the synced state; it commits nothing for a ``Refused``); without it the error
+    propagates. ``on_sync_failure(source, error)``: when the records cannot be carried, the
+    result to return (from the branch's own state); nothing is committed."""
+
+    sync: bool = True
+    force_sync: bool = False
+    recover: Callable[[UnitOfWork, Exception], Any] | None = None
+    on_sync_failure: Callable[[State, Exception], Any] | None = None
+    sync_message: str = "Bring the request up to date with the default branch"
+    status: bool = True  # set the pcs/validate commit status of a new head
+    known_pull: PullInfo | None = None  # the branch's pull request when the caller knows it
+    reopen: bool = False  # reopen a closed pull request even when nothing new was committed
+    actor: Actor | None = None  # who carries the records (tags re-allocated on the base)
 
 
 class Publisher(Protocol):

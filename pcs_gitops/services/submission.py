@@ -79,6 +79,17 @@ def render_artifact(state: State, name: str, fmt: str) -> str:
     return to_json(artifact)
 
 
+def artifact_payload(state: State, name: str, fmt: str) -> dict[str, Any]:
+    """``{name, fmt, text}`` (text exactly as ``pcs task artifact`` prints it) and, for the JSON
+    formats, ``artifact``: the same document as an object."""
+    text = render_artifact(state, name, fmt)
+    task = resolve_task(state, name)
+    out: dict[str, Any] = {"name": task.name, "fmt": fmt, "text": text}
+    if fmt in ("jedi", "dump"):
+        out["artifact"] = build_artifact(state, task, fmt)
+    return out
+
+
 def to_json(data: dict[str, Any]) -> str:
     """JSON as the artifacts print it: indent 2, key order kept, UTF-8, trailing newline."""
     return json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n"

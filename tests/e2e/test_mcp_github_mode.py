@@ -90,8 +90,14 @@ def test_task_intake_commits_to_the_request_branch_and_opens_one_pull(repo: Path
     assert NEW_PATH in record and "surface: mcp" in record
     untouched.check()
     assert not (repo / "state" / "prod_tasks" / "issue-7.yaml").exists()
-    # the request pipeline's pull request: its title, its body, ONE of it
-    (pull,) = outbox(repo)
+    # the request pipeline's pull request: its title, its body, ONE of it; the new head's status
+    pull, status = outbox(repo)
+    assert (status["op"], status["sha"], status["context"], status["state"]) == (
+        "set_status",
+        head,
+        "pcs/validate",
+        "success",
+    )
     assert (pull["op"], pull["head"], pull["base"], pull["number"]) == (
         "create_pull",
         "pcs/request-7",
@@ -110,7 +116,7 @@ def test_task_intake_commits_to_the_request_branch_and_opens_one_pull(repo: Path
         "action": "unchanged",
     }
     assert git(repo, "rev-parse", "pcs/request-7") == head
-    assert len(outbox(repo)) == 1
+    assert len(outbox(repo)) == 2
     untouched.check()
 
 
@@ -163,7 +169,7 @@ def test_a_refused_change_commits_nothing_and_says_what_the_cli_says(repo: Path)
     untouched.check()
 
 
-def test_dataset_and_row_keyed_task_intakes_get_mcp_branches(repo: Path) -> None:
+def test_dataset_and_row_keyed_task_intakes_get_branches_of_their_own(repo: Path) -> None:
     untouched = Untouched(repo)
     digest = hashlib.sha256(f"path:{NEW_PATH}".encode()).hexdigest()[:12]
     row_key = f"Dataset Path={NEW_PATH}"
@@ -183,7 +189,7 @@ def test_dataset_and_row_keyed_task_intakes_get_mcp_branches(repo: Path) -> None
         **GITHUB,
     )
     first, second, task, task_again = (payload(r) for r in results)
-    branch = f"pcs/mcp-dataset-{digest}"
+    branch = f"pcs/dataset-{digest}"
     assert first["created"] is True and first["published"]["branch"] == branch
     assert first["published"]["pull"]["action"] == "created"
     dataset_file = f"state/datasets/{first['name']}.yaml"
@@ -195,13 +201,13 @@ def test_dataset_and_row_keyed_task_intakes_get_mcp_branches(repo: Path) -> None
     )
     assert second["published"]["pull"]["action"] == "unchanged"
     assert git(repo, "rev-list", "--count", f"main..{branch}") == "1"
-    task_branch = f"pcs/mcp-task-{task['name']}"
+    task_branch = f"pcs/task-{task['name']}"
     assert task["published"]["branch"] == task_branch
     assert task["name"].startswith("req.")
     assert task_again["published"]["commit"] is None
     pulls = ops(repo, "create_pull")
     assert [(p["head"], p["title"]) for p in pulls] == [
-        (branch, f"[PCS] Dataset {first['name']}"),
+        (branch, f"[PCS] Dataset {NEW_PATH}"),
         (task_branch, f"[PCS] Task {task['name']}"),
     ]
     assert all(p["body"].startswith(f"<!-- pcs-branch: {p['head']} -->") for p in pulls)
@@ -230,10 +236,11 @@ def test_mcp_and_the_request_pipeline_share_one_branch_and_pull(repo: Path, tmp_
     assert data["published"]["branch"] == "pcs/request-213"
     assert git(repo, "rev-parse", "pcs/request-213^") == head
     # the pipeline's own PR, with the body the pipeline writes: nothing to update on GitHub
+    # but the new head's commit status
     assert data["published"]["pull"] == {
         "number": pull["number"],
         "url": f"outbox:pull/{pull['number']}",
         "action": "unchanged",
     }
-    assert len(outbox(repo)) == lines
+    assert [op["op"] for op in outbox(repo)[lines:]] == ["set_status"]
     untouched.check()

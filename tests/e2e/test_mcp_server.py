@@ -300,7 +300,7 @@ def test_status_link_input_and_comment_record_the_mcp_identity(imported_repo: Pa
     data = [payload(r) for r in results]
     assert data[1]["task"]["input_datasets"] == [did]
     assert data[1]["commit"]["records_written"] == ["state/prod_tasks/issue-9.yaml"]
-    assert data[2]["commit"]["records_written"] == []
+    assert data[2]["commit"] is None  # nothing changed: nothing committed
     assert data[3]["history"][-1] == {
         "at": "2026-11-28T12:00:00Z",
         "by": "bob",
@@ -502,7 +502,10 @@ def test_stdio_subprocess_serves_reads_writes_and_refusals(
 def test_pcs_mcp_refuses_an_unknown_mode(repo: Path, run_cli: RunCli) -> None:
     result = run_cli("--repo", str(repo), "mcp", env={"PCS_MCP_MODE": "cloud"})
     assert result.exit_code == 2
-    assert cli_error(result) == "PCS_MCP_MODE 'cloud' is unknown; choose from local, github"
+    assert (
+        cli_error(result)
+        == "PCS_PUBLISH (or PCS_MCP_MODE) 'cloud' is unknown; choose from local, github"
+    )
 
 
 def test_http_serves_the_same_tools_on_localhost(repo: Path, tmp_path: Path) -> None:

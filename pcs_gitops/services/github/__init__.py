@@ -1,0 +1,1 @@
+"""The dataset-request pipeline on GitHub (``pcs gh handle``), one module per concern."""

@@ -1,0 +1,90 @@
+"""What the status comment and the pull request show of a request: a snapshot of its task."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pcs_gitops.domain.catalog import catalog_row
+from pcs_gitops.domain.readiness import PathProbe, readiness
+from pcs_gitops.domain.settings import CatalogSettings
+from pcs_gitops.domain.state import State
+from pcs_gitops.services import request_texts as texts
+from pcs_gitops.services.github_port import PullInfo
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    task_name: str
+    status: str
+    substate: str | None
+    pwg: str
+    path: str
+    row: tuple[tuple[str, str], ...]
+    checks: tuple[texts.CheckView, ...]
+
+
+def request_snapshot(state: State, issue: int, probe: PathProbe) -> Snapshot | None:
+    """What the status comment and the PR show of the request's task (None: no task yet)."""
+    task = state.task_for_key(("issue", str(issue)))
+    if task is None:
+        return None
+    check = readiness(state, task, probe)
+    return Snapshot(
+        task_name=task.name,
+        status=task.status.value,
+        substate=check.substate(task.status),
+        pwg=task.catalog.get("pwg", ""),
+        path=task.catalog.get("dataset_path", ""),
+        row=tuple(catalog_row(state.settings, task).items()) if task.catalog else (),
+        checks=tuple(texts.CheckView(c.title, c.ok, c.problems) for c in check.checks),
+    )
+
+
+def request_view(
+    issue: int,
+    branch: str,
+    snap: Snapshot | None,
+    settings: CatalogSettings,
+    *,
+    server_url: str,
+    repository: str,
+    phase: str = "open",
+    pull: PullInfo | None = None,
+) -> texts.RequestView:
+    """The view of a request that the status comment and the PR body render."""
+    if snap is None:
+        return texts.RequestView(
+            issue=issue,
+            branch=branch,
+            phase=phase,
+            pull_number=pull.number if pull else None,
+            pull_url=pull.html_url if pull else "",
+        )
+    record = f"state/prod_tasks/{snap.task_name}.yaml"
+    return texts.RequestView(
+        issue=issue,
+        branch=branch,
+        phase=phase if phase != "not-a-form" else "open",
+        task_name=snap.task_name,
+        status=snap.status,
+        substate=snap.substate,
+        row=snap.row,
+        checks=snap.checks,
+        pull_number=pull.number if pull else None,
+        pull_url=pull.html_url if pull else "",
+        record_url=f"{server_url.rstrip('/')}/{repository}/blob/{branch}/{record}",
+        page_url=texts.request_page_url(settings, snap.task_name),
+    )
+
+
+def request_pull_text(
+    state: State, issue: int, probe: PathProbe, *, server_url: str, repository: str, branch: str
+) -> tuple[str, str] | None:
+    """The request pull request's title and body (None while the request has no task)."""
+    snap = request_snapshot(state, issue, probe)
+    if snap is None:
+        return None
+    view = request_view(
+        issue, branch, snap, state.settings, server_url=server_url, repository=repository
+    )
+    return texts.pull_title(issue, snap.pwg, snap.path), texts.pull_body(view)
