@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from pcs_gitops.adapters.page_preview import RenderedPages
     from pcs_gitops.adapters.request_branch import GitBranchWorkspace
     from pcs_gitops.domain.issue_form import IssueForm
-    from pcs_gitops.services.github_events import RequestEventHandler
+    from pcs_gitops.services.github.context import Pipeline
     from pcs_gitops.services.github_port import GitHubPort
     from pcs_gitops.services.reporting import ReportFrames
 
@@ -225,31 +225,47 @@ class Services:
             repository = self.trusted_state().settings.repository
         return repository
 
-    def request_handler(
+    def request_pipeline(
         self,
         *,
         offline: bool,
         dry_run: bool = False,
         remote_url: str | None = None,
+        default_branch: str | None = None,
         **client_options: Any,
-    ) -> RequestEventHandler:
-        """The event handler of ``pcs gh handle``, wired to git and GitHub (or the outbox)."""
-        from pcs_gitops.services.github_events import RequestEventHandler
+    ) -> Pipeline:
+        """The request pipeline of ``pcs gh handle``, wired to git and GitHub (or the outbox);
+        ``default_branch`` comes from the event (the repository's), else the settings."""
+        from pcs_gitops.adapters.branch_publisher import BranchPublisher
+        from pcs_gitops.services.github.context import Pipeline
 
         settings = self.settings
         repository = self._github_repository()
+        base = default_branch or settings.default_branch
+        github = self.github_port(offline=offline, dry_run=dry_run, **client_options)
         workspace = self._branch_workspace(offline, dry_run, remote_url, repository)
-        return RequestEventHandler(
-            github=self.github_port(offline=offline, dry_run=dry_run, **client_options),
+        publisher = BranchPublisher(
+            github=github,
             workspace=workspace,
-            uow_factory=self.uow_at,
+            uow_at=self.uow_at,
             verify=self.verify_at,
+            local=self.local_publisher(),
+            probe=path_probe,
+            repository=repository,
+            server_url=settings.github_server_url,
+            default_branch=base,
+        )
+        return Pipeline(
+            github=github,
+            publisher=publisher,
+            workspace=workspace,
             clock=self.clock,
             form=self.issue_form(),
             trusted_state=self.trusted_state,
             probe=path_probe,
             repository=repository,
             server_url=settings.github_server_url,
+            default_branch=base,
         )
 
     def _branch_workspace(

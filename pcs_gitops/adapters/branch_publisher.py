@@ -105,6 +105,8 @@ class BranchPublisher:
 
     def branch(self, target: Target) -> str:
         """The branch of ``target`` (the working tree's state tells which task is whose)."""
+        if target.kind == "default":
+            return self.default_branch
         if target.kind in ("task", "row"):
             with self.local.reading() as uow:
                 return branch_for(target, uow.state)
@@ -207,6 +209,8 @@ class BranchPublisher:
     # ------------------------------------------------------------------ the pull request
 
     def _pull_text(self, branch: str, target: Target, state: State) -> tuple[str, str] | None:
+        if branch == self.default_branch:
+            return None  # a change of the default branch itself has no pull request
         issue = issue_of_branch(branch)
         if issue is not None:
             return request_pull_text(

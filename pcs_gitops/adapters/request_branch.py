@@ -1,6 +1,6 @@
 """Request branches in git, without touching the caller's working tree.
 
-``GitBranchWorkspace`` implements ``services.github_events.BranchWorkspace``:
+``GitBranchWorkspace`` implements ``services.ports.BranchWorkspace``:
 
 * every change happens in a temporary ``git worktree`` (detached, under the system temp
   directory, removed afterwards); commits are made with plumbing (``write-tree`` +
@@ -28,8 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pcs_gitops.adapters.git import run_git
-from pcs_gitops.errors import GitError
-from pcs_gitops.services.github_events import PushRejected
+from pcs_gitops.errors import GitError, PushRejected
 
 __all__ = [
     "ACTIONS_IDENTITY",

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import click
 
 from pcs_gitops.domain.issue_form import parse_issue_body
 from pcs_gitops.entrypoints.cli_common import Context, emit, json_option, pass_ctx
+from pcs_gitops.entrypoints.github_payload import read_event
 from pcs_gitops.errors import UsageError
-from pcs_gitops.services.github_events import Outcome
-
-MAX_EVENT_BYTES = 30 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
+from pcs_gitops.services.github import handler
+from pcs_gitops.services.github.outcome import Outcome
 
 
 @click.group()
@@ -61,28 +61,17 @@ def handle(
             "no event to handle: pass --event-name and --event-path, or run inside GitHub "
             "Actions (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH)"
         )
-    payload = _read_event(path)
+    event = read_event(name, path)
     offline = offline or not settings.github_token
-    handler = ctx.services.request_handler(offline=offline, dry_run=dry_run, remote_url=remote_url)
-    outcome = handler.handle(name, payload)
+    pipeline = ctx.services.request_pipeline(
+        offline=offline,
+        dry_run=dry_run,
+        remote_url=remote_url,
+        default_branch=event.default_branch or None,
+    )
+    outcome = handler.handle(pipeline, event)
     report = {**outcome.to_dict(), "offline": offline, "dry_run": dry_run}
     emit(as_json, report, lambda: _describe(outcome, offline, dry_run))
-
-
-def _read_event(path: Path) -> dict[str, Any]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read the event payload {path}: {exc.strerror}") from exc
-    if len(raw) > MAX_EVENT_BYTES:
-        raise UsageError(f"the event payload {path} is larger than {MAX_EVENT_BYTES} bytes")
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise UsageError(f"the event payload {path} is not JSON: {exc}") from exc
-    if not isinstance(data, dict):
-        raise UsageError(f"the event payload {path} is not a JSON object")
-    return data
 
 
 def _describe(outcome: Outcome, offline: bool, dry_run: bool) -> str:

@@ -79,7 +79,8 @@ class Target:
     """What a change is about. The working-tree publisher ignores it; the branch publisher
     derives the branch and its pull request from it (``services.branches.branch_for``).
 
-    ``kind``: ``request`` (a catalogue issue: ``issue``), ``task`` (``key`` names a task as the
+    ``kind``: ``default`` (the default branch itself: no pull request), ``request`` (a
+    catalogue issue: ``issue``), ``task`` (``key`` names a task as the
     user gave it), ``row`` (a task keyed on a catalogue row: ``key`` = the task name the intake
     would give), ``dataset`` (``key`` = ``kind:location`` of the source) or ``batch`` (``key``
     names a change over many records, e.g. an import).

@@ -14,8 +14,10 @@ from pcs_gitops.adapters.yaml_store import dump_yaml, load_yaml_text
 from pcs_gitops.bootstrap import build
 from pcs_gitops.config import Settings
 from pcs_gitops.entrypoints.cli import cli
+from pcs_gitops.entrypoints.github_payload import parse_event
 from pcs_gitops.errors import GitError
-from pcs_gitops.services.github_events import Outcome
+from pcs_gitops.services.github import handler
+from pcs_gitops.services.github.outcome import Outcome
 from tests.support.fake_github import FakeGitHub
 from tests.support.fake_github_fixture import fake_github_server  # noqa: F401
 from tests.support.gh_events import (
@@ -73,8 +75,14 @@ class Online:
 
     def handle(self, name: str, payload: dict[str, Any]) -> Outcome:
         services = build(self.settings)
-        handler = services.request_handler(offline=False, remote_url=self.origin.as_uri(), **FAST)
-        return handler.handle(name, payload)
+        event = parse_event(name, payload)
+        pipeline = services.request_pipeline(
+            offline=False,
+            remote_url=self.origin.as_uri(),
+            default_branch=event.default_branch or None,
+            **FAST,
+        )
+        return handler.handle(pipeline, event)
 
     def head(self, branch: str) -> str | None:
         found = git(self.origin, "for-each-ref", "--format=%(objectname)", f"refs/heads/{branch}")

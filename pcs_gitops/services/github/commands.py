@@ -1,0 +1,146 @@
+"""``issue_comment`` events: ``!update Field: value`` and ``/pcs ...`` commands on a request."""
+
+from __future__ import annotations
+
+from pcs_gitops.domain import authz
+from pcs_gitops.domain import request_form as rf
+from pcs_gitops.domain.commands import Command, CommandKind, parse_command, resolve_field
+from pcs_gitops.domain.model import ProdTask
+from pcs_gitops.domain.state import State
+from pcs_gitops.errors import Refused, UsageError
+from pcs_gitops.services import request_texts as texts
+from pcs_gitops.services.github.context import SURFACE, Pipeline
+from pcs_gitops.services.github.converge import Steer, converge
+from pcs_gitops.services.github.events import CommentEvent
+from pcs_gitops.services.github.intake import apply_answers, field_label, take_in
+from pcs_gitops.services.github.outcome import Change, Outcome, RequestRef
+from pcs_gitops.services.github.status import reply_only
+from pcs_gitops.services.ports import Actor
+from pcs_gitops.services.tasks import link_input, set_status
+
+
+def on_comment(p: Pipeline, event: CommentEvent, out: Outcome) -> None:
+    if event.action != "created":
+        out.ignore("edited or deleted comments never run commands")
+        return
+    out.issue = event.issue
+    if event.on_pull:
+        out.ignore("comments on pull requests are not commands")
+        return
+    label = p.trusted.settings.request_label
+    if label not in event.issue_labels:
+        out.ignore(f"issue #{event.issue} does not carry the '{label}' label")
+        return
+    command = parse_command(event.comment_body)
+    if command is None:
+        out.ignore("the comment holds no command")
+        return
+    if event.by_bot or event.sender.casefold() == p.github.bot_login().casefold():
+        out.ignore("comments by bots are ignored")
+        return
+    if event.comment_id is None:
+        raise UsageError("the event payload has no valid 'id' (a positive integer)")
+    req = RequestRef(
+        issue=event.issue,
+        sender=event.sender,
+        requester=event.issue_author,
+        labels=event.issue_labels,
+        body=event.issue_body,
+    )
+    change = Change(f"Dataset request #{event.issue}: {command.kind.value}", is_command=True)
+    early = _early_reply(event, command)
+    if early is not None:
+        change.reply = early
+        reply_only(p, req, event.comment_id, command, change, out)
+        return
+    refresh = command.kind is CommandKind.REFRESH
+    steer = Steer(reply_to=(event.comment_id, command), force_sync=refresh, reopen=refresh)
+    converge(p, req, lambda state, ch, r: run_command(p, state, ch, r, command), change, out, steer)
+
+
+def _early_reply(event: CommentEvent, command: Command) -> str | None:
+    """The reply to a command that needs no branch work (None: run it)."""
+    if event.issue_state != "open":
+        return "This request is closed; commands are not accepted."
+    if len(event.comment_body) > rf.MAX_BODY:
+        return f"Not applied: the comment is longer than {rf.MAX_BODY} characters."
+    if command.kind is CommandKind.HELP:
+        return texts.HELP_TEXT
+    if command.kind is CommandKind.INVALID:
+        return f"Not understood: {texts.md_escape(command.error)}. `/pcs help` lists the commands."
+    return None
+
+
+def run_command(
+    p: Pipeline, state: State, change: Change, req: RequestRef, command: Command
+) -> None:
+    task = take_in(p, state, req, change)
+    if task is None:
+        raise UsageError(
+            "the request could not be taken in from the issue body; "
+            + (rf.NOT_A_FORM if change.phase == "not-a-form" else "see the status comment")
+        )
+    action = authz.action_for(command)
+    pwg = task.catalog.get("pwg") or None
+    decision = authz.authorize(
+        action,
+        sender=req.sender,
+        requester=req.requester,
+        request_pwg=pwg,
+        holds=p.holds(req.sender),
+    )
+    if not decision.allowed:
+        who = authz.who_may(action, p.trusted.roles, pwg)
+        change.reply = f"Not applied: {decision.reason}. Who may: {who}."
+        raise Refused(decision.reason)
+    actor = Actor(req.sender, SURFACE)
+    now = p.clock.now()
+    if command.kind is CommandKind.UPDATE:
+        correct(p, state, change, req, command, task)
+    elif command.kind is CommandKind.STATUS:
+        before = task.status.value
+        after = set_status(state, task.name, command.argument, actor, now, p.probe)
+        change.message = f"Dataset request #{req.issue}: {after.status.value} (by {req.sender})"
+        change.reply = (
+            f"The request is already {before}."
+            if after.status.value == before
+            else f"Moved the request from {before} to **{after.status.value}**."
+        )
+    elif command.kind is CommandKind.LINK_INPUT:
+        linked = link_input(state, task.name, command.argument, None, actor, now)
+        change.message = f"Dataset request #{req.issue}: link input (by {req.sender})"
+        change.reply = (
+            f"Linked the input dataset {texts.md_escape(command.argument)}."
+            if linked != task
+            else "That input dataset is linked already."
+        )
+    elif command.kind is CommandKind.REFRESH:
+        change.message = f"Refresh dataset request #{req.issue}"
+        change.reply = "Refreshed the request branch against the default branch."
+
+
+def correct(
+    p: Pipeline, state: State, change: Change, req: RequestRef, command: Command, task: ProdTask
+) -> None:
+    field_id = resolve_field(p.form, command.field, state.settings.columns)
+    label = field_label(p.form, field_id)
+    answers = rf.answers_from_form(
+        p.form, {field_id: command.value or None}, state.settings, only=[field_id]
+    )
+    if answers.problems:
+        raise UsageError(f"{label}: {answers.problems[label]}")
+    catalog_id = rf.FORM_TO_CATALOG.get(field_id)
+    old = task.catalog.get(catalog_id, "") if catalog_id else ""
+    new = answers.catalog.get(catalog_id, "") if catalog_id else answers.extras[field_id]
+    change.touched = True
+    change.resolved.add(label)
+    change.notes += answers.notes
+    change.message = f"Dataset request #{req.issue}: update {field_id} (by {req.sender})"
+    changed = apply_answers(p, state, req, answers, change, task)
+    shown = texts.md_escape(label)
+    if catalog_id is None:
+        change.reply = f"Applied **{shown}** to the input dataset intake."
+    elif changed:
+        change.reply = "Updated " + texts.describe_change(label, old, new) + "."
+    else:
+        change.reply = f"Nothing changed: **{shown}** already holds that value."

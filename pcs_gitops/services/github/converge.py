@@ -1,0 +1,144 @@
+"""Converging the world on a request after an event: its branch (through the publishing port),
+its ONE pull request and commit status (the branch publisher keeps those), then its labels, its
+status comment and the reply to a command.
+
+Every step first looks at what exists, so replaying an event, or two events arriving for the
+same change, creates nothing new, and an event that changes nothing commits nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pcs_gitops.domain.commands import Command
+from pcs_gitops.domain.state import State
+from pcs_gitops.errors import Refused
+from pcs_gitops.services import request_texts as texts
+from pcs_gitops.services.branches import request_branch
+from pcs_gitops.services.github.context import SURFACE, Pipeline
+from pcs_gitops.services.github.outcome import Change, Outcome, RequestRef
+from pcs_gitops.services.github.status import first_with, own_comments, reply, view_of
+from pcs_gitops.services.github.status import write_status as write_status_comment
+from pcs_gitops.services.github.views import Snapshot, request_snapshot
+from pcs_gitops.services.github_port import PullInfo
+from pcs_gitops.services.ports import Actor, BranchOptions, Placement, Target
+from pcs_gitops.services.unit_of_work import UnitOfWork
+
+Mutation = Callable[[State, Change, RequestRef], None]
+
+
+def no_change(state: State, change: Change, req: RequestRef) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Steer:
+    """How one event treats the request branch."""
+
+    reply_to: tuple[int, Command] | None = None
+    force_sync: bool = False  # rebuild on the default branch even when it did not change
+    reopen: bool = False  # reopen a closed pull request even without a new commit
+    known_pull: PullInfo | None = None
+    require_branch: bool = False  # do nothing when the branch does not exist
+    allow_sync: bool = True
+
+
+def converge(
+    p: Pipeline,
+    req: RequestRef,
+    mutation: Mutation,
+    change: Change,
+    out: Outcome,
+    steer: Steer = Steer(),
+) -> None:
+    branch = request_branch(req.issue)
+    out.issue = req.issue
+    out.branch = branch
+    if steer.require_branch and branch not in p.workspace.branches(branch):
+        out.ignore(f"the branch {branch} does not exist")
+        return
+    current = [change]
+
+    def run(uow: UnitOfWork) -> Snapshot | None:
+        current[0] = change.fresh()
+        mutation(uow.state, current[0], req)
+        if uow.state.dirty:
+            uow.commit(current[0].message)
+        return request_snapshot(uow.state, req.issue, p.probe)
+
+    def recover(uow: UnitOfWork, exc: Exception) -> Snapshot | None:
+        if not isinstance(exc, Refused):
+            current[0].fail(str(exc))
+        return request_snapshot(uow.state, req.issue, p.probe)
+
+    def sync_failed(source: State, exc: Exception) -> Snapshot | None:
+        current[0] = change.fresh()
+        current[0].touched = True
+        current[0].notes.append(
+            f"The request branch could not be brought up to date with {p.default_branch}: "
+            f"{exc}. A maintainer must resolve it."
+        )
+        return request_snapshot(source, req.issue, p.probe)
+
+    options = BranchOptions(
+        sync=steer.allow_sync,
+        force_sync=steer.force_sync,
+        recover=recover,
+        on_sync_failure=sync_failed,
+        sync_message=change.message,
+        known_pull=steer.known_pull,
+        reopen=steer.reopen,
+        actor=Actor(req.sender, SURFACE),
+    )
+    done = p.publisher.run(Target("request", issue=req.issue), run, options)
+    placement = done.placement
+    assert placement is not None  # the branch publisher always says where
+    final = current[0]
+    if placement.notes:
+        final.touched = True
+        final.notes[:0] = list(placement.notes)
+    out.handled = True
+    if placement.commit:
+        out.commits.append(placement.commit)
+        out.pushed.append(branch)
+    if placement.pull is not None:
+        out.pull = placement.pull.to_dict()
+    update_issue(p, req, done.result, final, placement, out, steer)
+
+
+def update_issue(
+    p: Pipeline,
+    req: RequestRef,
+    snap: Snapshot | None,
+    change: Change,
+    placement: Placement,
+    out: Outcome,
+    steer: Steer,
+) -> None:
+    """The status comment, the labels and the reply, once the branch and PR are done."""
+    pull = placement.pull_info or steer.known_pull
+    own = own_comments(p, req.issue)
+    status = first_with(own, texts.STATUS_MARKER)
+    previous = texts.decode_state(status.body) if status else {}
+    if change.phase == "pull-closed" and previous.get("phase") in ("closed", "merged"):
+        out.reason = "the request was withdrawn or merged already"
+        return
+    if pull is not None and pull.state == "closed" and not pull.merged and not change.phase:
+        change.phase = "pull-closed"
+    view = view_of(p, req.issue, placement.branch, snap, change.phase, pull)
+    desired = texts.desired_labels(snap.status if snap else None, snap.substate if snap else None)
+    write_status_comment(
+        p,
+        req.issue,
+        view,
+        status,
+        previous,
+        req.labels,
+        out,
+        desired=desired,
+        change=change,
+        validation=placement.validation,
+    )
+    if steer.reply_to is not None:
+        comment_id, command = steer.reply_to
+        reply(p, req, own, comment_id, command, change, out)

@@ -1,0 +1,164 @@
+"""``issues`` events: a request taken in from the issue body, or updated from an edited body."""
+
+from __future__ import annotations
+
+from pcs_gitops.domain import authz
+from pcs_gitops.domain import request_form as rf
+from pcs_gitops.domain.issue_form import IssueForm, parse_issue_body
+from pcs_gitops.domain.model import ProdTask
+from pcs_gitops.domain.state import State
+from pcs_gitops.errors import PcsError
+from pcs_gitops.services.datasets import intake_dataset
+from pcs_gitops.services.github.context import SURFACE, Pipeline
+from pcs_gitops.services.github.converge import converge
+from pcs_gitops.services.github.events import IssueEvent
+from pcs_gitops.services.github.merge import withdraw
+from pcs_gitops.services.github.outcome import Change, Outcome, RequestRef
+from pcs_gitops.services.ports import Actor
+from pcs_gitops.services.tasks import intake_task
+
+ACTIONS = ("opened", "edited", "reopened", "labeled")
+
+
+def on_issue(p: Pipeline, event: IssueEvent, out: Outcome) -> None:
+    if event.is_pull or event.number is None:
+        out.ignore("the issue is a pull request")
+        return
+    number = event.number
+    label = p.trusted.settings.request_label
+    out.issue = number
+    if label not in event.labels:
+        out.ignore(f"issue #{number} does not carry the '{label}' label")
+        return
+    if event.action == "labeled" and event.label_added != label:
+        out.ignore(f"the label added is not '{label}'")
+        return
+    if event.action == "closed":
+        withdraw(p, number, list(event.labels), out)
+        return
+    if event.action not in ACTIONS:
+        out.ignore(f"issue action '{event.action}' needs nothing")
+        return
+    if event.state != "open":
+        out.ignore(f"issue #{number} is closed")
+        return
+    if event.action == "edited" and event.old_body is None:
+        out.ignore("only the title changed; the request is built from the body")
+        return
+    req = RequestRef(
+        issue=number,
+        sender=event.sender,
+        requester=event.author,
+        labels=event.labels,
+        body=event.body,
+        old_body=event.old_body,
+    )
+    if event.action == "edited":
+        change = Change(f"Update dataset request #{number} from the edited issue")
+        converge(p, req, lambda state, ch, r: edit(p, state, ch, r), change, out)
+    else:
+        change = Change(f"Take in dataset request #{number}")
+        converge(p, req, lambda state, ch, r: _take_in_only(p, state, ch, r), change, out)
+
+
+def _take_in_only(p: Pipeline, state: State, change: Change, req: RequestRef) -> None:
+    take_in(p, state, req, change)
+
+
+def take_in(p: Pipeline, state: State, req: RequestRef, change: Change) -> ProdTask | None:
+    """The request's task; taken in from the issue body when the branch has none yet."""
+    task = state.task_for_key(("issue", str(req.issue)))
+    if task is not None:
+        return task
+    body = req.body or ""
+    if len(body) > rf.MAX_BODY:
+        change.touched = True
+        change.problems["Issue body"] = (
+            f"the body is {len(body)} characters long; the limit is {rf.MAX_BODY}."
+        )
+        return None
+    if not rf.form_found(p.form, body):
+        change.touched = True
+        change.phase = "not-a-form"
+        return None
+    answers = rf.answers_from_form(p.form, parse_issue_body(p.form, body), state.settings)
+    change.touched = True
+    change.problems.update(answers.problems)
+    change.notes += answers.notes
+    apply_answers(p, state, req, answers, change, None)
+    return state.task_for_key(("issue", str(req.issue)))
+
+
+def edit(p: Pipeline, state: State, change: Change, req: RequestRef) -> None:
+    task = state.task_for_key(("issue", str(req.issue)))
+    if task is None:
+        take_in(p, state, req, change)
+        return
+    if req.old_body is None:
+        return
+    decision = authz.authorize(
+        authz.Action.UPDATE,
+        sender=req.sender,
+        requester=req.requester,
+        request_pwg=task.catalog.get("pwg") or None,
+        holds=p.holds(req.sender),
+    )
+    if not decision.allowed:
+        change.touched = True
+        change.notes.append(
+            f"An edit of the issue body by {req.sender} was not applied: {decision.reason}."
+        )
+        return
+    old = parse_issue_body(p.form, req.old_body)
+    new = parse_issue_body(p.form, req.body or "")
+    fields = rf.changed_fields(old, new)
+    if not fields:
+        return
+    answers = rf.answers_from_form(p.form, new, state.settings, only=fields)
+    change.touched = True
+    change.problems.update(answers.problems)
+    change.resolved |= set(answers.accepted)
+    change.notes += answers.notes
+    apply_answers(p, state, req, answers, change, task)
+
+
+def apply_answers(
+    p: Pipeline,
+    state: State,
+    req: RequestRef,
+    answers: rf.RequestAnswers,
+    change: Change,
+    task: ProdTask | None,
+) -> list[str]:
+    """Record accepted answers: the input dataset for a path, then the task (one intake)."""
+    actor = Actor(req.sender, SURFACE)
+    now = p.clock.now()
+    path_label = field_label(p.form, "dataset_path")
+    carried = task is not None and bool(answers.extras) and "dataset_path" not in answers.catalog
+    if carried:  # a dataset-intake option changed: it applies to the current path
+        assert task is not None
+        answers.catalog["dataset_path"] = task.catalog.get("dataset_path", "")
+    did = None
+    dataset_req = answers.dataset_intake(description=f"input of dataset request #{req.issue}")
+    if dataset_req is not None:
+        try:
+            outcome = intake_dataset(state, dataset_req, actor, now)
+        except PcsError as exc:
+            change.problems[path_label] = f"the input dataset could not be taken in: {exc}"
+        else:
+            did = outcome.dataset.did
+            if outcome.conflicts:
+                change.notes.append(
+                    f"The input dataset {outcome.dataset.name} exists already; these "
+                    f"options were not applied to it: {'; '.join(outcome.conflicts)}."
+                )
+    if carried:
+        del answers.catalog["dataset_path"]
+    return intake_task(state, answers.task_intake(req.issue, did), actor, now).changed
+
+
+def field_label(form: IssueForm, field_id: str) -> str:
+    try:
+        return form.field(field_id).label
+    except KeyError:
+        return field_id
