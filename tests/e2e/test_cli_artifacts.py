@@ -20,7 +20,6 @@ from pcs_gitops.config import Settings
 from pcs_gitops.domain.artifacts import build_condor, build_dump, build_jedi, build_panda
 from pcs_gitops.domain.naming import parse_did
 from pcs_gitops.domain.readiness import unreachable
-from pcs_gitops.entrypoints import cli_tasks
 from pcs_gitops.services.submission import render_artifact
 from pcs_gitops.services.unit_of_work import UnitOfWork
 from tests.conftest import NOW, snapshot
@@ -144,7 +143,7 @@ def panda(monkeypatch: pytest.MonkeyPatch) -> FakePanda:
 @pytest.fixture
 def ready_repo(repo: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh repository with a ready task 'issue-7' and a draft task 'issue-8'."""
-    monkeypatch.setattr(cli_tasks, "path_probe", unreachable)  # /volatile is not mounted here
+    monkeypatch.setattr(bootstrap, "path_probe", unreachable)  # /volatile is not mounted here
     base = ("--repo", str(repo))
     result = run_cli(
         *base,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pcs_gitops.entrypoints.cli_common import Context, emit, json_option, pass_ctx, unit
+from pcs_gitops.entrypoints.cli.common import Context, emit, json_option, pass_ctx, unit
 from pcs_gitops.errors import RecordNotFound
 from pcs_gitops.services import tags as svc
 

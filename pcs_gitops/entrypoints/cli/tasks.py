@@ -7,9 +7,8 @@ from typing import Any, TypeVar
 
 import click
 
-from pcs_gitops.bootstrap import path_probe
 from pcs_gitops.domain.model import CATALOG_FIELD_IDS
-from pcs_gitops.entrypoints.cli_common import (
+from pcs_gitops.entrypoints.cli.common import (
     Context,
     describe_commit,
     emit,
@@ -168,7 +167,7 @@ def readiness(ctx: Context, name: str, as_json: bool) -> None:
     """Show the readiness checklist (the draft sub-state)."""
     with unit(ctx) as uow:
         found = svc.resolve_task(uow.state, name)
-        check = svc.task_readiness(uow.state, name, path_probe)
+        check = svc.task_readiness(uow.state, name, uow.probe)
     payload = check.to_dict(found.status)
 
     def text() -> str:
@@ -195,7 +194,7 @@ def readiness(ctx: Context, name: str, as_json: bool) -> None:
 def list_cmd(ctx: Context, /, as_json: bool, **kw: Any) -> None:
     """List tasks with filters and paging."""
     with unit(ctx) as uow:
-        page = svc.list_tasks(uow.state, probe=path_probe, **kw)
+        page = svc.list_tasks(uow.state, probe=uow.probe, **kw)
     emit(
         as_json,
         page,

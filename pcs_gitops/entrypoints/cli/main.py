@@ -10,7 +10,7 @@ import click
 
 from pcs_gitops import bootstrap
 from pcs_gitops.config import Settings
-from pcs_gitops.entrypoints.cli_common import (
+from pcs_gitops.entrypoints.cli.common import (
     Context,
     describe_commit,
     emit,
@@ -192,28 +192,20 @@ def infer(ctx: Context, path: str, release_url: str | None, as_json: bool) -> No
     emit(as_json, payload, lambda: inference_service.format_text(payload))
 
 
-from pcs_gitops.entrypoints import (  # noqa: E402  (the subcommands import `cli`'s helpers)
-    cli_bench,
-    cli_datasets,
-    cli_gh,
-    cli_mcp,
-    cli_report,
-    cli_site,
-    cli_tags,
-    cli_tasks,
-)
+# the groups import main's helpers, so they come last
+from pcs_gitops.entrypoints.cli import bench, datasets, gh, mcp, report, site, tags, tasks  # noqa: E402
 
 for _command in (
-    cli_datasets.dataset,
-    cli_tasks.task,
-    cli_tags.tag,
-    cli_tags.config,
-    cli_report.report,
-    cli_site.site,
-    cli_gh.gh,
-    cli_gh.form,
-    cli_mcp.mcp,
-    cli_bench.bench,
+    datasets.dataset,
+    tasks.task,
+    tags.tag,
+    tags.config,
+    report.report,
+    site.site,
+    gh.gh,
+    gh.form,
+    mcp.mcp,
+    bench.bench,
 ):
     cli.add_command(_command)
 

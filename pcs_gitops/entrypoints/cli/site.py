@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from pcs_gitops.entrypoints.cli_common import Context, pass_ctx
+from pcs_gitops.entrypoints.cli.common import Context, pass_ctx
 from pcs_gitops.services import publishing
 
 

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 import click
 
-from pcs_gitops.entrypoints.cli_common import (
+from pcs_gitops.entrypoints.cli.common import (
     Context,
     describe_commit,
     emit,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pcs_gitops.entrypoints.cli_common import Context, pass_ctx
+from pcs_gitops.entrypoints.cli.common import Context, pass_ctx
 
 LOG_LEVELS = click.Choice(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], case_sensitive=False)
 

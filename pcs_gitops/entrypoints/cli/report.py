@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pcs_gitops.bootstrap import path_probe
-from pcs_gitops.entrypoints.cli_common import Context, emit, pass_ctx, unit
+from pcs_gitops.entrypoints.cli.common import Context, emit, pass_ctx, unit
 from pcs_gitops.services import reporting
 
 
@@ -26,7 +25,7 @@ def report(ctx: Context, fmt: str | None, as_of: str | None) -> None:
     requests per use flag, and requests stuck in draft with the oldest age."""
     frames = ctx.services.report_frames()
     with unit(ctx) as uow:
-        data = reporting.campaign_report(uow.state, frames, path_probe, as_of or uow.clock.now())
+        data = reporting.campaign_report(uow.state, frames, uow.probe, as_of or uow.clock.now())
     if fmt == "csv":
         click.echo(frames.breakdown_csv(data), nl=False)
     else:

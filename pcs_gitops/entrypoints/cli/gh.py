@@ -9,7 +9,7 @@ from typing import TextIO
 import click
 
 from pcs_gitops.domain.issue_form import parse_issue_body
-from pcs_gitops.entrypoints.cli_common import Context, emit, json_option, pass_ctx
+from pcs_gitops.entrypoints.cli.common import Context, emit, json_option, pass_ctx
 from pcs_gitops.entrypoints.github_payload import read_event
 from pcs_gitops.errors import UsageError
 from pcs_gitops.services.github import handler

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pcs_gitops.entrypoints.cli_common import (
+from pcs_gitops.entrypoints.cli.common import (
     Context,
     describe_commit,
     emit,
