@@ -197,6 +197,7 @@ from pcs_gitops.entrypoints import (  # noqa: E402  (the subcommands import `cli
     cli_datasets,
     cli_gh,
     cli_mcp,
+    cli_panda,
     cli_report,
     cli_site,
     cli_tags,
@@ -214,8 +215,11 @@ for _command in (
     cli_gh.form,
     cli_mcp.mcp,
     cli_bench.bench,
+    cli_panda.panda,
 ):
     cli.add_command(_command)
+cli_tasks.task.add_command(cli_panda.reconcile_cmd)
+cli_tasks.task.add_command(cli_panda.retry_cmd)
 
 
 def main(argv: list[str] | None = None) -> None:
