@@ -148,9 +148,10 @@ class CatalogSettings:
 
     def panda_monitor_link(self, jedi_task_id: int | None) -> str | None:
         """The monitor page of a PanDA task, or None without an id or a configured template."""
-        if jedi_task_id is None or not self.panda_monitor_url:
+        template = self.panda_monitor_url
+        if jedi_task_id is None or not template.startswith(("https://", "http://")):
             return None
-        return self.panda_monitor_url.replace("{jedi_task_id}", str(int(jedi_task_id)))
+        return template.replace("{jedi_task_id}", str(int(jedi_task_id)))
 
     def pwg_by_slug(self, slug: str) -> Pwg | None:
         return next((p for p in self.pwgs if p.slug == slug), None)

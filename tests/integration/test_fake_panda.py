@@ -12,7 +12,7 @@ import pytest
 
 from pcs_gitops.adapters.panda import forget_loaded_client
 from tests.support.fake_panda import FakePanda
-from tests.support.fake_panda import fake_panda_server as fake_panda_server  # noqa: F401
+from tests.support.fake_panda import fake_panda_server as fake_panda_server
 
 PARAMS = {
     "taskName": "group.EIC.evgen.x.p1",

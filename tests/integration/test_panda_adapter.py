@@ -15,7 +15,7 @@ from pcs_gitops.errors import PcsError, SubmissionError
 from pcs_gitops.services.panda_port import NewTask, OutcomeUnknown, PandaUnreachable
 from pcs_gitops.services.panda_replies import classify_insert_reply
 from tests.support.fake_panda import FakePanda
-from tests.support.fake_panda import fake_panda_server as fake_panda_server  # noqa: F401
+from tests.support.fake_panda import fake_panda_server as fake_panda_server
 
 PARAMS = {
     "taskName": "group.EIC.evgen.x.p1",

@@ -47,7 +47,7 @@ import socket
 import threading
 import urllib.parse
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -69,12 +69,46 @@ SCRIPT_KINDS = {
     "refuse",
 }
 JEDI_TASK_ATTRIBUTES = (
-    "jediTaskID taskName status userName creationDate modificationTime startTime endTime "
-    "prodSourceLabel workingGroup vo coreCount taskType processingType taskPriority "
-    "currentPriority architecture transUses transHome transPath splitRule walltime ramCount "
-    "ramUnit progress failureRate errorDialog reqID oldStatus cloud site parent_tid "
-    "stateChangeTime superStatus campaign gshare resource_type attemptNr container_name"
-).split()
+    "jediTaskID",
+    "taskName",
+    "status",
+    "userName",
+    "creationDate",
+    "modificationTime",
+    "startTime",
+    "endTime",
+    "prodSourceLabel",
+    "workingGroup",
+    "vo",
+    "coreCount",
+    "taskType",
+    "processingType",
+    "taskPriority",
+    "currentPriority",
+    "architecture",
+    "transUses",
+    "transHome",
+    "transPath",
+    "splitRule",
+    "walltime",
+    "ramCount",
+    "ramUnit",
+    "progress",
+    "failureRate",
+    "errorDialog",
+    "reqID",
+    "oldStatus",
+    "cloud",
+    "site",
+    "parent_tid",
+    "stateChangeTime",
+    "superStatus",
+    "campaign",
+    "gshare",
+    "resource_type",
+    "attemptNr",
+    "container_name",
+)
 
 
 @dataclass
@@ -175,6 +209,7 @@ class FakePanda:
         self._closing = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._port: int | None = None  # kept after stop(): a stopped fake is "PanDA down"
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> FakePanda:
@@ -187,6 +222,7 @@ class FakePanda:
         server.daemon_threads = True
         server.block_on_close = False
         self._server = server
+        self._port = server.server_address[1]
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -212,8 +248,8 @@ class FakePanda:
     @property
     def url(self) -> str:
         """What PANDA_URL_SSL (and PANDA_URL, PANDACACHE_URL) should be set to."""
-        assert self._server is not None, "FakePanda is not started"
-        return f"http://127.0.0.1:{self._server.server_address[1]}/server/panda"
+        assert self._port is not None, "FakePanda was never started"
+        return f"http://127.0.0.1:{self._port}/server/panda"
 
     def client_env(self, **extra: str) -> dict[str, str]:
         """The panda-client variables that point the real client at this server, offline."""
