@@ -5,6 +5,7 @@ on loopback. Every ambiguous reply ends in exactly one PanDA task and a correct 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -18,15 +19,10 @@ from pcs_gitops.services.unit_of_work import UnitOfWork
 from tests.conftest import snapshot
 from tests.support.fake_panda import FakePanda
 from tests.support.fake_panda import fake_panda_server as fake_panda_server
+from tests.support.gh_events import IDENTITY
 from tests.support.panda_repo import history, make_ready_task, task_record
 
 RunCli = Callable[..., Result]
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.org",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.org",
-}
 
 
 @pytest.fixture(autouse=True)
@@ -80,11 +76,10 @@ def _outbox(root: Path) -> list[dict[str, Any]]:
 def test_submit_then_sync_to_completed_everywhere_and_a_second_sync_changes_nothing(
     root: Path, pcs: RunCli, fake_panda: FakePanda
 ) -> None:
+    git_env = {**os.environ, **IDENTITY}
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
-    subprocess.run(
-        ["git", "-C", str(root), "commit", "-qm", "init"], check=True, env={**GIT_IDENTITY}
-    )
+    subprocess.run(["git", "-C", str(root), "commit", "-qm", "init"], check=True, env=git_env)
     submitted = _ok(pcs("task", "submit", "issue-7", "--json"))
     assert json.loads(submitted.stdout)["jedi_task_id"] == 4242
     _exactly_one_task(fake_panda, root)
@@ -94,7 +89,9 @@ def test_submit_then_sync_to_completed_everywhere_and_a_second_sync_changes_noth
     assert json.loads(running.stdout)["tasks"][0]["panda"]["files_finished"] == 4
 
     fake_panda.set_status(4242, "done", files=(10, 10, 0))
-    done = json.loads(_ok(pcs("panda", "sync", "--json", "--offline", "--commit")).stdout)
+    done = json.loads(
+        _ok(pcs("panda", "sync", "--json", "--offline", "--commit", env=IDENTITY)).stdout
+    )
     assert [(t["from"], t["to"]) for t in done["tasks"]] == [("submitted", "completed")]
     log = subprocess.run(
         ["git", "-C", str(root), "log", "--format=%s"], capture_output=True, text=True, check=True
@@ -109,14 +106,18 @@ def test_submit_then_sync_to_completed_everywhere_and_a_second_sync_changes_noth
     page = (root / "docs" / "requests" / "issue-7.html").read_text()
     assert "completed" in page and "https://pandamon.example/task/4242/" in page
     catalog = (root / "docs" / "catalog" / "index.html").read_text()
-    assert "completed" in catalog
+    row = next(line for line in catalog.splitlines() if "requests/issue-7.html" in line)
+    assert 'data-status="completed"' in row
     _ok(pcs("render", "--check"))
+    assert "https://pandamon.example/task/4242/" in _ok(pcs("task", "get", "issue-7")).stdout
     ops = [(e["op"], e.get("labels") or e.get("label")) for e in _outbox(root)]
     assert ("add_labels", ["pcs:completed"]) in ops and ("close_issue", None) in ops
     assert [e["op"] for e in _outbox(root)].count("create_comment") == 1
 
     before, outbox = snapshot(root), _outbox(root)
-    again = json.loads(_ok(pcs("panda", "sync", "--json", "--offline", "--commit")).stdout)
+    again = json.loads(
+        _ok(pcs("panda", "sync", "--json", "--offline", "--commit", env=IDENTITY)).stdout
+    )
     assert again["checked"] == 0 and again["commit"] is None
     assert snapshot(root) == before and _outbox(root) == outbox
 
@@ -280,3 +281,19 @@ def test_retry_a_failed_task_then_sync_it_to_completed(
         "retry",
     ]
     assert len(fake_panda.tasks) == 1
+
+
+def test_refusals_name_the_task_and_say_what_to_do(
+    root: Path, pcs: RunCli, fake_panda: FakePanda
+) -> None:
+    before = snapshot(root)
+    for args, wanted in (
+        (("task", "reconcile", "no-such-task"), "no task is named 'no-such-task'"),
+        (("task", "retry", "issue-7"), "task 'issue-7' is ready; only a failed task"),
+    ):
+        result = pcs(*args)
+        assert result.exit_code == 1 and f"Error: {wanted}" in result.stderr
+        assert "Traceback" not in result.stderr
+    nothing = _ok(pcs("task", "reconcile", "issue-7"))
+    assert "nothing to reconcile" in nothing.stdout
+    assert snapshot(root) == before and fake_panda.calls == []
