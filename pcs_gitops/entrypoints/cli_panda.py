@@ -72,7 +72,7 @@ def _describe(report: SyncReport, issues: list[panda_issue.IssueUpdate]) -> str:
         for u in issues
         if u.comment != "unchanged"
     ]
-    commit = describe_commit(report.commit) if report.commit is not None else "nothing changed"
+    commit = describe_commit(report.to_dict())
     lines.append(
         f"{len(report.tasks)} submitted task(s) read, {len(report.changed)} changed; {commit}"
     )

@@ -18,7 +18,7 @@ from pcs_gitops.domain.model import ProdTask, TaskStatus
 from pcs_gitops.domain.settings import CatalogSettings
 from pcs_gitops.errors import GitHubError
 from pcs_gitops.services.github_port import CommentInfo, GitHubPort
-from pcs_gitops.services.requests import md_escape
+from pcs_gitops.services.request_texts import md_escape
 
 PANDA_MARKER = "<!-- pcs-panda -->"
 LIFECYCLE_LABELS: dict[TaskStatus, str] = {
