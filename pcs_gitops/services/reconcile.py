@@ -114,12 +114,15 @@ def reconcile_task(
 
 
 def _look_up(panda: PandaReader, name: str, sent: str, intent: HistoryEntry) -> list[PandaTask]:
+    """Same-name tasks owned by the ``userName`` that was sent, else by the caller: without the
+    production role PanDA replaces the sent ``userName`` with the caller's identity."""
+    owner = _text(intent.detail.get("user_name"))
+    label = _text(intent.detail.get("prod_source_label"))
     try:
-        return panda.find_tasks_by_name(
-            sent,
-            user_name=_text(intent.detail.get("user_name")),
-            prod_source_label=_text(intent.detail.get("prod_source_label")),
-        )
+        found = panda.find_tasks_by_name(sent, user_name=owner, prod_source_label=label)
+        if not found and owner is not None:
+            found = panda.find_tasks_by_name(sent, prod_source_label=label)
+        return found
     except PandaUnreachable as exc:
         raise PandaUnreachable(
             f"cannot reconcile task '{name}': {exc}. Nothing was recorded or sent; run "

@@ -51,17 +51,12 @@ from pcs_gitops.services.reconcile import (
     ReconcileOutcome,
     reconcile_task,
 )
-from pcs_gitops.services.submission_history import (
-    INTENT,
-    REFUSED,
-    UNKNOWN,
-    pending_intent,
-    write_history,
-)
+from pcs_gitops.services.submission_history import INTENT as INTENT
+from pcs_gitops.services.submission_history import REFUSED as REFUSED
+from pcs_gitops.services.submission_history import UNKNOWN, write_history
+from pcs_gitops.services.submission_history import pending_intent as pending_intent
 from pcs_gitops.services.tasks import record_submission, resolve_task
 from pcs_gitops.services.unit_of_work import CommitResult, UnitOfWork
-
-__all__ = ["INTENT", "REFUSED", "pending_intent"]
 
 
 class SubmissionNotRecorded(RecordingFailed):

@@ -27,8 +27,10 @@ class ScriptedPanda:
         return self.insert_reply
 
     def find_tasks_by_name(self, task_name: str, **owner: str | None) -> list[PandaTask]:
+        """Like PanDA: tasks of ``user_name`` when given, else the caller's (``user_name`` "")."""
         self.calls.append(("find", task_name))
-        return [t for t in self.named if t.task_name == task_name]
+        user = owner.get("user_name") or ""
+        return [t for t in self.named if t.task_name == task_name and t.user_name == user]
 
     def task_details(self, jedi_task_id: int) -> PandaTask | None:
         self.calls.append(("details", jedi_task_id))

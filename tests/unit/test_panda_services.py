@@ -94,6 +94,16 @@ def test_reconcile_records_the_lowest_task_jedi_did_not_abort_as_a_duplicate(
     assert panda.sent() == 1
 
 
+def test_reconcile_finds_a_task_panda_filed_under_the_callers_name(
+    root: Path, services: Services, panda: ScriptedPanda
+) -> None:
+    sent = _unknown(services, panda)
+    panda.named = [_task(sent, "running", 4242)]  # userName rewritten: no production role
+    outcome = reconcile.reconcile_task(services.uow, panda, "issue-7", ACTOR)
+    assert (outcome.result, outcome.jedi_task_id) == ("recorded", 4242)
+    assert [c for c, _ in panda.calls].count("find") == 2
+
+
 def test_reconcile_waits_out_the_grace_period_then_needs_a_confirmation(
     root: Path, services: Services, panda: ScriptedPanda, clock: FixedClock
 ) -> None:
