@@ -14,10 +14,10 @@ from pcs_gitops.adapters.schema_validator import SchemaValidator
 from pcs_gitops.adapters.site_files import PagePlanner, SiteFiles
 from pcs_gitops.adapters.worktree_publisher import WorkingTreePublisher
 from pcs_gitops.adapters.yaml_store import DryRunStore, YamlStateStore
-from pcs_gitops.config import Settings
+from pcs_gitops.config import PANDA_CLIENT_VARIABLES, Settings
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import UsageError
-from pcs_gitops.services.panda_port import PandaSubmitter
+from pcs_gitops.services.panda_port import PandaPort
 from pcs_gitops.services.ports import Clock, Publisher
 from pcs_gitops.services.unit_of_work import UnitOfWork
 
@@ -116,11 +116,14 @@ class Services:
                 self._publisher = self.branch_publisher(offline=offline, github=github)
         return self._publisher
 
-    def panda_submitter(self) -> PandaSubmitter:
-        """The real PanDA client (imported lazily, on the first submission)."""
-        from pcs_gitops.adapters.panda import PandaClientSubmitter
+    def panda_submitter(self) -> PandaPort:
+        """The real PanDA client (imported lazily, on the first call), configured from the
+        settings' PanDA variables only."""
+        from pcs_gitops.adapters.panda import PandaClient
 
-        return PandaClientSubmitter()
+        panda = self.settings.panda
+        client_env = {name: panda.client_env.get(name) for name in PANDA_CLIENT_VARIABLES}
+        return PandaClient(client_env, timeout_seconds=panda.timeout_seconds)
 
     def report_frames(self) -> ReportFrames:
         """The pandas adapter of 'pcs report' (imported on use)."""

@@ -165,8 +165,9 @@ def logical_task_name(state: State, task: ProdTask) -> str:
 
 def current_try_number(task: ProdTask) -> int:
     """The attempt the artifacts describe: the recorded one while a PanDA id is held, else next."""
-    if task.panda_task_id is not None and task.attempts:
-        return task.attempts[-1].try_number
+    current = task.submission_attempt()
+    if current is not None:
+        return current.try_number
     return len(task.attempts) + 1
 
 

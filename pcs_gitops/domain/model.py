@@ -401,24 +401,36 @@ class PublicCatalog:
         return None
 
 
+class AttemptKind(StrEnum):
+    SUBMISSION = "submission"  # a new PanDA task (insertTaskParams)
+    RETRY = "retry"  # the same PanDA task run again (retryTask): same jediTaskID and taskName
+
+
 @dataclass(frozen=True)
 class Attempt:
-    """One physical PanDA/JEDI submission of a task."""
+    """One physical PanDA/JEDI submission of a task, or a PanDA retry of the previous one."""
 
     try_number: int
     jedi_task_id: int
     task_name: str
     submitted_by: str
     submitted_at: str
+    kind: AttemptKind = AttemptKind.SUBMISSION
+    payload_sha256: str = ""  # of the taskParamMap sent; empty when recorded by hand
 
     def to_dict(self) -> JsonDict:
-        return {
+        out: JsonDict = {
             "try_number": self.try_number,
             "jedi_task_id": self.jedi_task_id,
             "task_name": self.task_name,
             "submitted_by": self.submitted_by,
             "submitted_at": self.submitted_at,
         }
+        if self.kind is not AttemptKind.SUBMISSION:
+            out["kind"] = self.kind.value
+        if self.payload_sha256:
+            out["payload_sha256"] = self.payload_sha256
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Attempt:
@@ -428,7 +440,54 @@ class Attempt:
             task_name=str(data["task_name"]),
             submitted_by=str(data.get("submitted_by") or ""),
             submitted_at=str(data.get("submitted_at") or ""),
+            kind=AttemptKind(data.get("kind") or AttemptKind.SUBMISSION),
+            payload_sha256=str(data.get("payload_sha256") or ""),
         )
+
+
+@dataclass(frozen=True)
+class PandaProgress:
+    """What PanDA last said about the task's current jediTaskID (written by sync, reconcile
+    and retry). ``checked_at`` is when pcs recorded this observation, so a sync that sees
+    nothing new writes nothing."""
+
+    status: str
+    reason: str = ""
+    files_total: int = 0
+    files_finished: int = 0
+    files_failed: int = 0
+    attempt_nr: int = 0
+    last_change: str = ""  # PanDA's modificationTime, ISO-8601 UTC
+    checked_at: str = ""
+
+    def to_dict(self) -> JsonDict:
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "files_total": self.files_total,
+            "files_finished": self.files_finished,
+            "files_failed": self.files_failed,
+            "attempt_nr": self.attempt_nr,
+            "last_change": self.last_change,
+            "checked_at": self.checked_at,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PandaProgress:
+        return cls(
+            status=str(data["status"]),
+            reason=str(data.get("reason") or ""),
+            files_total=int(data.get("files_total") or 0),
+            files_finished=int(data.get("files_finished") or 0),
+            files_failed=int(data.get("files_failed") or 0),
+            attempt_nr=int(data.get("attempt_nr") or 0),
+            last_change=str(data.get("last_change") or ""),
+            checked_at=str(data.get("checked_at") or ""),
+        )
+
+    def same_observation(self, other: PandaProgress | None) -> bool:
+        """Equal in everything PanDA said (``checked_at`` aside)."""
+        return other is not None and replace(other, checked_at=self.checked_at) == self
 
 
 @dataclass(frozen=True)
@@ -446,6 +505,7 @@ class ProdTask:
     unmapped: Mapping[str, str] = field(default_factory=dict)
     panda_task_id: int | None = None
     attempts: tuple[Attempt, ...] = ()
+    panda: PandaProgress | None = None
     created_by: str = ""
     created_at: str = ""
     history: tuple[HistoryEntry, ...] = ()
@@ -467,6 +527,8 @@ class ProdTask:
             out["unmapped"] = dict(self.unmapped)
         out["panda_task_id"] = self.panda_task_id
         out["attempts"] = [a.to_dict() for a in self.attempts]
+        if self.panda is not None:
+            out["panda"] = self.panda.to_dict()
         out["created_by"] = self.created_by
         out["created_at"] = self.created_at
         out["history"] = [h.to_dict() for h in self.history]
@@ -488,6 +550,7 @@ class ProdTask:
             unmapped={str(k): str(v) for k, v in (data.get("unmapped") or {}).items()},
             panda_task_id=_opt_int(data.get("panda_task_id")),
             attempts=tuple(Attempt.from_dict(a) for a in data.get("attempts") or ()),
+            panda=PandaProgress.from_dict(data["panda"]) if data.get("panda") else None,
             created_by=str(data.get("created_by") or ""),
             created_at=str(data.get("created_at") or ""),
             history=tuple(HistoryEntry.from_dict(h) for h in data.get("history") or ()),
@@ -495,3 +558,15 @@ class ProdTask:
 
     def with_history(self, entry: HistoryEntry) -> ProdTask:
         return replace(self, history=(*self.history, entry))
+
+    def submission_attempt(self) -> Attempt | None:
+        """The attempt that created the current PanDA task (a retry reuses its name and
+        payload), or None without a PanDA task."""
+        if self.panda_task_id is None:
+            return None
+        created = [
+            a
+            for a in self.attempts
+            if a.jedi_task_id == self.panda_task_id and a.kind is AttemptKind.SUBMISSION
+        ]
+        return created[-1] if created else (self.attempts[-1] if self.attempts else None)

@@ -108,9 +108,11 @@ class CatalogSettings:
     detector_config: str = "epic_craterlake"
     site_url: str = "https://eic.github.io/epic-prod"
     request_label: str = "dataset-request"
+    # The PanDA monitor page of a task, "{jedi_task_id}" replaced; empty: no link.
+    panda_monitor_url: str = ""
 
     def to_dict(self) -> JsonDict:
-        return {
+        out: JsonDict = {
             "repository": self.repository,
             "csv_path": self.csv_path,
             "site_url": self.site_url,
@@ -122,6 +124,9 @@ class CatalogSettings:
             "detector_version": self.detector_version,
             "detector_config": self.detector_config,
         }
+        if self.panda_monitor_url:
+            out["panda_monitor_url"] = self.panda_monitor_url
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CatalogSettings:
@@ -138,7 +143,15 @@ class CatalogSettings:
             default_scope=str(data.get("default_scope", base.default_scope)),
             detector_version=str(data.get("detector_version", base.detector_version)),
             detector_config=str(data.get("detector_config", base.detector_config)),
+            panda_monitor_url=str(data.get("panda_monitor_url") or ""),
         )
+
+    def panda_monitor_link(self, jedi_task_id: int | None) -> str | None:
+        """The monitor page of a PanDA task, or None without an id or a configured template."""
+        template = self.panda_monitor_url
+        if jedi_task_id is None or not template.startswith(("https://", "http://")):
+            return None
+        return template.replace("{jedi_task_id}", str(int(jedi_task_id)))
 
     def pwg_by_slug(self, slug: str) -> Pwg | None:
         return next((p for p in self.pwgs if p.slug == slug), None)

@@ -1,101 +1,121 @@
-"""The PanDA port: what the submission service needs from PanDA, and how replies are read.
+"""The PanDA port: what the services need from PanDA, and what its answers mean.
 
-``pandaclient.Client.insertTaskParams()`` (panda-client >= 1.6, 2.x) returns
-``(transport_status, (code, message))``:
+An adapter (``adapters/panda.py`` over panda-client 2.x) implements :class:`PandaPort`; tests
+use a fake. The adapter returns the client's raw ``insertTaskParams`` reply, which
+:func:`~pcs_gitops.services.panda_replies.classify_insert_reply` reads; the read calls return
+:class:`PandaTask` values, parsed by the adapter with the helpers of ``panda_replies``.
 
-- ``(0, (0, "succeeded. new jediTaskID=<N>"))``: a new task, the only reply recorded;
-- ``(0, (0, "reactivation accepted. jediTaskID=<OLD> ..."))``: an *old* task re-executed;
-- ``(0, (0, "The following DN is banned: ..."))``: success-shaped, but no task id;
-- ``(0, (1|2, "jediTaskID=<N> is already queued ..."))``: a duplicate of an existing task;
-- ``(0, (4|10|11, ...))``: refused; ``(0, (None, "SSL secure connection is required"))``:
-  request validation failed;
-- ``(255, None)``: transport failure, the server may have committed the task anyway.
-
-Legacy clients (<= 1.5) returned ``(status, [code, message, taskID])``; it is read the same way.
-Only a reply that is a success *and* says ``succeeded. new jediTaskID=<N>`` yields an id.
+Errors: :class:`OutcomeUnknown` when PanDA may have acted but did not say so (transport failure,
+timeout, a reply that cannot be read); :class:`PandaUnreachable` when a read got no answer
+(never to be taken for "not found"); :class:`~pcs_gitops.errors.SubmissionError` for a definite
+refusal or a client that cannot start (nothing was sent).
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from pcs_gitops.errors import SubmissionError
+from pcs_gitops.errors import PcsError, SubmissionError
 
-NEW_TASK = re.compile(r"^\s*succeeded\.\s*new jediTaskID=(\d+)")
-ANY_TASK_ID = re.compile(r"jediTaskID=(\d+)")
-_EXISTING_TASK_MARKERS = ("already queued", "You cannot submit duplicated", "You can re-submit")
+
+class OutcomeUnknown(SubmissionError):
+    """PanDA may or may not have acted (transport failure, crash, timeout, unreadable reply)."""
+
+
+class PandaUnreachable(PcsError):
+    """A read got no usable answer from PanDA; nothing can be concluded from it."""
+
+
+@dataclass(frozen=True)
+class PandaTask:
+    """One JEDI task as ``get_task_details_json`` describes it (the fields pcs uses)."""
+
+    jedi_task_id: int
+    task_name: str | None
+    status: str
+    error_dialog: str = ""
+    files_total: int = 0
+    files_finished: int = 0
+    files_failed: int = 0
+    attempt_nr: int = 0
+    modification_time: str = ""  # ISO-8601 UTC, "" when PanDA gave none
+    user_name: str = ""
+
+
+@dataclass(frozen=True)
+class NewTask:
+    """``succeeded. new jediTaskID=<N>``: PanDA created a new task."""
+
+    jedi_task_id: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Reactivated:
+    """``reactivation accepted. jediTaskID=<OLD>``: an old task runs again; nothing new exists."""
+
+    jedi_task_id: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A definite answer that created nothing: ``kind`` is ``banned-dn``, ``duplicate``
+    (codes 1 and 2, naming ``existing_task``), ``invalid-request`` (request validation) or
+    ``refused`` (any other code)."""
+
+    kind: str
+    code: int | None
+    message: str
+    existing_task: int | None = None
+
+
+InsertOutcome = NewTask | Reactivated | Refused
+
+
+@dataclass(frozen=True)
+class RetryReply:
+    """``retryTask``'s answer: code 0 registered; 2 not found; 3 no permission; 4 wrong status."""
+
+    code: int | None
+    message: str
+
+    @property
+    def accepted(self) -> bool:
+        return self.code == 0
 
 
 class PandaSubmitter(Protocol):
     def prepare(self) -> None:
-        """Load and configure the client; raise PcsError when it cannot submit (nothing sent)."""
+        """Check the configuration and load the client; PcsError when it cannot submit."""
         ...
 
-    def insert_task_params(self, params: dict[str, Any]) -> str:
-        """Submit one taskParamMap; return the server's success message or raise PcsError."""
+    def insert_task_params(self, params: dict[str, Any]) -> object:
+        """Submit one taskParamMap; the client's raw reply. OutcomeUnknown when it failed
+        after sending, SubmissionError when nothing was sent."""
         ...
 
 
-class OutcomeUnknown(SubmissionError):
-    """PanDA may or may not have created the task (transport failure, crash, timeout)."""
+class PandaReader(Protocol):
+    def find_tasks_by_name(
+        self, task_name: str, *, user_name: str | None = None, prod_source_label: str | None = None
+    ) -> list[PandaTask]:
+        """Every JEDI task with this taskName (owned by ``user_name`` when given); [] when
+        there is none. PandaUnreachable when PanDA did not answer."""
+        ...
+
+    def task_details(self, jedi_task_id: int) -> PandaTask | None:
+        """The task, None when PanDA says it does not exist; PandaUnreachable otherwise."""
+        ...
 
 
-def message_from_reply(reply: object) -> str:
-    """The server message of a successful ``insertTaskParams`` reply; SubmissionError otherwise."""
-    if isinstance(reply, str):
-        return reply
-    if not isinstance(reply, tuple | list) or len(reply) != 2:
-        raise OutcomeUnknown(f"PanDA returned an unexpected reply {reply!r}; outcome unknown")
-    status, payload = reply
-    if status != 0 or payload is None:
-        detail = f": {payload}" if payload else ""
-        raise OutcomeUnknown(
-            f"PanDA could not be reached or answered with an error (status {status}{detail}); "
-            "the task may exist anyway: look it up by name in PanDA before submitting again"
-        )
-    if isinstance(payload, tuple | list) and len(payload) >= 2:
-        code, message = payload[0], payload[1]
-        text = str(message)
-        if code is None:
-            raise SubmissionError(f"PanDA rejected the request: {text} (check the client setup)")
-        if isinstance(code, bool) or code != 0:
-            match = ANY_TASK_ID.search(text)
-            extra = (
-                f" (it names existing task {match.group(1)}; it is not recorded as new)"
-                if match
-                else ""
-            )
-            raise SubmissionError(f"PanDA refused the task (code {code}): {text}{extra}")
-        return text
-    if isinstance(payload, str):
-        return payload
-    raise OutcomeUnknown(f"PanDA returned an unexpected reply {reply!r}; the outcome is unknown")
+class PandaRetrier(Protocol):
+    def retry_task(self, jedi_task_id: int) -> RetryReply:
+        """Ask PanDA to retry the task with no new parameters; OutcomeUnknown without an
+        answer."""
+        ...
 
 
-def jedi_task_id(reply: object) -> int:
-    """The new jediTaskID of a reply (a message or a client tuple); SubmissionError otherwise.
-
-    ``succeeded. new jediTaskID=<N>`` is the documented success; a bare ``jediTaskID=<N>`` in a
-    success message is accepted too, except the reactivation and duplicate messages, which name
-    an existing task and are never recorded as a new submission.
-    """
-    message = message_from_reply(reply).strip()
-    match = NEW_TASK.match(message)
-    if match is not None:
-        return int(match.group(1))
-    found = ANY_TASK_ID.search(message)
-    if message.startswith("reactivation accepted") or any(
-        marker in message for marker in _EXISTING_TASK_MARKERS
-    ):
-        old = found.group(1) if found else "?"
-        raise SubmissionError(
-            f"PanDA answered with the existing task {old} instead of a new one: {message}; "
-            "nothing was recorded"
-        )
-    if found is not None:
-        return int(found.group(1))
-    raise SubmissionError(
-        f"PanDA answered without a new jediTaskID: {message!r}; nothing was recorded "
-        "(a banned or unregistered DN looks like this)"
-    )
+class PandaPort(PandaSubmitter, PandaReader, PandaRetrier, Protocol):
+    """Everything pcs asks of PanDA."""

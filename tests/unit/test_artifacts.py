@@ -1,5 +1,5 @@
-"""Submission artifacts (pcs_gitops.domain.artifacts): golden bytes, defaults, naming, attempts,
-and reading PanDA's replies (pcs_gitops.services.panda_port, pcs_gitops.adapters.panda).
+"""Submission artifacts (pcs_gitops.domain.artifacts): golden bytes, defaults, naming, attempts.
+PanDA's replies are read in tests/unit/test_panda_replies.py.
 
 Golden files live in tests/golden/artifacts/. After an intended change, regenerate them with
 ``PCS_UPDATE_GOLDEN=1 pytest tests/unit/test_artifacts.py`` and review the diff.
@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-import types
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pcs_gitops.adapters.panda import PandaClientSubmitter
 from pcs_gitops.domain.artifacts import (
     artifact_context,
     build_artifact,
@@ -31,6 +28,7 @@ from pcs_gitops.domain.artifacts import (
 )
 from pcs_gitops.domain.model import (
     Attempt,
+    AttemptKind,
     Dataset,
     DatasetTags,
     ProdConfig,
@@ -46,8 +44,7 @@ from pcs_gitops.domain.model import (
 )
 from pcs_gitops.domain.naming import ComposedName, build_dataset_name, build_did
 from pcs_gitops.domain.state import State
-from pcs_gitops.errors import PcsError, SubmissionError, UsageError
-from pcs_gitops.services.panda_port import OutcomeUnknown, jedi_task_id, message_from_reply
+from pcs_gitops.errors import UsageError
 from pcs_gitops.services.submission import to_json
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "artifacts"
@@ -393,6 +390,17 @@ def test_try_number_follows_the_recorded_attempts(state: State) -> None:
     assert current_try_number(replace(submitted, panda_task_id=None)) == 2
 
 
+def test_a_panda_retry_keeps_describing_the_attempt_that_created_the_task(state: State) -> None:
+    task = state.tasks["issue-11"]
+    attempts = (
+        Attempt(1, 1001, "n", "op", NOW),
+        Attempt(2, 1001, "n", "op", NOW, kind=AttemptKind.RETRY),
+    )
+    retried = replace(task, status=TaskStatus.SUBMITTED, panda_task_id=1001, attempts=attempts)
+    assert current_try_number(retried) == 1
+    assert build_jedi(state, retried)["taskName"] == build_jedi(state, retried, 1)["taskName"]
+
+
 def test_names_fall_back_from_output_to_input_to_task(state: State) -> None:
     with_output = state.tasks["issue-11"]
     assert logical_task_name(state, with_output).startswith("group.EIC.26.02.0.")
@@ -458,76 +466,3 @@ def test_panda_flags_in_reference_order(state: State) -> None:
         "--nCore",
         "--noBuild",
     ]
-
-
-# -- PanDA replies --------------------------------------------------------------------------------
-def test_reply_with_a_new_task_id() -> None:
-    assert jedi_task_id((0, (0, "succeeded. new jediTaskID=123"))) == 123
-    assert jedi_task_id("succeeded. new jediTaskID=77") == 77
-    assert jedi_task_id("jediTaskID=78") == 78
-    assert jedi_task_id((0, [0, "succeeded. new jediTaskID=79", 79])) == 79  # legacy shape
-
-
-@pytest.mark.parametrize(
-    "reply",
-    [
-        (0, (0, "reactivation accepted. jediTaskID=77 (currently in failed state) will re-run")),
-        (0, (0, "The following DN is banned: DN=/CN=x")),
-        (0, (1, "jediTaskID=55 is already queued for outDS=x. You cannot submit duplicated")),
-        (0, (2, "jediTaskID=55 is in the running state for outDS=x. You can re-submit ...")),
-        (0, (4, "failed to register task")),
-        (0, (10, "Too many active tasks for u 5>4")),
-        (0, (None, "SSL secure connection is required")),
-        "jediTaskID=55 is already queued for outDS=x. You cannot submit duplicated tasks.",
-    ],
-)
-def test_replies_that_are_not_a_new_task(reply: object) -> None:
-    with pytest.raises(SubmissionError):
-        jedi_task_id(reply)
-
-
-@pytest.mark.parametrize("reply", [(255, None), (255, "Impossible to parse"), None, 42])
-def test_transport_failures_mean_outcome_unknown(reply: object) -> None:
-    with pytest.raises(OutcomeUnknown, match=r"unknown|may exist"):
-        message_from_reply(reply)
-
-
-def _fake_pandaclient(monkeypatch: pytest.MonkeyPatch, insert: Any) -> list[dict[str, Any]]:
-    calls: list[dict[str, Any]] = []
-
-    def insert_task_params(params: dict[str, Any], verbose: bool = False) -> Any:
-        calls.append(params)
-        return insert(params)
-
-    client = types.SimpleNamespace(insertTaskParams=insert_task_params)
-    package = types.ModuleType("pandaclient")
-    package.Client = client  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "pandaclient", package)
-    monkeypatch.setitem(sys.modules, "pandaclient.Client", client)  # type: ignore[arg-type]
-    return calls
-
-
-def test_adapter_returns_the_server_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = _fake_pandaclient(monkeypatch, lambda p: (0, (0, "succeeded. new jediTaskID=9")))
-    assert PandaClientSubmitter().insert_task_params({"taskName": "t"}) == (
-        "succeeded. new jediTaskID=9"
-    )
-    assert calls == [{"taskName": "t"}]
-
-
-def test_adapter_turns_client_failures_into_pcs_errors(monkeypatch: pytest.MonkeyPatch) -> None:
-    def exits(_: Any) -> Any:
-        raise SystemExit(255)
-
-    _fake_pandaclient(monkeypatch, exits)
-    with pytest.raises(OutcomeUnknown, match="look up 't'"):
-        PandaClientSubmitter().insert_task_params({"taskName": "t"})
-    _fake_pandaclient(monkeypatch, lambda p: (0, (4, "failed to register task")))
-    with pytest.raises(SubmissionError, match="code 4"):
-        PandaClientSubmitter().insert_task_params({"taskName": "t"})
-
-
-def test_adapter_without_the_panda_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "pandaclient", None)  # makes the import fail
-    with pytest.raises(PcsError, match=r"pip install 'pcs-gitops\[panda\]'"):
-        PandaClientSubmitter().insert_task_params({"taskName": "t"})

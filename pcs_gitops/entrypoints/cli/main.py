@@ -193,7 +193,17 @@ def infer(ctx: Context, path: str, release_url: str | None, as_json: bool) -> No
 
 
 # the groups import main's helpers, so they come last
-from pcs_gitops.entrypoints.cli import bench, datasets, gh, mcp, report, site, tags, tasks  # noqa: E402
+from pcs_gitops.entrypoints.cli import (  # noqa: E402
+    bench,
+    datasets,
+    gh,
+    mcp,
+    panda,
+    report,
+    site,
+    tags,
+    tasks,
+)
 
 for _command in (
     datasets.dataset,
@@ -206,8 +216,11 @@ for _command in (
     gh.form,
     mcp.mcp,
     bench.bench,
+    panda.panda,
 ):
     cli.add_command(_command)
+tasks.task.add_command(panda.reconcile_cmd)
+tasks.task.add_command(panda.retry_cmd)
 
 
 def main(argv: list[str] | None = None) -> None:

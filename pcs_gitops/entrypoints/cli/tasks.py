@@ -239,7 +239,8 @@ def artifact(ctx: Context, name: str, fmt: str) -> None:
 @click.option(
     "--confirm-not-in-panda",
     is_flag=True,
-    help="The last submission's outcome was unknown and you checked: PanDA does not have it.",
+    help="The last submission's outcome was unknown and PanDA has no such task after the grace "
+    "period (PCS_PANDA_GRACE_SECONDS): close it and submit again.",
 )
 @json_option
 @pass_ctx
@@ -249,8 +250,9 @@ def submit(
     """Submit a ready task to PanDA once and record its jediTaskID.
 
     The intent is written before PanDA is called; after an unknown outcome (timeout, transport
-    error) the next submit is refused until the task is looked up in PanDA. Exit 2 when PanDA
-    accepted the task but recording failed: the jediTaskID is printed.
+    error) the next submit first looks the task up in PanDA by name (as 'pcs task reconcile'
+    does) and records what PanDA has. Exit 2 when PanDA accepted the task but recording failed:
+    the jediTaskID is printed.
     """
     submitter = None if dry_run else ctx.services.panda_submitter()
     try:
@@ -261,6 +263,7 @@ def submit(
             ctx.actor(),
             dry_run=dry_run,
             confirmed_not_in_panda=confirm_not_in_panda,
+            grace_seconds=ctx.services.settings.panda.lookup_grace_seconds,
         )
     except submission.SubmissionNotRecorded as exc:
         click.echo(f"jediTaskID={exc.jedi_task_id}")
@@ -274,6 +277,8 @@ def submit(
         return
     attempt = outcome.task.attempts[-1]
     commit = describe_commit(outcome.to_dict()) if outcome.commit is not None else "nothing written"
+    if outcome.reconciled:
+        commit = f"found in PanDA by name, nothing sent; {commit}"
     emit(
         as_json,
         outcome.to_dict(),
