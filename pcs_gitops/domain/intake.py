@@ -6,9 +6,10 @@ Plain data and pure checks, shared by every surface and by the request pipeline'
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 
-from pcs_gitops.domain.model import SourceKind
+from pcs_gitops.domain.model import CATALOG_FIELD_IDS, SourceKind
 from pcs_gitops.errors import UsageError
 
 _SHELL_META = re.compile(r"[;|&$`<>(){}*?!'\"\\\s]")
@@ -92,6 +93,12 @@ class DatasetIntake:
     description: str = ""
     release_url: str | None = None
 
+    @classmethod
+    def from_arguments(cls, args: Mapping[str, object]) -> DatasetIntake:
+        """An intake from a surface's flat arguments (anything not a field is ignored)."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in args.items() if k in known})  # type: ignore[arg-type]
+
 
 @dataclass
 class TaskIntake:
@@ -109,3 +116,14 @@ class TaskIntake:
     description: str | None = None
     input_dataset_did: str | None = None
     catalog: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_arguments(cls, args: Mapping[str, object]) -> TaskIntake:
+        """An intake from a surface's flat arguments: the intake fields by name, the catalogue
+        columns by their ids (``row_description`` is the Description column), numbers taken as
+        the text the CLI would give; anything else is ignored."""
+        catalog = {"description" if k == "row_description" else k: v for k, v in args.items()}
+        values = {k: str(catalog[k]) for k in CATALOG_FIELD_IDS if catalog.get(k) is not None}
+        known = {f.name for f in fields(cls)} - {"catalog"}
+        given = {k: None if v is None else str(v) for k, v in args.items() if k in known}
+        return cls(catalog=values, **given)

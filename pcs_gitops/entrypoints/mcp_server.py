@@ -1,28 +1,19 @@
-"""The MCP server (``pcs mcp``): PCS reads and writes as typed tools for a model.
+"""The MCP server (``pcs mcp``): PCS reads and writes as typed tools for a model (docs/mcp.md).
 
-The only module of ``pcs_gitops`` that imports ``mcp`` (the MCP Python SDK 2.x, whose
-high-level server is ``mcp.server.mcpserver.MCPServer``).
-
-* **Thin.** Every tool translates its arguments, calls one service function (the write use cases
-  of ``services.usecases``, the same functions the CLI and REST call) and returns its plain
-  data. Where writes land is the publishing port that bootstrap chose (``PCS_PUBLISH``: the
-  working tree, or a branch with its one pull request); no tool knows which.
-* **Refusals.** A :class:`~pcs_gitops.errors.PcsError` becomes an ``isError`` tool result whose
-  text is exactly the error's message (what the CLI prints after ``Error: ``) and whose
-  structured content is ``{"error": <kind>, "message": ..., "exit_code": ...}``. It is returned
-  as a ``CallToolResult`` rather than raised as ``ToolError``, because the SDK prefixes a
-  ``ToolError``'s text with ``Error executing tool <name>: ``. A refused call writes nothing.
-* **No import-time construction.** :func:`create_server` registers the tools; the services and
-  the GitHub port are built by the server's lifespan when it starts and reach the tools through
-  ``ctx.request_context.lifespan_context``. The publishing port serialises writes.
-* **Submission is deliberately not a tool.**
+The only module that imports ``mcp`` (the MCP Python SDK 2.x). Every tool translates its
+arguments, calls one service function (the use cases the CLI and REST call) and returns its
+plain data; where writes land is the publishing port bootstrap chose. A ``PcsError`` becomes an
+``isError`` result whose text is exactly the CLI's message (returned, not raised as
+``ToolError``, which the SDK would prefix). The services are built by the server's lifespan,
+never at import. Submission is deliberately not a tool.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+import inspect
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import wraps
 from typing import Annotated, Any, ParamSpec, TypeVar, cast
 
@@ -32,7 +23,6 @@ from pydantic import Field
 
 from pcs_gitops import bootstrap
 from pcs_gitops.domain.intake import DatasetIntake, TaskIntake
-from pcs_gitops.domain.model import CATALOG_FIELD_IDS
 from pcs_gitops.errors import PcsError, UsageError
 from pcs_gitops.services import datasets as dataset_svc
 from pcs_gitops.services import inference as inference_svc
@@ -137,6 +127,17 @@ def _refusals(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def _arguments_of(tool: Callable[..., Any]) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Give a tool the arguments (and so the input schema) of another tool."""
+
+    def decorate(fn: Callable[P, R]) -> Callable[P, R]:
+        fn.__signature__ = inspect.signature(tool, eval_str=True)  # type: ignore[attr-defined]
+        fn.__annotations__ = dict(tool.__annotations__)
+        return fn
+
+    return decorate
+
+
 def _text(value: object) -> str | None:
     """A documented name, number or text as the services take it (5 and "5" are one key)."""
     return None if value is None else str(value)
@@ -179,23 +180,12 @@ def pcs_dataset_list(
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    """List datasets (external inputs and produced samples), filtered and paged.
-
-    Use it to find a dataset's name or DID before linking it to a task. Returns {count (all
-    matches), limit, offset, datasets: [{name, did, scope, detector_version, detector_config,
-    stage, is_external, source_kind, source_location, tags, sample}]} sorted by name.
-    """
+    """List datasets (external inputs and produced samples), filtered and paged, to find a
+    name or DID: {count, limit, offset, datasets: [{name, did, scope, detector_version,
+    detector_config, stage, is_external, source_kind, source_location, tags, sample}]}."""
+    filters = {k: v for k, v in locals().items() if k != "ctx"}
     with _app(ctx).publisher().reading() as uow:
-        return dataset_svc.list_datasets(
-            uow.state,
-            stage=stage,
-            source_kind=source_kind,
-            source_location=source_location,
-            scope=scope,
-            name_contains=name_contains,
-            limit=limit,
-            offset=offset,
-        )
+        return dataset_svc.list_datasets(uow.state, **filters)
 
 
 @_refusals
@@ -248,29 +238,12 @@ def pcs_dataset_intake(
 ) -> dict[str, Any]:
     """Return the dataset recorded for an external source, creating it when it is new.
 
-    Idempotent on (source kind, location): calling it again returns the same dataset with
-    created false and changes nothing (differences from what you supplied are listed in
-    conflicts, not applied). Tags not given are inferred from the path; missing ones are
-    created as draft tags. Use it before pcs_prodtask_intake/link_input to get an input DID.
-    Returns {created, name, dataset (full record), conflicts, tags_created, notes, commit} and,
-    when publishing to GitHub (branch pcs/dataset-<digest of the source>), published.
+    Idempotent on (source kind, location): a repeat returns created false and changes nothing
+    (differences from what you supplied are listed in conflicts). Tags not given are inferred
+    from the path; missing ones are created as draft tags. Returns {created, name, dataset,
+    conflicts, tags_created, notes, commit} (and published: branch pcs/dataset-<digest>).
     """
-    request = DatasetIntake(
-        source_location=source_location,
-        source_kind=source_kind,
-        physics_tag=physics_tag,
-        evgen_tag=evgen_tag,
-        simu_tag=simu_tag,
-        reco_tag=reco_tag,
-        background_tag=background_tag,
-        detector_version=detector_version,
-        detector_config=detector_config,
-        scope=scope,
-        stage=stage,
-        sample=sample,
-        description=description,
-        release_url=release_url,
-    )
+    request = DatasetIntake.from_arguments(locals())
     return dataset_writes.intake_dataset(_app(ctx).publisher(), request, _actor(created_by))
 
 
@@ -288,22 +261,12 @@ def pcs_prodtask_list(
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    """List production tasks (one per catalogue request), filtered and paged.
-
-    Returns {count (all matches), limit, offset, tasks: [{name, status, substate, prod_config,
-    pwg, priority, dataset_path, events, public_catalog_issue, public_catalog_row_key,
-    input_datasets, output_datasets, panda_task_id, attempts, created_at}]} sorted by name.
-    """
+    """List production tasks (one per catalogue request), filtered and paged: {count, limit,
+    offset, tasks: [{name, status, substate, prod_config, pwg, priority, dataset_path, events,
+    public_catalog_issue, input_datasets, output_datasets, panda_task_id, attempts}]}."""
+    filters = {k: v for k, v in locals().items() if k != "ctx"}
     with _app(ctx).publisher().reading() as uow:
-        return task_svc.list_tasks(
-            uow.state,
-            status=status,
-            public_catalog_issue=public_catalog_issue,
-            name_contains=name_contains,
-            limit=limit,
-            offset=offset,
-            probe=uow.probe,
-        )
+        return task_svc.list_tasks(uow.state, probe=uow.probe, **filters)
 
 
 @_refusals
@@ -318,42 +281,21 @@ def pcs_prodtask_get(ctx: Ctx, name: TaskName) -> dict[str, Any]:
 def pcs_prodtask_artifact(
     ctx: Ctx,
     name: TaskName,
-    fmt: Annotated[
-        str,
-        Field(description="condor (submit_csv.sh line), panda (prun), jedi or dump."),
-    ] = "dump",
+    fmt: Annotated[str, Field(description="condor, panda (prun), jedi or dump.")] = "dump",
 ) -> dict[str, Any]:
-    """Build a submission artifact of a task from the records (writes nothing, submits nothing).
-
-    Returns {name, fmt, text} where text is exactly what 'pcs task artifact NAME --fmt FMT'
-    prints; for jedi and dump also artifact, the same JSON as an object.
-    """
+    """A task's submission artifact from the records (writes and submits nothing): {name, fmt,
+    text (what 'pcs task artifact' prints)}, plus artifact (the JSON) for jedi and dump."""
     with _app(ctx).publisher().reading() as uow:
         return submission.artifact_payload(uow.state, str(name), fmt)
 
 
 @_refusals
 def pcs_prodtask_readiness(ctx: Ctx, name: TaskName) -> dict[str, Any]:
-    """The readiness checklist of a task: what must hold before it may become ready.
-
-    Returns {task, ready, substate (needs-input | needs-metadata | needs-config |
-    awaiting-review for drafts), checks: [{id, title, ok, problems}], problems}.
-    """
+    """What must hold before a task may become ready: {task, ready, substate (needs-input,
+    needs-metadata, needs-config, awaiting-review), checks: [{id, title, ok, problems}]}."""
     with _app(ctx).publisher().reading() as uow:
         found = task_svc.resolve_task(uow.state, str(name))
         return task_svc.task_readiness(uow.state, found.name, uow.probe).to_dict(found.status)
-
-
-INTAKE_FIELDS = tuple(f.name for f in fields(TaskIntake) if f.name != "catalog")
-
-
-def _intake(args: Mapping[str, Any]) -> TaskIntake:
-    """A task intake from a tool's arguments (its ``locals()``): the catalogue columns by their
-    ids (``row_description`` is the Description column); numbers are accepted where text is
-    documented, as the CLI takes everything as text."""
-    catalog = {"description" if k == "row_description" else k: v for k, v in args.items()}
-    values = {k: str(catalog[k]) for k in CATALOG_FIELD_IDS if catalog.get(k) is not None}
-    return TaskIntake(catalog=values, **{k: _text(args.get(k)) for k in INTAKE_FIELDS})
 
 
 @_refusals
@@ -389,54 +331,28 @@ def pcs_prodtask_intake(
 ) -> dict[str, Any]:
     """Create a draft production task for a catalogue request, or update the existing draft.
 
-    Keyed on public_catalog_issue, or on public_catalog_csv_path + public_catalog_row_key:
-    calling it again with the same key and values returns created false and writes nothing;
-    new values are merged into the draft (refused once the task has left draft). The pwg ...
-    row_description arguments are the task's public catalogue row; pcs_catalog_row_preview
-    shows it without writing. Returns {created, name, task (full record), changed, commit} and,
-    when publishing to GitHub (the request pipeline's branch pcs/request-<issue> and pull
-    request, or pcs/task-<name> for a row-keyed task), published.
+    Keyed on public_catalog_issue, or on public_catalog_csv_path + public_catalog_row_key: a
+    repeat with the same values returns created false and writes nothing; new values merge into
+    the draft (refused once it left draft). pwg ... row_description are the catalogue row.
+    Returns {created, name, task, changed, commit} (and published: pcs/request-<issue>).
     """
-    request = _intake(locals())
+    request = TaskIntake.from_arguments(locals())
     return task_writes.intake_task(_app(ctx).publisher(), request, _actor(created_by))
 
 
 @_refusals
-def pcs_catalog_row_preview(
-    ctx: Ctx,
-    public_catalog_issue: IssueNumber = None,
-    public_catalog_csv_path: Opt = None,
-    public_catalog_row_key: Opt = None,
-    name: Annotated[str | None, Field(description="Task name; default from the key.")] = None,
-    dataset: Annotated[str | None, Field(description="Input dataset, by name or DID.")] = None,
-    prod_config: Annotated[str | None, Field(description="Production config name.")] = None,
-    description: Annotated[str | None, Field(description="Task description.")] = None,
-    input_dataset_did: Annotated[str | None, Field(description="Input dataset DID.")] = None,
-    pwg: CatalogValue = None,
-    priority: CatalogValue = None,
-    dataset_path: CatalogValue = None,
-    generator_version: CatalogValue = None,
-    events: CatalogValue = None,
-    background: CatalogValue = None,
-    new_request: CatalogValue = None,
-    pre_tdr_use: CatalogValue = None,
-    early_science_use: CatalogValue = None,
-    other_use: CatalogValue = None,
-    row_description: RowDescription = None,
-) -> dict[str, Any]:
-    """Preview the public catalogue row and page a task intake would produce; writes nothing.
+@_arguments_of(pcs_prodtask_intake)
+def pcs_catalog_row_preview(ctx: Ctx, **arguments: Any) -> dict[str, Any]:
+    """Preview the catalogue row and page a task intake would produce; writes nothing.
 
-    Takes the arguments of pcs_prodtask_intake, runs the intake and the full validation in a
-    unit of work that is never written, and returns {created, name, changed, row ({column
-    title: value}, in catalogue column order), csv_line (the row as the catalogue CSV writes
-    it, without the final CRLF; "" without a row), row_number (1-based among the data rows,
-    null without a row), csv_path, page {path, url, html (the request's page exactly as the
-    site would publish it)}, task}. Refusals are those pcs_prodtask_intake would give.
-    """
-    request = _intake(locals())
+    Takes the arguments of pcs_prodtask_intake and validates as it would; returns {created,
+    name, changed, row ({column title: value}), csv_line (without CRLF), row_number, csv_path,
+    page {path, url, html (exactly as the site publishes it)}, task}."""
     app = _app(ctx)
+    request = TaskIntake.from_arguments(arguments)
+    actor = _actor(arguments.get("created_by"))
     pages = app.services.pages()
-    return request_cases.preview_task_intake(app.publisher(), pages, request, _actor(None))
+    return request_cases.preview_task_intake(app.publisher(), pages, request, actor)
 
 
 @_refusals
@@ -450,12 +366,9 @@ def pcs_prodtask_link_input(
     ] = None,
     created_by: Identity = DEFAULT_IDENTITY,
 ) -> dict[str, Any]:
-    """Set a draft task's input dataset(s), replacing the current list (give did or dids).
-
-    Every DID must already be recorded (pcs_dataset_intake creates them); only draft tasks
-    change. Linking the same list again changes nothing. Returns {name, task, commit} (and
-    published when publishing to GitHub: the task's request branch, else pcs/task-<name>).
-    """
+    """Set a draft task's input dataset(s), replacing the list (give did or dids). Every DID
+    must be recorded already (pcs_dataset_intake); the same list again changes nothing.
+    Returns {name, task, commit} (and published)."""
     wanted = dids.split(",") if isinstance(dids, str) else None if dids is None else list(dids)
     return task_writes.link_input(
         _app(ctx).publisher(), str(task_name), _actor(created_by), did=did, dids=wanted
@@ -469,13 +382,9 @@ def pcs_prodtask_set_status(
     status: Annotated[str, Field(description="Target status: draft, ready, completed or failed.")],
     created_by: Identity = DEFAULT_IDENTITY,
 ) -> dict[str, Any]:
-    """Move a task through its lifecycle: draft -> ready (only when every readiness check
-    passes), ready -> draft, submitted -> completed | failed.
-
-    A task becomes submitted only through a recorded PanDA submission, which is not available
-    here. Setting the current status again changes nothing. Refused transitions come back as
-    errors naming the allowed ones. Returns {name, from, status, task, commit} (and published).
-    """
+    """Move a task through its lifecycle: draft -> ready (when every readiness check passes),
+    ready -> draft, submitted -> completed | failed (submitted only comes from a recorded PanDA
+    submission). Returns {name, from, status, task, commit} (and published)."""
     return task_writes.set_status(_app(ctx).publisher(), str(task_name), status, _actor(created_by))
 
 
@@ -527,15 +436,11 @@ def pcs_tag_list(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    """List tags (reusable parameter sets named p..., e..., s..., r..., k...).
-
-    Returns {count, limit, offset, tags: [{label, kind, number, status, description,
-    parameters, created_by, created_at, category (physics only)}]}.
-    """
+    """List tags (parameter sets p..., e..., s..., r..., k...): {count, limit, offset, tags:
+    [{label, kind, number, status, description, parameters, created_by, category}]}."""
+    filters = {k: v for k, v in locals().items() if k != "ctx"}
     with _app(ctx).publisher().reading() as uow:
-        return tag_svc.list_tags(
-            uow.state, tag_type=tag_type, status=status, search=search, limit=limit, offset=offset
-        )
+        return tag_svc.list_tags(uow.state, **filters)
 
 
 @_refusals
@@ -598,14 +503,10 @@ def pcs_request_open_issue(
 ) -> dict[str, Any]:
     """Prepare, and with go=true open, a dataset request issue exactly as the GitHub form would.
 
-    Without go it returns {title, body (the body the issue form renders), labels, marker,
-    problems, ok} and opens nothing: show it to the requester and fix the problems first. With
-    go=true it refuses while problems remain, otherwise opens the issue through GitHub (or, with
-    no token configured, the offline outbox .pcs/outbox.jsonl) and returns {..., created,
-    number, via}. Idempotent: the body carries a hidden marker of the canonical fields, so the
-    same request opened twice returns the first issue with created false. The issue starts the
-    GitHub request pipeline; this tool changes no record.
-    """
+    Without go: {title, body (as the issue form renders it), labels, marker, problems, ok}; show
+    it to the requester and fix the problems first. With go it refuses while problems remain,
+    else opens the issue (GitHub, or the outbox without a token) and adds {created, number,
+    via}. A hidden marker makes a second identical request return the first issue."""
     raw = {k: _text(v) for k, v in locals().items() if k not in ("ctx", "title", "go")}
     app = _app(ctx)
     form = app.services.issue_form()
