@@ -40,12 +40,35 @@ UPDATE_USAGE = "`!update Field: value` (the field by its form label or id; an em
 PCS_SUBCOMMANDS = ("help", "update", "status", "link-input", "refresh")
 
 
-def parse_command(body: str) -> Command | None:
-    """The command a comment holds, or None when the comment is not a command.
+_COMMAND_LINE = re.compile(r"^(?:!update|/pcs)(?=\s|$)", re.IGNORECASE)
+MAX_COMMANDS = 20  # per comment
 
-    A command starts the comment: ``!update Field: value`` (the value runs to the end of the
-    comment and may span lines) or ``/pcs help | update field=value | status ready|draft |
-    link-input DID | refresh``. Prefixes are case-insensitive.
+
+def parse_commands(body: str) -> list[Command]:
+    """Every command of a comment, in order: the comment starts with one, and each line that
+    starts with ``!update`` or ``/pcs`` starts the next (a multi-line value ends there)."""
+    lines = body.replace("\r\n", "\n").lstrip().split("\n")
+    if not lines or not _COMMAND_LINE.match(lines[0]):
+        return []
+    blocks: list[list[str]] = []
+    for line in lines:
+        if _COMMAND_LINE.match(line) or not blocks:
+            blocks.append([line])
+        else:
+            blocks[-1].append(line)
+    commands = [c for c in (parse_command("\n".join(b)) for b in blocks) if c is not None]
+    if len(commands) > MAX_COMMANDS:
+        error = f"a comment may hold at most {MAX_COMMANDS} commands"
+        return [Command(CommandKind.INVALID, error=error, text=commands[0].text)]
+    return commands
+
+
+def parse_command(body: str) -> Command | None:
+    """The command a comment's text starts with, or None when it starts with none.
+
+    ``!update Field: value`` (the value runs to the end of the text and may span lines) or
+    ``/pcs help | update field=value | status ready|draft | link-input DID | refresh``.
+    Prefixes are case-insensitive.
     """
     text = body.replace("\r\n", "\n").lstrip()
     first = text.split("\n", 1)[0].strip()

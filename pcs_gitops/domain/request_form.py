@@ -86,12 +86,16 @@ class RequestAnswers:
     notes: list[str] = field(default_factory=list)
     accepted: list[str] = field(default_factory=list)  # labels of the accepted fields
 
-    def dataset_intake(self, description: str = "") -> DatasetIntake | None:
-        """The intake of the input dataset named by the accepted Dataset Path, if any."""
+    def dataset_intake(
+        self, description: str = "", recorded_release: str = ""
+    ) -> DatasetIntake | None:
+        """The intake of the input dataset named by the accepted Dataset Path, if any; the
+        release URL is the answer's, else ``recorded_release`` (the request's current one, when
+        only the path is corrected)."""
         path = self.catalog.get("dataset_path", "")
         if not path:
             return None
-        release = self.catalog.get("generator_version", "")
+        release = self.catalog.get("generator_version", recorded_release)
         return DatasetIntake(
             source_location=path,
             source_kind=self.extras.get("source_kind") or None,

@@ -277,12 +277,18 @@ def desired_labels(status: str | None, substate: str | None) -> list[str]:
     return [label] if label else []
 
 
-def reply_text(comment_id: int, sender: str, command: Command, outcome: str) -> str:
-    """One reply to a command comment, carrying the marker that makes replays silent."""
-    quoted = md_escape(short_text(command.text, 80))
-    return (
-        f"{REPLY_MARKER.format(comment=comment_id)}\n`{md_escape(sender)}`: {quoted}\n\n{outcome}\n"
-    )
+def reply_text(comment_id: int, sender: str, answers: Sequence[tuple[Command, str]]) -> str:
+    """The one reply to a command comment (each command's outcome, in order), carrying the
+    marker that makes replays silent."""
+    marker = REPLY_MARKER.format(comment=comment_id)
+    if len(answers) == 1:
+        command, outcome = answers[0]
+        quoted = md_escape(short_text(command.text, 80))
+        return f"{marker}\n`{md_escape(sender)}`: {quoted}\n\n{outcome}\n"
+    lines = [f"{marker}\n`{md_escape(sender)}`: {len(answers)} commands", ""]
+    for command, outcome in answers:
+        lines.append(f"- {md_escape(short_text(command.text, 80))}: {outcome}")
+    return "\n".join(lines) + "\n"
 
 
 def describe_change(label: str, old: str, new: str) -> str:

@@ -438,3 +438,58 @@ def test_a_pr_closed_without_merge_is_reopened_by_the_next_correction(pipeline: 
     assert reopened[-1]["state"] == "open" and reopened[-1]["number"] == 1
     assert "create_pull" not in pipeline.ops()[1:]
     assert "closed without merging" not in pipeline.status_comment(221)
+
+
+def test_each_command_line_of_a_comment_is_its_own_command(pipeline: Pipeline) -> None:
+    the_issue = issue(230)
+    pipeline.handle("issues", issue_event("opened", the_issue))
+    release = "https://github.com/JeffersonLab/DEMPgen/releases/tag/v1.2.5"
+    body = f"!update Generator/Dataset Version: {release}\n!update Number of Events: 2M\n"
+    out = pipeline.handle("issue_comment", comment_event(the_issue, body, REQUESTER, comment_id=91))
+    catalog = pipeline.task("pcs/request-230", 230)["catalog"]
+    assert (catalog["generator_version"], catalog["events"]) == (release, "2M")
+    assert len(out["commits"]) == 2  # one commit per command
+    (reply,) = [b for b in pipeline.comments(230).values() if "<!-- pcs-reply: 91 -->" in b]
+    assert "2 commands" in reply
+    assert "Updated **Generator/Dataset Version**" in reply
+    assert "Updated **Number of Events**: 400k → 2M" in reply
+
+
+def test_a_refused_path_correction_changes_nothing_and_says_so(
+    pipeline: Pipeline, repo: Path
+) -> None:
+    folder = "/volatile/eic/EPIC/EVGEN/DIS/NC/18x275/minQ2=10"
+    taken = f"{folder}/pythia8NCDIS_18x275_minQ2=10.csv"
+    release = "https://github.com/JeffersonLab/DEMPgen/releases/tag/v1.2.4"
+    made = CliRunner().invoke(
+        cli,
+        [
+            "--repo",
+            str(repo),
+            "dataset",
+            "intake",
+            "--source-location",
+            taken,
+            "--release-url",
+            release,
+        ],
+    )
+    assert made.exit_code == 0, made.output
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "An input on main")
+    the_issue = issue(231)
+    pipeline.handle("issues", issue_event("opened", the_issue))
+    head = pipeline.head("pcs/request-231")
+    before = pipeline.task("pcs/request-231", 231)
+    same_name = f"{folder}/pythia8NCDIS_18x275_minQ2=10_b.csv"
+    correction = comment_event(
+        the_issue, f"!update Dataset Path: {same_name}", REQUESTER, comment_id=92
+    )
+    out = pipeline.handle("issue_comment", correction)
+    assert out["commits"] == [] and pipeline.head("pcs/request-231") == head
+    after = pipeline.task("pcs/request-231", 231)
+    assert after["catalog"] == before["catalog"]
+    assert after["input_datasets"] == before["input_datasets"]
+    (reply,) = [b for b in pipeline.comments(231).values() if "<!-- pcs-reply: 92 -->" in b]
+    assert reply.count("Not applied") == 1 and "already used by" in reply
+    assert "Updated" not in reply

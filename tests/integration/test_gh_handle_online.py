@@ -330,3 +330,27 @@ def test_a_protected_main_keeps_the_merge_closes_the_issue_and_says_how_to_recor
     [status] = [c for c in online.comments(207) if "merged" in c["body"]]
     assert "could not be pushed to main" in status["body"]
     assert "/requests/issue-207/" in status["body"]
+
+
+def test_a_burst_of_commands_loses_none_when_a_run_is_dropped(online: Online) -> None:
+    the_issue = file_issue(online, 240)
+    online.handle("issues", issue_event("opened", the_issue))
+    texts = ("!update Priority: 1", "!update Number of Events: 2M", "!update Other Use: Maybe")
+    ids = [online.fake.add_comment(240, texts[0], user=REQUESTER)]
+    online.handle("issue_comment", comment_event(the_issue, texts[0], REQUESTER, comment_id=ids[0]))
+    # GitHub's concurrency group keeps only the newest pending run: the middle one never runs
+    ids += [online.fake.add_comment(240, text, user=REQUESTER) for text in texts[1:]]
+    out = online.handle(
+        "issue_comment", comment_event(the_issue, texts[2], REQUESTER, comment_id=ids[2])
+    )
+    assert out.reply == "created"
+    catalog = online.task("pcs/request-240", 240)["catalog"]
+    assert (catalog["priority"], catalog["events"], catalog["other_use"]) == ("1", "2M", "Maybe")
+    bodies = [c["body"] for c in online.comments(240)]
+    for cid in ids:
+        assert sum(f"<!-- pcs-reply: {cid} -->" in b for b in bodies) == 1
+    # the dropped run's event arriving late finds its command answered
+    late = online.handle(
+        "issue_comment", comment_event(the_issue, texts[1], REQUESTER, comment_id=ids[1])
+    )
+    assert late.reply == "exists" and late.write_calls == 0

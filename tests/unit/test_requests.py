@@ -412,3 +412,25 @@ def test_the_status_comment_is_deterministic_and_carries_its_marker() -> None:
     body = texts.pull_body(view)
     assert body.rstrip().endswith("Closes #5")
     assert "| Priority | 1 |" in body
+
+
+def test_each_command_line_starts_a_command_and_ends_the_value_before_it() -> None:
+    body = "!update Description:\nfirst\n\nsecond\n/pcs status ready\n!update Priority: 1\n"
+    commands = cmd.parse_commands(body)
+    assert [c.kind for c in commands] == [
+        cmd.CommandKind.UPDATE,
+        cmd.CommandKind.STATUS,
+        cmd.CommandKind.UPDATE,
+    ]
+    assert commands[0].value == "first\n\nsecond"
+    assert (commands[2].field, commands[2].value) == ("Priority", "1")
+
+
+def test_a_comment_that_does_not_start_with_a_command_holds_none() -> None:
+    assert cmd.parse_commands("thanks!\n!update Priority: 1") == []
+    assert cmd.parse_commands("") == []
+
+
+def test_too_many_commands_in_one_comment_are_refused_as_one() -> None:
+    (only,) = cmd.parse_commands("\n".join(["/pcs refresh"] * (cmd.MAX_COMMANDS + 1)))
+    assert only.kind is cmd.CommandKind.INVALID and "at most" in only.error

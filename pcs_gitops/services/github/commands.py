@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from pcs_gitops.domain import authz
 from pcs_gitops.domain import request_form as rf
-from pcs_gitops.domain.commands import Command, CommandKind, parse_command, resolve_field
+from pcs_gitops.domain.commands import Command, CommandKind, parse_commands, resolve_field
 from pcs_gitops.domain.model import ProdTask
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import Refused, UsageError
@@ -14,12 +16,16 @@ from pcs_gitops.services.github.converge import Steer, converge
 from pcs_gitops.services.github.events import CommentEvent
 from pcs_gitops.services.github.intake import apply_answers, field_label, take_in
 from pcs_gitops.services.github.outcome import Change, Outcome, RequestRef
-from pcs_gitops.services.github.status import reply_only
+from pcs_gitops.services.github.status import answered_comments, first_with, reply
+from pcs_gitops.services.github_port import CommentInfo
 from pcs_gitops.services.ports import Actor
 from pcs_gitops.services.tasks import link_input, set_status
 
 
 def on_comment(p: Pipeline, event: CommentEvent, out: Outcome) -> None:
+    """Run every unanswered command comment of the request (this one and any an earlier run
+    missed: GitHub keeps only the newest pending run of a burst), oldest first, each command of
+    a comment on its own, with ONE reply per comment."""
     if event.action != "created":
         out.ignore("edited or deleted comments never run commands")
         return
@@ -31,38 +37,83 @@ def on_comment(p: Pipeline, event: CommentEvent, out: Outcome) -> None:
     if label not in event.issue_labels:
         out.ignore(f"issue #{event.issue} does not carry the '{label}' label")
         return
-    command = parse_command(event.comment_body)
-    if command is None:
+    if not parse_commands(event.comment_body):
         out.ignore("the comment holds no command")
         return
-    if event.by_bot or event.sender.casefold() == p.github.bot_login().casefold():
+    if event.by_bot or _is_bot(p, event.sender):
         out.ignore("comments by bots are ignored")
         return
     if event.comment_id is None:
         raise UsageError("the event payload has no valid 'id' (a positive integer)")
+    out.handled = True
+    pending = _unanswered(p, event, event.comment_id)
+    if not pending:
+        out.reply = "exists"
+        return
+    for comment in pending:
+        _run_comment(p, event, comment, out)
+
+
+def _is_bot(p: Pipeline, login: str) -> bool:
+    return login.casefold().endswith("[bot]") or login.casefold() == p.github.bot_login().casefold()
+
+
+def _unanswered(p: Pipeline, event: CommentEvent, comment_id: int) -> list[CommentInfo]:
+    """The request's command comments that have no reply yet, oldest first: those posted after
+    the status comment (the bot tracks the request from then on), and this event's own."""
+    comments = p.github.list_comments(event.issue)
+    bot = p.github.bot_login().casefold() if comments else ""
+    own = [c for c in comments if c.author.casefold() == bot]
+    answered = answered_comments(own)
+    status = first_with(own, texts.STATUS_MARKER)
+    floor = status.id if status is not None else comment_id
+    pending = {
+        c.id: c
+        for c in comments
+        if c.id > floor
+        and c.id not in answered
+        and c.author.casefold() != bot
+        and not c.author.casefold().endswith("[bot]")
+        and parse_commands(c.body)
+    }
+    if comment_id not in answered:
+        pending[comment_id] = CommentInfo(comment_id, event.sender, event.comment_body, "")
+    return [pending[k] for k in sorted(pending)]
+
+
+def _run_comment(p: Pipeline, event: CommentEvent, comment: CommentInfo, out: Outcome) -> None:
     req = RequestRef(
         issue=event.issue,
-        sender=event.sender,
+        sender=comment.author,
         requester=event.issue_author,
         labels=event.issue_labels,
         body=event.issue_body,
     )
-    change = Change(f"Dataset request #{event.issue}: {command.kind.value}", is_command=True)
-    early = _early_reply(event, command)
-    if early is not None:
-        change.reply = early
-        reply_only(p, req, event.comment_id, command, change, out)
-        return
-    refresh = command.kind is CommandKind.REFRESH
-    steer = Steer(reply_to=(event.comment_id, command), force_sync=refresh, reopen=refresh)
-    converge(p, req, lambda state, ch, r: run_command(p, state, ch, r, command), change, out, steer)
+    answers: list[tuple[Command, str]] = []
+    for command in parse_commands(comment.body):
+        early = _early_reply(event, comment, command)
+        if early is not None:
+            answers.append((command, early))
+            continue
+        change = Change(f"Dataset request #{event.issue}: {command.kind.value}", is_command=True)
+        refresh = command.kind is CommandKind.REFRESH
+        final = converge(
+            p,
+            req,
+            partial(run_command, p, command),
+            change,
+            out,
+            Steer(force_sync=refresh, reopen=refresh),
+        )
+        answers.append((command, final.reply or "Nothing to do."))
+    reply(p, event.issue, comment.id, comment.author, answers, out)
 
 
-def _early_reply(event: CommentEvent, command: Command) -> str | None:
+def _early_reply(event: CommentEvent, comment: CommentInfo, command: Command) -> str | None:
     """The reply to a command that needs no branch work (None: run it)."""
     if event.issue_state != "open":
         return "This request is closed; commands are not accepted."
-    if len(event.comment_body) > rf.MAX_BODY:
+    if len(comment.body) > rf.MAX_BODY:
         return f"Not applied: the comment is longer than {rf.MAX_BODY} characters."
     if command.kind is CommandKind.HELP:
         return texts.HELP_TEXT
@@ -72,7 +123,7 @@ def _early_reply(event: CommentEvent, command: Command) -> str | None:
 
 
 def run_command(
-    p: Pipeline, state: State, change: Change, req: RequestRef, command: Command
+    p: Pipeline, command: Command, state: State, change: Change, req: RequestRef
 ) -> None:
     task = take_in(p, state, req, change)
     if task is None:
@@ -136,7 +187,7 @@ def correct(
     change.resolved.add(label)
     change.notes += answers.notes
     change.message = f"Dataset request #{req.issue}: update {field_id} (by {req.sender})"
-    changed = apply_answers(p, state, req, answers, change, task)
+    changed = apply_answers(p, state, req, answers, change, task, strict=True)
     shown = texts.md_escape(label)
     if catalog_id is None:
         change.reply = f"Applied **{shown}** to the input dataset intake."

@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pcs_gitops.domain.commands import Command
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import Refused
 from pcs_gitops.services import request_texts as texts
 from pcs_gitops.services.branches import request_branch
 from pcs_gitops.services.github.context import SURFACE, Pipeline
 from pcs_gitops.services.github.outcome import Change, Outcome, RequestRef
-from pcs_gitops.services.github.status import first_with, own_comments, reply, view_of
+from pcs_gitops.services.github.status import first_with, own_comments, view_of
 from pcs_gitops.services.github.status import write_status as write_status_comment
 from pcs_gitops.services.github.views import Snapshot, request_snapshot
 from pcs_gitops.services.github_port import PullInfo
@@ -35,7 +34,6 @@ def no_change(state: State, change: Change, req: RequestRef) -> None:
 class Steer:
     """How one event treats the request branch."""
 
-    reply_to: tuple[int, Command] | None = None
     force_sync: bool = False  # rebuild on the default branch even when it did not change
     reopen: bool = False  # reopen a closed pull request even without a new commit
     known_pull: PullInfo | None = None
@@ -50,13 +48,15 @@ def converge(
     change: Change,
     out: Outcome,
     steer: Steer = Steer(),
-) -> None:
+) -> Change:
+    """Run ``mutation`` on the request branch and bring the issue up to date; returns the change
+    as it ended (its reply says what happened, for a command)."""
     branch = request_branch(req.issue)
     out.issue = req.issue
     out.branch = branch
     if steer.require_branch and branch not in p.workspace.branches(branch):
         out.ignore(f"the branch {branch} does not exist")
-        return
+        return change
     current = [change]
 
     def run(uow: UnitOfWork) -> Snapshot | None:
@@ -104,6 +104,7 @@ def converge(
     if placement.pull is not None:
         out.pull = placement.pull.to_dict()
     update_issue(p, req, done.result, final, placement, out, steer)
+    return final
 
 
 def update_issue(
@@ -115,7 +116,7 @@ def update_issue(
     out: Outcome,
     steer: Steer,
 ) -> None:
-    """The status comment, the labels and the reply, once the branch and PR are done."""
+    """The status comment and the labels, once the branch and PR are done."""
     pull = placement.pull_info or steer.known_pull
     own = own_comments(p, req.issue)
     status = first_with(own, texts.STATUS_MARKER)
@@ -139,6 +140,3 @@ def update_issue(
         change=change,
         validation=placement.validation,
     )
-    if steer.reply_to is not None:
-        comment_id, command = steer.reply_to
-        reply(p, req, own, comment_id, command, change, out)

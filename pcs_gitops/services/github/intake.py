@@ -7,7 +7,7 @@ from pcs_gitops.domain import request_form as rf
 from pcs_gitops.domain.issue_form import IssueForm, parse_issue_body
 from pcs_gitops.domain.model import ProdTask
 from pcs_gitops.domain.state import State
-from pcs_gitops.errors import PcsError
+from pcs_gitops.errors import PcsError, UsageError
 from pcs_gitops.services.datasets import intake_dataset
 from pcs_gitops.services.github.context import SURFACE, Pipeline
 from pcs_gitops.services.github.converge import converge
@@ -129,8 +129,14 @@ def apply_answers(
     answers: rf.RequestAnswers,
     change: Change,
     task: ProdTask | None,
+    *,
+    strict: bool = False,
 ) -> list[str]:
-    """Record accepted answers: the input dataset for a path, then the task (one intake)."""
+    """Record accepted answers: the input dataset for a path, then the task (one intake).
+
+    Taking a request in keeps what it can and lists the rest as problems; a correction
+    (``strict``) is refused as a whole when its input dataset cannot be taken in, so the row,
+    the task and the payload never disagree."""
     actor = Actor(req.sender, SURFACE)
     now = p.clock.now()
     path_label = field_label(p.form, "dataset_path")
@@ -139,11 +145,15 @@ def apply_answers(
         assert task is not None
         answers.catalog["dataset_path"] = task.catalog.get("dataset_path", "")
     did = None
-    dataset_req = answers.dataset_intake(description=f"input of dataset request #{req.issue}")
+    recorded = task.catalog.get("generator_version", "") if task is not None else ""
+    dataset_req = answers.dataset_intake(f"input of dataset request #{req.issue}", recorded)
     if dataset_req is not None:
         try:
             outcome = intake_dataset(state, dataset_req, actor, now)
         except PcsError as exc:
+            if strict:
+                message = f"{path_label}: the input dataset could not be taken in: {exc}"
+                raise UsageError(message) from exc
             change.problems[path_label] = f"the input dataset could not be taken in: {exc}"
         else:
             did = outcome.dataset.did

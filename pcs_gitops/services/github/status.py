@@ -3,6 +3,7 @@ reply per command comment (a replay finds it by its marker)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -10,11 +11,12 @@ from typing import Any
 from pcs_gitops.domain.commands import Command
 from pcs_gitops.services import request_texts as texts
 from pcs_gitops.services.github.context import Pipeline
-from pcs_gitops.services.github.outcome import Change, Outcome, RequestRef
+from pcs_gitops.services.github.outcome import Change, Outcome
 from pcs_gitops.services.github.views import Snapshot, request_view
 from pcs_gitops.services.github_port import CommentInfo, PullInfo
 
 REPLY_PREFIX = "<!-- pcs-reply:"
+REPLY_ID = re.compile(r"<!-- pcs-reply: (\d+) -->")
 
 
 def own_comments(p: Pipeline, issue: int) -> list[CommentInfo]:
@@ -113,28 +115,24 @@ def write_status(
         out.status_comment = "unchanged"
 
 
+def answered_comments(own: Sequence[CommentInfo]) -> set[int]:
+    """The comments the bot has replied to (by the markers of its replies)."""
+    found: set[int] = set()
+    for comment in own:
+        for match in REPLY_ID.finditer(comment.body):
+            found.add(int(match.group(1)))
+    return found
+
+
 def reply(
     p: Pipeline,
-    req: RequestRef,
-    own: Sequence[CommentInfo],
+    issue: int,
     comment_id: int,
-    command: Command,
-    change: Change,
+    sender: str,
+    answers: Sequence[tuple[Command, str]],
     out: Outcome,
 ) -> None:
-    """ONE reply per command comment."""
-    marker = texts.REPLY_MARKER.format(comment=comment_id)
-    if any(marker in c.body for c in own):
-        out.reply = "exists"
-        return
-    text = texts.reply_text(comment_id, req.sender, command, change.reply or "Nothing to do.")
-    p.github.create_comment(req.issue, text)
+    """ONE reply per command comment, with each of its commands' outcome."""
+    text = texts.reply_text(comment_id, sender, answers)
+    p.github.create_comment(issue, text)
     out.reply = "created"
-
-
-def reply_only(
-    p: Pipeline, req: RequestRef, comment_id: int, command: Command, change: Change, out: Outcome
-) -> None:
-    """Answer a command that changes nothing (help, not understood, closed request)."""
-    out.handled = True
-    reply(p, req, own_comments(p, req.issue), comment_id, command, change, out)
