@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pcs_gitops.domain.artifacts import logical_task_name
-from pcs_gitops.domain.catalog import check_catalog_fields
+from pcs_gitops.domain.catalog import catalog_tasks, check_catalog_fields
 from pcs_gitops.domain.intake import TaskIntake as TaskIntake
 from pcs_gitops.domain.lifecycle import transition_refusal
 from pcs_gitops.domain.model import (
@@ -36,6 +36,7 @@ from pcs_gitops.errors import (
 )
 from pcs_gitops.services.datasets import resolve_dataset
 from pcs_gitops.services.ports import Actor
+from pcs_gitops.services.request_texts import request_page_url
 
 MAX_TEXT = 20_000
 SUBMISSION_ACTION = "submission"  # the history action of a recorded PanDA submission
@@ -312,6 +313,57 @@ def set_status(
             "status",
             {"from": task.status.value, "to": target.value},
         )
+    )
+    state.put_task(updated)
+    return updated
+
+
+PUBLISHED_ACTION = "published"  # the history action of a catalogue merge
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What the merge of a request's pull request made known."""
+
+    pr: int
+    commit_sha: str | None
+    page_url: str
+    row_index: int | None
+
+
+def publication_for(state: State, task: ProdTask, pr: int, commit_sha: str | None) -> Publication:
+    """The publication of ``task`` by pull request ``pr``: its page URL and catalogue row."""
+    rows = [t.name for t in catalog_tasks(state.tasks.values())]
+    return Publication(
+        pr=pr,
+        commit_sha=commit_sha or None,
+        page_url=request_page_url(state.settings, task.name),
+        row_index=rows.index(task.name) + 1 if task.name in rows else None,
+    )
+
+
+def record_publication(
+    state: State, name: str, publication: Publication, actor: Actor, now: str
+) -> ProdTask:
+    """Record that the task's catalogue row was published (its pull request merged), whatever
+    its lifecycle state: publication is not readiness. The same publication again changes
+    nothing."""
+    task = resolve_task(state, name)
+    if publication.pr < 1:
+        raise UsageError("the pull request number must be a positive integer")
+    mapping = task.public_catalog.to_dict()
+    updates = {
+        "pr": publication.pr,
+        "commit_sha": publication.commit_sha or mapping.get("commit_sha"),
+        "page_url": publication.page_url or mapping.get("page_url"),
+        "row_index": publication.row_index,
+    }
+    changes = {k: v for k, v in updates.items() if mapping.get(k) != v}
+    if not changes:
+        return task
+    mapping.update(updates)
+    updated = replace(task, public_catalog=PublicCatalog.from_dict(mapping)).with_history(
+        HistoryEntry(now, actor.login, actor.surface, PUBLISHED_ACTION, changes)
     )
     state.put_task(updated)
     return updated

@@ -105,7 +105,7 @@ def test_task_intake_commits_to_the_request_branch_and_opens_one_pull(repo: Path
         1,
     )
     assert pull["title"].startswith("[Dataset Request] #7: jets_hf")
-    assert pull["body"].startswith("<!-- pcs-request: 7 -->") and "Closes #7" in pull["body"]
+    assert pull["body"].startswith("<!-- pcs-request: 7 -->") and "Request #7" in pull["body"]
 
     again = payload(call(repo, "pcs_prodtask_intake", args, **GITHUB))
     assert (again["created"], again["changed"], again["commit"]) == (False, [], None)

@@ -125,7 +125,7 @@ def test_first_delivery_commits_the_request_branch_and_writes_the_outbox(
     pull = pipeline.outbox()[0]
     assert pull["head"] == "pcs/request-201" and pull["base"] == "main"
     assert pull["title"] == "[Dataset Request] #201: edt DEMPgen-1.2.4/10x100/q2_10_20/pi+"
-    assert pull["body"].rstrip().endswith("Closes #201")
+    assert pull["body"].rstrip().endswith("Request #201")
     status = pipeline.outbox()[1]
     assert status["state"] == "success" and status["context"] == "pcs/validate"
     assert status["sha"] == pipeline.head("pcs/request-201")
@@ -319,7 +319,7 @@ def test_closing_the_issue_withdraws_the_request(pipeline: Pipeline) -> None:
     assert again["write_calls"] == 0 and len(pipeline.outbox()) == lines
 
 
-def test_a_merged_request_is_recorded_on_main_and_its_issue_closed(
+def test_a_merged_request_is_recorded_on_main_and_lives_on_in_its_issue(
     pipeline: Pipeline, repo: Path
 ) -> None:
     pipeline.handle("issues", issue_event("opened", issue(213)))
@@ -335,8 +335,9 @@ def test_a_merged_request_is_recorded_on_main_and_its_issue_closed(
     assert task["public_catalog"]["commit_sha"] == merge_sha
     assert task["public_catalog"]["row_index"] == 1
     assert task["public_catalog"]["page_url"].endswith("/requests/issue-213/")
-    assert {"op": "close_issue", "issue": 213, "reason": "completed"} in pipeline.outbox()
-    assert "merged in #1" in pipeline.status_comment(213)
+    assert task["history"][-1]["action"] == "published"
+    assert "close_issue" not in pipeline.ops()  # the issue is the request's home until it ends
+    assert "In the catalogue since pull request #1" in pipeline.status_comment(213)
     lines = len(pipeline.outbox())
     head = pipeline.head("main")
     again = pipeline.handle("pull_request", merged)

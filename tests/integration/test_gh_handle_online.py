@@ -129,7 +129,7 @@ def test_first_delivery_makes_at_most_six_api_calls_and_pushes_the_branch(online
     assert online.task("pcs/request-201", 201)["catalog"]["pwg"] == "edt"
     pulls = list(online.fake.state.pulls.values())
     assert len(pulls) == 1 and pulls[0]["head"] == "pcs/request-201"
-    assert online.fake.state.issues[pulls[0]["number"]]["body"].rstrip().endswith("Closes #201")
+    assert online.fake.state.issues[pulls[0]["number"]]["body"].rstrip().endswith("Request #201")
     assert online.fake.state.labels_of(201) == ["dataset-request", "pcs:awaiting-review"]
     [status] = online.fake.state.statuses
     assert (status["sha"], status["state"], status["context"]) == (head, "success", "pcs/validate")
@@ -193,7 +193,7 @@ def test_closing_the_issue_closes_the_pr_and_deletes_the_branch(online: Online) 
     assert online.fake.state.issues[pull]["state"] == "closed"
 
 
-def test_a_merge_is_recorded_on_main_and_the_issue_closed(online: Online) -> None:
+def test_a_merge_is_recorded_on_main_and_the_issue_stays_open(online: Online) -> None:
     the_issue = file_issue(online, 206)
     online.handle("issues", issue_event("opened", the_issue))
     [number] = online.fake.state.pulls
@@ -212,9 +212,22 @@ def test_a_merge_is_recorded_on_main_and_the_issue_closed(online: Online) -> Non
     record = online.task("main", 206)["public_catalog"]
     assert (record["pr"], record["commit_sha"]) == (number, merge_sha)
     assert online.head("pcs/request-206") is None
-    assert online.fake.state.issues[206]["state"] == "closed"
+    assert online.fake.state.issues[206]["state"] == "open"
     online.fake.clear_log()
     assert online.handle("pull_request", event).write_calls == 0
+    # a change after the merge: a new branch from main and a new pull request saying what changes
+    cid = online.fake.add_comment(206, "!update Priority: 1", user=REQUESTER)
+    fix = comment_event(the_issue, "!update Priority: 1", REQUESTER, comment_id=cid)
+    out = online.handle("issue_comment", fix)
+    assert out.pull is not None and out.pull["action"] == "created"
+    assert out.pull["number"] != number
+    assert online.task("pcs/request-206", 206)["catalog"]["priority"] == "1"
+    body = online.fake.state.issues[out.pull["number"]]["body"]
+    assert f"A change to dataset request #206, published in #{number}" in body
+    assert "updated: catalog.priority" in body and "Closes" not in body
+    [status] = [c for c in online.comments(206) if "<!-- pcs-status -->" in c["body"]]
+    assert f"In the catalogue since pull request #{number}" in status["body"]
+    assert f"Change waiting for review: #{out.pull['number']}" in status["body"]
 
 
 def test_the_cli_reads_the_event_from_the_actions_environment(
@@ -292,7 +305,7 @@ def test_a_push_to_main_refreshes_the_stale_request_branches_on_the_remote(
     assert again.refreshed == [] and again.api_calls == 0
 
 
-def test_a_protected_main_keeps_the_merge_closes_the_issue_and_says_how_to_record_it(
+def test_a_protected_main_keeps_the_merge_and_says_how_to_record_it(
     online: Online,
 ) -> None:
     the_issue = file_issue(online, 207)
@@ -324,10 +337,11 @@ def test_a_protected_main_keeps_the_merge_closes_the_issue_and_says_how_to_recor
     assert out.handled and out.pushed == [] and online.head("main") == merge_sha
     [note] = out.notes
     assert note.startswith("the merge record could not be pushed to main (")
-    assert f"--public-catalog-issue 207 --public-catalog-pr {number}" in note
-    assert online.fake.state.issues[207]["state"] == "closed"
+    assert f"pcs task record-publication 207 --pr {number} --commit-sha {merge_sha}" in note
+    assert online.fake.state.issues[207]["state"] == "open"
     assert online.head("pcs/request-207") is None
-    [status] = [c for c in online.comments(207) if "merged" in c["body"]]
+    [status] = [c for c in online.comments(207) if "<!-- pcs-status -->" in c["body"]]
+    assert f"In the catalogue since pull request #{number}" in status["body"]
     assert "could not be pushed to main" in status["body"]
     assert "/requests/issue-207/" in status["body"]
 

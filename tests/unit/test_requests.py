@@ -388,7 +388,11 @@ def test_label_changes_add_the_substate_and_remove_stale_ones_only() -> None:
     )
     assert (add, remove) == ([], ["pcs:needs-metadata"])
     assert texts.desired_labels("draft", "needs-input") == ["pcs:needs-input"]
-    assert texts.desired_labels("ready", None) == []
+    assert texts.desired_labels("ready", None) == ["pcs:ready"]
+    assert texts.desired_labels("completed", None) == ["pcs:completed"]
+    # the lifecycle label replaces the draft sub-state's once the task leaves draft
+    add, remove = texts.label_changes(["pcs:ready"], ["pcs:awaiting-review", "wontfix"])
+    assert (add, remove) == (["pcs:ready"], ["pcs:awaiting-review"])
 
 
 def test_the_status_comment_is_deterministic_and_carries_its_marker() -> None:
@@ -410,7 +414,8 @@ def test_the_status_comment_is_deterministic_and_carries_its_marker() -> None:
     assert "- [ ] Event count parseable: bad count 'x'" in text
     assert "&lt;img src=x&gt;" in text and "<img" not in text
     body = texts.pull_body(view)
-    assert body.rstrip().endswith("Closes #5")
+    assert body.rstrip().endswith("Request #5")
+    assert "Closes" not in body  # merging the PR must not close the request issue
     assert "| Priority | 1 |" in body
 
 

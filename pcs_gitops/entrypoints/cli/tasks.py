@@ -148,6 +148,21 @@ def record_submission(ctx: Context, name: str, panda_task_id: int, as_json: bool
     )
 
 
+@task.command("record-publication")
+@click.argument("name")
+@click.option("--pr", type=click.IntRange(min=1), required=True, help="The merged pull request.")
+@click.option("--commit-sha", help="The merge commit.")
+@json_option
+@pass_ctx
+def record_publication(
+    ctx: Context, name: str, pr: int, commit_sha: str | None, as_json: bool
+) -> None:
+    """Record that the task's catalogue row was published by merging pull request PR (what the
+    pipeline records itself unless the default branch refused its push)."""
+    payload = writes.record_publication(ctx.publisher(), name, pr, commit_sha, ctx.actor())
+    emit(as_json, payload, f"{payload['name']}: published by #{pr}; {describe_commit(payload)}")
+
+
 @task.command()
 @click.argument("name")
 @click.argument("text")

@@ -1,21 +1,23 @@
-"""The end of a request's pull request: merged (recorded on the default branch, the branch
-deleted, the issue closed) or closed without merge; and the request issue closed (withdrawn)."""
+"""The end of a request's pull request: merged (the publication recorded on the default branch,
+the branch deleted; the issue stays open for the rest of the request's life) or closed without
+merge; and the request issue closed (withdrawn)."""
 
 from __future__ import annotations
 
-from pcs_gitops.domain.catalog import catalog_tasks
-from pcs_gitops.domain.intake import TaskIntake
-from pcs_gitops.errors import GitError, PcsError, PushRejected
+from dataclasses import replace
+
+from pcs_gitops.errors import GitError, PushRejected
 from pcs_gitops.services import request_texts as texts
 from pcs_gitops.services.branches import issue_of_branch, request_branch
 from pcs_gitops.services.github.context import SURFACE, Pipeline
 from pcs_gitops.services.github.converge import Steer, converge, no_change
 from pcs_gitops.services.github.events import PullEvent
 from pcs_gitops.services.github.outcome import Change, Outcome, RequestRef
-from pcs_gitops.services.github.status import first_with, own_comments, write_status
+from pcs_gitops.services.github.status import first_with, own_comments, view_of, write_status
+from pcs_gitops.services.github.views import Snapshot, request_snapshot
 from pcs_gitops.services.github_port import PullInfo
 from pcs_gitops.services.ports import Actor, BranchOptions, Target
-from pcs_gitops.services.tasks import intake_task
+from pcs_gitops.services.tasks import publication_for, record_publication
 from pcs_gitops.services.unit_of_work import UnitOfWork
 
 
@@ -52,10 +54,11 @@ def on_pull(p: Pipeline, event: PullEvent, out: Outcome) -> None:
 
 
 def record_merge(p: Pipeline, issue: int, pull: PullInfo, merge_sha: str, out: Outcome) -> None:
-    """Record what the merge made known, delete the branch, close the issue."""
+    """Record the publication on the default branch and delete the request branch. The issue
+    stays open: it is the place for commands until the task is completed, failed or withdrawn;
+    a later change gets a new branch and pull request."""
     out.handled = True
-    page_url = [""]
-    message = f"Record the merge of dataset request #{issue} (#{pull.number})"
+    snapshot: list[Snapshot | None] = [None]
 
     def record(uow: UnitOfWork) -> None:
         state = uow.state
@@ -63,31 +66,19 @@ def record_merge(p: Pipeline, issue: int, pull: PullInfo, merge_sha: str, out: O
         if task is None:
             out.notes.append(f"no task for issue #{issue} on {pull.base}; nothing recorded")
             return
-        page_url[0] = texts.request_page_url(state.settings, task.name)
-        rows = [t.name for t in catalog_tasks(state.tasks.values())]
-        merged = TaskIntake(
-            public_catalog_issue=issue,
-            public_catalog_pr=pull.number,
-            public_catalog_page_url=page_url[0],
-            public_catalog_row_index=rows.index(task.name) + 1 if task.name in rows else None,
-            public_catalog_commit_sha=merge_sha or None,
-        )
-        try:
-            intake_task(state, merged, Actor("pcs", SURFACE), uow.clock.now())
-        except PcsError as exc:
-            out.notes.append(f"the merge of #{pull.number} was not recorded: {exc}")
-            return
+        publication = publication_for(state, task, pull.number, merge_sha)
+        record_publication(state, task.name, publication, Actor("pcs", SURFACE), uow.clock.now())
         if state.dirty:
-            uow.commit(message)
+            uow.commit(f"Record the merge of dataset request #{issue} (#{pull.number})")
+        snapshot[0] = request_snapshot(state, issue, p.probe)
 
-    target = Target("default", title=message)
     try:
-        done = p.publisher.run(target, record, BranchOptions(status=False))
+        done = p.publisher.run(Target("default"), record, BranchOptions(status=False))
     except PushRejected:
         raise
     except GitError as exc:
-        # A protected default branch refuses the bot's push: the merge itself stands, so the
-        # request is closed anyway with how to record the rest.
+        # A protected default branch refuses the bot's push: the merge itself stands; the
+        # status comment says how to record the rest.
         out.notes.append(_merge_not_recorded(pull.base, issue, pull.number, merge_sha, exc))
     else:
         if done.placement is not None and done.placement.commit:
@@ -98,17 +89,12 @@ def record_merge(p: Pipeline, issue: int, pull: PullInfo, merge_sha: str, out: O
     own = own_comments(p, issue)
     status = first_with(own, texts.STATUS_MARKER)
     previous = texts.decode_state(status.body) if status else {}
-    if previous.get("phase") != "merged":
-        p.github.close_issue(issue, reason="completed")
-    view = texts.RequestView(
-        issue=issue,
-        branch=pull.head,
-        phase="merged",
-        pull_number=pull.number,
-        pull_url=pull.html_url,
-        page_url=page_url[0],
-    )
-    write_status(p, issue, view, status, previous, [], out, desired=[], notes=list(out.notes))
+    snap = snapshot[0]
+    view = view_of(p, issue, pull.head, snap, "open", None)
+    if snap is None or snap.published_pull is None:  # not recorded: say what was merged
+        view = replace(view, published_pull=pull.number)
+    desired = texts.desired_labels(snap.status if snap else None, snap.substate if snap else None)
+    write_status(p, issue, view, status, previous, [], out, desired=desired, notes=list(out.notes))
 
 
 def withdraw(p: Pipeline, issue: int, labels: list[str], out: Outcome) -> None:
@@ -142,7 +128,6 @@ def _merge_not_recorded(base: str, issue: int, pull: int, merge_sha: str, exc: G
     first_line = text.splitlines()[0] if text else "refused"
     return (
         f"the merge record could not be pushed to {base} ({first_line}); allow the bot to push "
-        f"to {base}, or record it with: pcs task intake --public-catalog-issue {issue} "
-        f"--public-catalog-pr {pull}"
-        + (f" --public-catalog-commit-sha {merge_sha}" if merge_sha else "")
+        f"to {base}, or record it with: pcs task record-publication {issue} --pr {pull}"
+        + (f" --commit-sha {merge_sha}" if merge_sha else "")
     )

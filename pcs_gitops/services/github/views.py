@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pcs_gitops.domain.catalog import catalog_row
+from pcs_gitops.domain.model import HistoryEntry, ProdTask
 from pcs_gitops.domain.readiness import PathProbe, readiness
 from pcs_gitops.domain.settings import CatalogSettings
 from pcs_gitops.domain.state import State
 from pcs_gitops.services import request_texts as texts
 from pcs_gitops.services.github_port import PullInfo
+from pcs_gitops.services.tasks import PUBLISHED_ACTION
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,29 @@ class Snapshot:
     path: str
     row: tuple[tuple[str, str], ...]
     checks: tuple[texts.CheckView, ...]
+    published_pull: int | None = None
+    page_url: str = ""
+    changes: tuple[str, ...] = ()
+
+
+def changes_since_publication(task: ProdTask) -> tuple[str, ...]:
+    """The task's history after its last publication, one line per entry."""
+    entries = list(task.history)
+    last = max((i for i, e in enumerate(entries) if e.action == PUBLISHED_ACTION), default=None)
+    if last is None:
+        return ()
+    return tuple(describe_entry(e) for e in entries[last + 1 :])
+
+
+def describe_entry(entry: HistoryEntry) -> str:
+    detail = entry.detail or {}
+    if entry.action == "status":
+        what = f"status {detail.get('from')} -> {detail.get('to')}"
+    elif detail:
+        what = f"{entry.action}: {', '.join(sorted(str(k) for k in detail))}"
+    else:
+        what = entry.action
+    return f"{what} (by {entry.by}, {entry.at})"
 
 
 def request_snapshot(state: State, issue: int, probe: PathProbe) -> Snapshot | None:
@@ -37,6 +62,9 @@ def request_snapshot(state: State, issue: int, probe: PathProbe) -> Snapshot | N
         path=task.catalog.get("dataset_path", ""),
         row=tuple(catalog_row(state.settings, task).items()) if task.catalog else (),
         checks=tuple(texts.CheckView(c.title, c.ok, c.problems) for c in check.checks),
+        published_pull=task.public_catalog.pr,
+        page_url=task.public_catalog.page_url or "",
+        changes=changes_since_publication(task),
     )
 
 
@@ -73,7 +101,9 @@ def request_view(
         pull_number=pull.number if pull else None,
         pull_url=pull.html_url if pull else "",
         record_url=f"{server_url.rstrip('/')}/{repository}/blob/{branch}/{record}",
-        page_url=texts.request_page_url(settings, snap.task_name),
+        page_url=snap.page_url or texts.request_page_url(settings, snap.task_name),
+        published_pull=snap.published_pull,
+        changes=snap.changes,
     )
 
 

@@ -8,7 +8,7 @@ from pcs_gitops.domain.model import ProdTask
 from pcs_gitops.domain.naming import task_name_for_row_key
 from pcs_gitops.errors import Conflict, PcsError
 from pcs_gitops.services import tasks as ops
-from pcs_gitops.services.ports import Actor, Publisher, Target
+from pcs_gitops.services.ports import Actor, BranchOptions, Publisher, Target
 from pcs_gitops.services.unit_of_work import UnitOfWork
 
 
@@ -146,3 +146,22 @@ def comment(publisher: Publisher, name: str, text: str, actor: Actor) -> dict[st
     done = publisher.run(task_target(name), change)
     task = done.result
     return {"name": task.name, "history": [h.to_dict() for h in task.history], **done.extra()}
+
+
+def record_publication(
+    publisher: Publisher, name: str, pr: int, commit_sha: str | None, actor: Actor
+) -> dict[str, Any]:
+    """Record that a task's catalogue row was published by merging pull request ``pr`` (its
+    page URL and row position follow), whatever its lifecycle state; on the default branch."""
+
+    def change(uow: UnitOfWork) -> ProdTask:
+        task = ops.resolve_task(uow.state, name)
+        publication = ops.publication_for(uow.state, task, pr, commit_sha)
+        updated = ops.record_publication(uow.state, task.name, publication, actor, uow.clock.now())
+        _commit_if_changed(uow, f"Record the publication of {updated.name} (#{pr})")
+        return updated
+
+    target = Target("default", title=f"Publication of {name.strip()}")
+    done = publisher.run(target, change, BranchOptions(status=False))
+    task = done.result
+    return {"name": task.name, "task": task.to_dict(), **done.extra()}
