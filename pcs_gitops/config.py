@@ -95,3 +95,10 @@ class Settings:
             default_branch=env.get("PCS_DEFAULT_BRANCH") or "main",
             panda=PandaSettings.from_env(env),
         )
+
+
+def on_github_hosted_runner(env: Mapping[str, str] | None = None) -> bool:
+    """Whether this process runs on a GitHub-hosted Actions runner, whose filesystem says
+    nothing about the experiment's storage (and must not be probed for a requester)."""
+    env = os.environ if env is None else env
+    return env.get("RUNNER_ENVIRONMENT") == "github-hosted"

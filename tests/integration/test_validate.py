@@ -377,6 +377,15 @@ def test_a_nul_in_a_dataset_description_is_reported(
     )
 
 
+def test_a_data_root_must_be_an_absolute_directory(repo: Path, run_cli: RunCli) -> None:
+    edit(repo, "state/catalog.yaml", "- /work/eic\n", "- work/eic/\n")
+    assert_problems(
+        run_cli,
+        repo,
+        ["state/catalog.yaml: data_roots[2]: 'work/eic/' does not match '^/[^\\\\s]*[^/\\\\s]$'"],
+    )
+
+
 def test_a_file_outside_the_known_record_locations_is_reported(
     populated: dict[str, str], repo: Path, run_cli: RunCli
 ) -> None:
