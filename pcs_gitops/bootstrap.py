@@ -222,7 +222,7 @@ class Services:
             settings.github_api_url,
             dry_run=dry_run,
             bot_login=settings.github_bot_login,
-            **client_options,
+            **{"debug": settings.debug, **client_options},
         )
 
     def _github_repository(self) -> str:
