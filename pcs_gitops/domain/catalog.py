@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from pcs_gitops.domain.free_text import formula_problem as formula_problem
@@ -101,6 +101,7 @@ class CatalogReader:
             raise ValueError("the file is empty: expected a header row")
         self.header = header
         self._ids = self._field_ids(header)
+        self._titles = {i: t for i, t in zip(self._ids, header, strict=True) if i is not None}
         self._paths_seen: dict[str, int] = {}
         self._issue_lines: dict[int, int] = {}
 
@@ -144,7 +145,7 @@ class CatalogReader:
                 continue
             row = self._row(start, cells)
             _row_warnings(row, start, self.warnings)
-            self.refusals.extend(hostile_cells(row, self.header))
+            self.refusals.extend(hostile_cells(row, self._titles))
             self._key(row)
             yield row
 
@@ -274,14 +275,12 @@ def check_catalog_fields(fields: Mapping[str, str], *, description: str | None =
     return problems
 
 
-def hostile_cells(row: CatalogRow, header: Sequence[str]) -> list[str]:
-    """The cells of an imported row that may not be stored, each as 'line N, column C: why'."""
-    titles = {HEADER_ALIASES.get(t.strip()): t for t in header}
-    cells = [(titles.get(k, k), v) for k, v in row.fields.items()]
-    cells += list(row.unmapped.items())
+def hostile_cells(row: CatalogRow, titles: Mapping[str, str]) -> list[str]:
+    """The cells of an imported row that may not be stored, each as 'line N, column C: why'
+    (``titles``: field id -> the column title of this file)."""
     found = []
-    for title, value in cells:
-        reason = text_problem(value)
+    for key, value in (*row.fields.items(), *row.unmapped.items()):
+        reason = text_problem(value) if value else None
         if reason:
-            found.append(f"line {row.line}, column '{title}': {reason}")
+            found.append(f"line {row.line}, column '{titles.get(key, key)}': {reason}")
     return found
