@@ -19,8 +19,8 @@ from pcs_gitops.domain.issue_form import (
     parse_issue_body,
     render_issue_body,
 )
+from pcs_gitops.domain.request_form import FORM_ALIASES
 from pcs_gitops.errors import ValidationFailed
-from pcs_gitops.services.requests import FORM_ALIASES
 from tests.conftest import REAL_FORM
 
 ROOT = Path(__file__).resolve().parents[2]
