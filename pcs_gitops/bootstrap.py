@@ -14,7 +14,7 @@ from pcs_gitops.adapters.schema_validator import SchemaValidator
 from pcs_gitops.adapters.site_files import PagePlanner, SiteFiles
 from pcs_gitops.adapters.worktree_publisher import WorkingTreePublisher
 from pcs_gitops.adapters.yaml_store import DryRunStore, YamlStateStore
-from pcs_gitops.config import PANDA_CLIENT_VARIABLES, Settings
+from pcs_gitops.config import PANDA_CLIENT_VARIABLES, Settings, on_github_hosted_runner
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import UsageError
 from pcs_gitops.services.panda_port import PandaPort
@@ -33,7 +33,10 @@ if TYPE_CHECKING:
 
 
 def path_probe(path: str) -> bool | None:
-    """Readable, unreadable, or None when the path's tree is not mounted on this machine."""
+    """Readable, unreadable, or None when the path's tree is not mounted on this machine or
+    this is a GitHub-hosted runner. Readiness asks only about paths under the data roots."""
+    if on_github_hosted_runner():
+        return None
     top = "/" + path.strip("/").split("/", 1)[0]
     if not os.path.isdir(top):
         return None
@@ -219,7 +222,7 @@ class Services:
             settings.github_api_url,
             dry_run=dry_run,
             bot_login=settings.github_bot_login,
-            **client_options,
+            **{"debug": settings.debug, **client_options},
         )
 
     def _github_repository(self) -> str:

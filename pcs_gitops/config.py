@@ -77,6 +77,7 @@ class Settings:
     publish_mode: str = "local"
     default_branch: str = "main"  # what github-mode branches are built on and PRs target
     panda: PandaSettings = field(default_factory=PandaSettings)
+    debug: bool = False  # PCS_DEBUG: tracebacks, git's full output, PyGithub's log lines
 
     @classmethod
     def from_env(cls, repo_root: Path, env: Mapping[str, str] | None = None) -> Settings:
@@ -94,4 +95,12 @@ class Settings:
             publish_mode=env.get("PCS_PUBLISH") or env.get("PCS_MCP_MODE") or "local",
             default_branch=env.get("PCS_DEFAULT_BRANCH") or "main",
             panda=PandaSettings.from_env(env),
+            debug=bool(env.get("PCS_DEBUG")),
         )
+
+
+def on_github_hosted_runner(env: Mapping[str, str] | None = None) -> bool:
+    """Whether this process runs on a GitHub-hosted Actions runner, whose filesystem says
+    nothing about the experiment's storage (and must not be probed for a requester)."""
+    env = os.environ if env is None else env
+    return env.get("RUNNER_ENVIRONMENT") == "github-hosted"

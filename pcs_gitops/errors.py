@@ -6,9 +6,16 @@ from collections.abc import Sequence
 
 
 class PcsError(Exception):
-    """Base of every error the user may see; the message says what is wrong and what to do."""
+    """Base of every error the user may see; the message says what is wrong and what to do.
+
+    ``detail`` keeps what a developer needs beyond that one message (a command's argv and
+    output, an HTTP response); the CLI shows it with ``PCS_DEBUG=1``."""
 
     exit_code = 1
+
+    def __init__(self, *args: object, detail: str = "") -> None:
+        super().__init__(*args)
+        self.detail = detail
 
 
 class UsageError(PcsError):

@@ -41,10 +41,91 @@ def run_git(
     )
     if check and proc.returncode != 0:
         raise GitError(
-            f"git failed: {' '.join(argv)} (exit {proc.returncode})\n"
-            f"stdout: {proc.stdout.strip()}\nstderr: {proc.stderr.strip()}"
+            failure_summary(args, proc.returncode, proc.stderr or proc.stdout),
+            detail=(
+                f"git failed: {' '.join(argv)} (exit {proc.returncode})\n"
+                f"stdout: {proc.stdout.strip()}\nstderr: {proc.stderr.strip()}"
+            ),
         )
     return proc.stdout
+
+
+# (what git says, in lower case) -> what to do; the first match wins.
+_ADVICE: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        (
+            "[rejected]",
+            "[remote rejected]",
+            "non-fast-forward",
+            "fetch first",
+            "stale info",
+            "cannot lock ref",
+        ),
+        "the remote branch moved meanwhile or refuses this push; run again, and if it persists "
+        "check the branch protection",
+    ),
+    (
+        (
+            "could not read username",
+            "authentication failed",
+            "invalid username",
+            "returned error: 401",
+            "returned error: 403",
+        ),
+        "the remote refused the credentials; check that the token (PCS_GITHUB_TOKEN or "
+        "GITHUB_TOKEN) is valid and may push to the repository",
+    ),
+    (
+        (
+            "could not resolve host",
+            "connection refused",
+            "timed out",
+            "failed to connect",
+            "empty reply",
+        ),
+        "the remote could not be reached; check the network and the remote URL",
+    ),
+    (("not a git repository",), "run it inside a git checkout (or 'git init' one first)"),
+    (
+        ("does not appear to be a git repository", "repository not found", "returned error: 404"),
+        "check the remote URL and that the repository exists",
+    ),
+    (
+        ("please tell me who you are", "empty ident"),
+        "set an identity: git config user.name and user.email",
+    ),
+)
+_KEY_PREFIXES = ("fatal:", "error:", "remote: error:")
+
+
+def failure_summary(args: Sequence[str], returncode: int, output: str) -> str:
+    """One line: which git command failed, git's own key line, and what to do next."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    key = next((line for line in lines if "rejected]" in line), None)
+    key = key or next((line for line in lines if line.lower().startswith(_KEY_PREFIXES)), None)
+    key = key or (lines[-1] if lines else "no message")
+    for prefix in ("fatal: ", "error: "):
+        key = key.removeprefix(prefix)
+    low = output.lower()
+    advice = next(
+        (text for needles, text in _ADVICE if any(n in low for n in needles)),
+        "rerun with PCS_DEBUG=1 to see git's full output",
+    )
+    return f"git {_subcommand(args)} failed (exit {returncode}): {key.rstrip('.')}; {advice}"
+
+
+def _subcommand(args: Sequence[str]) -> str:
+    """``push`` of ``-c core.hooksPath=/dev/null push --quiet URL``."""
+    options_with_value = ("-c", "-C")
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in options_with_value:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return "command"
 
 
 class GitRepository:

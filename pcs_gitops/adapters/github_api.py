@@ -30,19 +30,25 @@ Design notes
 * **Dry run.** Reads go through; writes are not sent, are appended to ``dry_run_log`` (dicts
   with an ``op`` field, the same shape as the outbox lines) and return plausible values
   (number/id 0, the fields as they would be after the change).
-* **Errors.** ``github.GithubException`` and ``requests`` transport errors become
-  ``pcs_gitops.errors.GitHubError`` naming the operation, the HTTP status, GitHub's message and
-  what to check next.
+* **Errors and waits.** ``github.GithubException`` and ``requests`` transport errors become
+  ``pcs_gitops.errors.GitHubError``: one line naming the operation, the HTTP status, GitHub's
+  message and what to check next (``github_errors``), the raw exception in its ``detail``. A
+  retry that waits a second or more reports one line through ``progress``; PyGithub's own log
+  lines (``Request GET /user failed with 403``, its retry chatter) are shown only with
+  ``debug``.
 """
 
 from __future__ import annotations
 
+import logging
+import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from pcs_gitops.adapters.github_errors import describe_failure, describe_unreachable, wait_message
 from pcs_gitops.errors import GitHubError, UsageError
 from pcs_gitops.services.github_port import CommentInfo, PullInfo
 
@@ -63,7 +69,8 @@ ACTIONS_BOT_LOGIN = "github-actions[bot]"
 STATUS_DESCRIPTION_MAX = 140  # GitHub rejects longer commit-status descriptions with 422
 _RETRIED_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE", "POST"})
 _NOT_RETRIED_ON_5XX = frozenset({"POST"})
-_POST_OPS = frozenset({"create_pull", "create_comment", "add_labels", "create_issue", "set_status"})
+# Below this many seconds a retry's wait is not worth a line.
+_SHOWN_WAIT = 1.0
 
 
 class RequestCounter:
@@ -92,6 +99,13 @@ class RequestCounter:
 _retry_class: Any = None
 
 
+Progress = Callable[[str], None]
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def _counting_retry(counter: RequestCounter, **kwargs: Any) -> Retry:
     """A ``GithubRetry`` that counts requests into ``counter``.
 
@@ -113,13 +127,30 @@ def _define_counting_retry_class() -> type[Retry]:
     from urllib3.response import BaseHTTPResponse
 
     class CountingGithubRetry(GithubRetry):
-        def __init__(self, *, counter: RequestCounter | None = None, **kwargs: Any) -> None:
+        def __init__(
+            self,
+            *,
+            counter: RequestCounter | None = None,
+            progress: Progress | None = None,
+            **kwargs: Any,
+        ) -> None:
             self.counter = counter if counter is not None else RequestCounter()
+            self.progress = progress
             super().__init__(**kwargs)
 
         def new(self, **kw: Any) -> Self:
             kw.setdefault("counter", self.counter)
+            kw.setdefault("progress", self.progress)
             return super().new(**kw)
+
+        def sleep(self, response: BaseHTTPResponse | None = None) -> None:
+            # one line per wait worth mentioning, instead of PyGithub's log chatter
+            wait = self.get_retry_after(response) if response is not None else None
+            wait = self.get_backoff_time() if wait is None else wait
+            if self.progress is not None and wait >= _SHOWN_WAIT and self.history:
+                last = self.history[-1]
+                self.progress(wait_message(last.method or "", last.url or "", last.status, wait))
+            super().sleep(response)
 
         def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
             # urllib3 calls this once for every response received: count the request here.
@@ -148,45 +179,6 @@ def _define_counting_retry_class() -> type[Retry]:
     return CountingGithubRetry
 
 
-def _strip_period(text: str) -> str:
-    return text.strip().rstrip(".").strip()
-
-
-def _github_detail(data: Any) -> str:
-    """GitHub's message plus the messages of its ``errors`` list."""
-    if isinstance(data, str):
-        return _strip_period(data) or "no message"
-    if not isinstance(data, dict):
-        return "no message"
-    message = str(data.get("message") or "").strip()
-    details: list[str] = []
-    errors = data.get("errors")
-    if isinstance(errors, list):
-        for item in errors:
-            if isinstance(item, dict):
-                text = item.get("message") or " ".join(
-                    str(item[k]) for k in ("resource", "field", "code") if item.get(k)
-                )
-            else:
-                text = str(item)
-            if text:
-                details.append(_strip_period(str(text)))
-    parts = [_strip_period(message)] if message else []
-    if details:
-        parts.append("; ".join(details))
-    return ": ".join(parts) if parts else "no message"
-
-
-def _is_rate_limited(status: int, detail: str, headers: dict[str, Any] | None) -> bool:
-    low = detail.lower()
-    if "rate limit" in low:
-        return True
-    hdrs = {str(k).lower(): str(v) for k, v in (headers or {}).items()}
-    return status in (403, 429) and (
-        "retry-after" in hdrs or hdrs.get("x-ratelimit-remaining") == "0"
-    )
-
-
 class PyGithubClient:
     """``GitHubPort`` over the GitHub REST API for one repository ``owner/name``."""
 
@@ -204,6 +196,8 @@ class PyGithubClient:
         seconds_between_writes: float | None = 1.0,
         timeout: int = 15,
         bot_login: str | None = None,
+        debug: bool = False,
+        progress: Progress | None = _to_stderr,
     ) -> None:
         """Nothing is imported or sent here.
 
@@ -211,6 +205,8 @@ class PyGithubClient:
         to wait after a secondary-rate-limit 403 that carries no ``Retry-After`` header.
         ``seconds_between_requests``/``seconds_between_writes`` are PyGithub's throttling (its
         defaults; pass ``None`` to disable, as tests do). ``bot_login`` skips ``GET /user``.
+        ``progress`` gets one line per retry wait of a second or more (``None``: silent);
+        PyGithub's and urllib3's own log lines are shown only with ``debug``.
         """
         owner, sep, name = repository.strip().partition("/")
         if not sep or not owner or not name or "/" in name:
@@ -232,6 +228,8 @@ class PyGithubClient:
         self._seconds_between_writes = seconds_between_writes
         self._timeout = timeout
         self._bot_login = bot_login
+        self._debug = debug
+        self._progress = progress
         self._counter = RequestCounter()
         self._gh: Github | None = None
         self._repo: Repository | None = None
@@ -276,8 +274,11 @@ class PyGithubClient:
         if self._gh is None:
             from github import Auth, Github
 
+            for library in ("github", "urllib3"):  # PyGithub adds a stderr handler at INFO
+                logging.getLogger(library).setLevel(logging.DEBUG if self._debug else logging.ERROR)
             retry = _counting_retry(
                 self._counter,
+                progress=self._progress,
                 total=self._retries,
                 backoff_factor=self._backoff,
                 # GithubRetry adds 403 (retried only for rate limits) to this list
@@ -313,61 +314,13 @@ class PyGithubClient:
         try:
             yield
         except GithubException as exc:
-            raise GitHubError(self._describe(op, exc.status, exc.data, exc.headers)) from exc
+            message = describe_failure(
+                op, exc.status, exc.data, exc.headers, self._repository, self._retries
+            )
+            raise GitHubError(message, detail=f"{op}: {exc!r}") from exc
         except RequestException as exc:
-            raise GitHubError(
-                f"Could not reach GitHub at {self._api_url} for {op}: {exc}. "
-                "Check the network connection and the API URL (GITHUB_API_URL)."
-            ) from exc
-
-    def _describe(self, op: str, status: int, data: Any, headers: dict[str, Any] | None) -> str:
-        detail = _github_detail(data)
-        repo = self._repository
-        if _is_rate_limited(status, detail, headers):
-            hint = (
-                f"GitHub's rate limit was hit and {self._retries} retries did not get through; "
-                "wait a few minutes and run again."
-            )
-        elif status == 403 and detail == "no message":
-            # GithubRetry reads the body of a 403 to spot rate limits; when the retries run
-            # out, the message is gone.
-            hint = (
-                f"GitHub gave no reason: either a rate limit outlasted {self._retries} retries "
-                "(wait a few minutes and run again) or the token lacks a permission on "
-                f"{repo} (contents, pull-requests, issues, statuses: write)."
-            )
-        elif status == 401:
-            hint = "Check that the token is valid and has not expired."
-        elif status == 403:
-            hint = (
-                f"Check that the token may do this on {repo} (permissions: contents, "
-                "pull-requests, issues, statuses: write; members: read for teams)."
-            )
-        elif status == 404:
-            hint = (
-                f"Check that {repo} exists, that the number, branch or name is right and that "
-                "the token can see it."
-            )
-        elif status == 409:
-            hint = "The resource is in a conflicting state; run again."
-        elif status == 422:
-            hint = (
-                "Check the request: GitHub rejected its content (for example a pull request "
-                "that already exists, an unknown branch or a field that is too long)."
-            )
-        elif status >= 500:
-            hint = (
-                "GitHub had a server error"
-                + (
-                    " (a POST is not retried, to avoid duplicates)"
-                    if op in _POST_OPS
-                    else f" and {self._retries} retries did not help"
-                )
-                + "; check whether the change was made and run again."
-            )
-        else:
-            hint = "Check the GitHub response above."
-        return f"GitHub refused {op} ({status}): {detail}. {hint}"
+            message = describe_unreachable(op, self._api_url, exc)
+            raise GitHubError(message, detail=f"{op}: {exc!r}") from exc
 
     def _record(self, op: str, **args: Any) -> None:
         self.dry_run_log.append({"op": op, **args})

@@ -149,11 +149,11 @@ class GitBranchWorkspace:
         try:
             return run_git([*_NO_HOOKS, *args], self.root, env=self._auth_env())
         except GitError as exc:
-            message = str(exc)
+            message, detail = str(exc), exc.detail
             if self._token:
-                message = message.replace(self._token, "***")
-            error = PushRejected if any(m in message for m in _REJECTED) else GitError
-            raise error(message) from None
+                message, detail = (t.replace(self._token, "***") for t in (message, detail))
+            error = PushRejected if any(m in detail for m in _REJECTED) else GitError
+            raise error(message, detail=detail) from None
 
     def _auth_env(self) -> Mapping[str, str]:
         if not self._token or self.remote_url is None:

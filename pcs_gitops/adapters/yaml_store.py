@@ -19,7 +19,30 @@ import yaml
 from pcs_gitops.adapters import forking
 from pcs_gitops.errors import StateFileError
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: str, line: int, first_line: int) -> None:
+        super().__init__(key)
+        self.key, self.line, self.first_line = key, line, first_line
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """The safe loader, refusing a key repeated in one mapping (PyYAML keeps the last value,
+    so an appended ``status: completed`` would silently win)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[tuple[str, str], int] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key, line = (key_node.tag, key_node.value), key_node.start_mark.line + 1
+                if key in seen:
+                    raise _DuplicateKey(key_node.value, line, seen[key])
+                seen[key] = line
+        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
+
+
 _BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
@@ -61,6 +84,11 @@ def load_yaml_text(text: str, source: str) -> Any:
         if "&" in text or "*" in text:
             _refuse_aliases(text, source)
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except _DuplicateKey as exc:
+        raise StateFileError(
+            f"{source}: duplicate key '{exc.key}' on line {exc.line} (first on line "
+            f"{exc.first_line}); YAML would keep only the last value: delete one of the two"
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

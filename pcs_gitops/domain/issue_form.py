@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pcs_gitops.errors import ValidationFailed
@@ -107,8 +107,10 @@ class IssueForm:
 
         ``aliases`` maps a field id to older labels of that field (e.g.
         ``{"generator_dataset_version": ["Generator Config"]}``), so bodies of issues filed
-        before a label was renamed still parse. Raises ``ValidationFailed`` listing every
-        problem of a malformed template.
+        before a label was renamed still parse. An alias applies only where it fits: to a field
+        the template has, and unless another field carries that label today (a catalogue that
+        trims or renames its form parses with the same aliases). Raises ``ValidationFailed``
+        listing every problem of a malformed template.
         """
         problems: list[str] = []
         extra = {k: tuple(v) for k, v in (aliases or {}).items()}
@@ -130,9 +132,8 @@ class IssueForm:
             field = _field_from_template(item, where, problems, extra)
             if field is not None:
                 fields.append(field)
+        fields = _fitting_aliases(fields)
         _check_unique(fields, problems)
-        unknown_alias_ids = sorted(set(extra) - {f.id for f in fields})
-        problems += [f"aliases: no field with id {i!r}" for i in unknown_alias_ids]
         if problems:
             raise ValidationFailed(problems, "invalid issue form")
         return cls(
@@ -286,6 +287,18 @@ def _options(kind: str, raw: object, where: str, problems: list[str]) -> tuple[s
             return None
         options.append(str(text))
     return tuple(options)
+
+
+def _fitting_aliases(fields: Sequence[FormField]) -> list[FormField]:
+    """The fields without the aliases that name another field's label."""
+    labels = {f.label.rstrip().casefold(): f.id for f in fields}
+    return [
+        replace(
+            f,
+            aliases=tuple(a for a in f.aliases if labels.get(a.rstrip().casefold(), f.id) == f.id),
+        )
+        for f in fields
+    ]
 
 
 def _check_unique(fields: Sequence[FormField], problems: list[str]) -> None:

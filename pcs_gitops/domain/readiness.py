@@ -3,7 +3,8 @@ draft sub-state (needs-input, needs-metadata, needs-config, awaiting-review)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import posixpath
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pcs_gitops.domain.catalog import PRIORITIES, parse_event_count
@@ -83,13 +84,33 @@ def _source_check(state: State, task: ProdTask, probe: PathProbe) -> Check:
     for did in task.input_datasets:
         if did not in {d.did for d in inputs}:
             problems.append(f"input DID '{did}' does not exist")
+    roots = state.settings.data_roots
     for dataset in inputs:
         location = dataset.source.location
-        if dataset.source.kind.value in ("path", "csv_manifest"):
-            readable = probe(location)
-            if readable is False:
-                problems.append(f"input path '{location}' is not readable from here")
+        if dataset.source.kind.value not in ("path", "csv_manifest") or not roots:
+            continue
+        path = under_data_root(location, roots)
+        if path is None:
+            problems.append(
+                f"input path '{location}' is outside the data roots ({', '.join(roots)}); "
+                "use a path under one of them, or add its root to data_roots in "
+                "state/catalog.yaml"
+            )
+        elif probe(path) is False:
+            problems.append(f"input path '{location}' is not readable from here")
     return _check("source", "Input source linked and valid", problems)
+
+
+def under_data_root(location: str, roots: Sequence[str]) -> str | None:
+    """The normalised path when ``location`` lies under one of ``roots``, else None: only such
+    paths are ever probed, so a request cannot make the runner reveal /etc/passwd."""
+    if not location.startswith("/"):
+        return None
+    path = posixpath.normpath(location)
+    for root in roots:
+        if path.startswith(posixpath.normpath(root).rstrip("/") + "/"):
+            return path
+    return None
 
 
 def _events_check(task: ProdTask) -> Check:

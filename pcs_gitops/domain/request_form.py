@@ -13,6 +13,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from pcs_gitops.domain.catalog import PRIORITIES, formula_problem
+from pcs_gitops.domain.free_text import line_break_problem
 from pcs_gitops.domain.intake import DatasetIntake, TaskIntake, guess_source_kind, validate_location
 from pcs_gitops.domain.issue_form import FormValue, IssueForm
 from pcs_gitops.domain.model import SourceKind
@@ -138,7 +139,7 @@ def _normalise(
     if not raw:
         return "", None
     catalog_id = FORM_TO_CATALOG.get(field_id)
-    if catalog_id is not None:
+    if catalog_id is not None and field_id != "priority":  # '-1 (N/A)' is read as -1 below
         reason = formula_problem(raw)
         if reason:
             return None, (
@@ -220,7 +221,8 @@ def answers_from_form(
     for field_id in wanted:
         form_field = form.field(field_id)
         multiline = form_field.type == "textarea"
-        raw, removed = clean_text(_as_text(values.get(field_id)), multiline=multiline)
+        text = _as_text(values.get(field_id))
+        raw, removed = clean_text(text, multiline=multiline)
         label = form_field.label
         if removed:
             answers.notes.append(
@@ -232,8 +234,9 @@ def answers_from_form(
                 f"the value is {len(raw)} characters long; the limit is {limit}. Shorten it."
             )
             continue
-        if not multiline and "\n" in raw and field_id != "dataset_path":
-            answers.problems[label] = "the value must be a single line."
+        broken = None if multiline else line_break_problem(text)
+        if broken is not None:
+            answers.problems[label] = broken
             continue
         value, problem = _normalise(form, field_id, raw, settings)
         if problem is not None or value is None:

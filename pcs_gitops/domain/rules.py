@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from pcs_gitops.domain.free_text import text_problem
 from pcs_gitops.domain.model import (
     PROD_CONFIG_FIELDS,
     TAG_LABEL_RE,
@@ -188,9 +189,38 @@ def _lifecycle_problems(task: ProdTask, file: str) -> list[Problem]:
     return problems
 
 
+def _texts_of_task(task: ProdTask) -> Iterable[tuple[str, str]]:
+    yield "description", task.description
+    for key, value in task.catalog.items():
+        yield f"catalog.{key}", value
+    for key, value in task.unmapped.items():
+        yield f"unmapped.{key}", value
+
+
+def free_text_problems(state: State) -> list[Problem]:
+    """Free text that no write path accepts (formula prefixes, control and bidirectional
+    characters), wherever it came from: a hand edit, an old import, another tool."""
+    texts: list[tuple[str, str, str]] = []
+    for label, tag in state.tags.items():
+        texts.append((tag_path(tag.kind, label), "description", tag.description))
+    for name, dataset in state.datasets.items():
+        texts.append((record_path(RecordKind.DATASET, name), "description", dataset.description))
+    for name, config in state.prod_configs.items():
+        texts.append((record_path(RecordKind.PROD_CONFIG, name), "description", config.description))
+    for name, task in state.tasks.items():
+        file = record_path(RecordKind.PROD_TASK, name)
+        texts.extend((file, path, value) for path, value in _texts_of_task(task))
+    problems = []
+    for file, path, value in texts:
+        reason = text_problem(value) if value else None
+        if reason is not None:
+            problems.append(Problem(file, path, reason))
+    return problems
+
+
 def check_state(state: State) -> list[Problem]:
     """Every cross-record rule over the whole state."""
-    problems: list[Problem] = []
+    problems: list[Problem] = free_text_problems(state)
     for label, tag in state.tags.items():
         file = tag_path(tag.kind, label)
         match = TAG_LABEL_RE.match(label)

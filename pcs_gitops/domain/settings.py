@@ -94,6 +94,9 @@ DEFAULT_PWGS: tuple[Pwg, ...] = (
 )
 
 
+DEFAULT_DATA_ROOTS: tuple[str, ...] = ("/volatile/eic", "/gpfs02/eic", "/work/eic")
+
+
 @dataclass(frozen=True)
 class CatalogSettings:
     """How the public catalogue looks: repository, CSV path, columns, PWG vocabulary, defaults."""
@@ -110,6 +113,8 @@ class CatalogSettings:
     request_label: str = "dataset-request"
     # The PanDA monitor page of a task, "{jedi_task_id}" replaced; empty: no link.
     panda_monitor_url: str = ""
+    # Where input paths live; only paths under one of them are probed for readability.
+    data_roots: tuple[str, ...] = DEFAULT_DATA_ROOTS
 
     def to_dict(self) -> JsonDict:
         out: JsonDict = {
@@ -123,6 +128,7 @@ class CatalogSettings:
             "default_scope": self.default_scope,
             "detector_version": self.detector_version,
             "detector_config": self.detector_config,
+            "data_roots": list(self.data_roots),
         }
         if self.panda_monitor_url:
             out["panda_monitor_url"] = self.panda_monitor_url
@@ -144,6 +150,7 @@ class CatalogSettings:
             detector_version=str(data.get("detector_version", base.detector_version)),
             detector_config=str(data.get("detector_config", base.detector_config)),
             panda_monitor_url=str(data.get("panda_monitor_url") or ""),
+            data_roots=tuple(str(r) for r in data.get("data_roots", base.data_roots)),
         )
 
     def panda_monitor_link(self, jedi_task_id: int | None) -> str | None:

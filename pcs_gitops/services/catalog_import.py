@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from pcs_gitops.domain.catalog import CatalogRow, parse_catalog
+from pcs_gitops.domain.catalog import CatalogReader, CatalogRow
 from pcs_gitops.domain.model import HistoryEntry, ProdTask, PublicCatalog, TaskStatus
-from pcs_gitops.domain.naming import task_name_for_row_key
+from pcs_gitops.domain.naming import task_name_for_issue, task_name_for_row_key
 from pcs_gitops.domain.state import State
-from pcs_gitops.errors import PcsError, UsageError
+from pcs_gitops.errors import PcsError, UsageError, ValidationFailed
 from pcs_gitops.services.datasets import DatasetIntake, intake_dataset
 from pcs_gitops.services.ports import Actor
 
@@ -34,12 +34,6 @@ class ImportReport:
             "tags_created": self.tags_created,
             "warnings": self.warnings,
         }
-
-
-def _row_key(row: CatalogRow) -> str:
-    key = row.row_key()
-    occurrence = row.unmapped.get("__occurrence__")
-    return f"{key}#{occurrence}" if occurrence else key
 
 
 def _input_for_row(
@@ -68,83 +62,146 @@ def _input_for_row(
     return (outcome.dataset.did,)
 
 
-def import_catalog(
-    state: State, text: str, actor: Actor, now: str, *, max_warnings: int = 10_000
-) -> ImportReport:
-    """Import every row of a catalogue file; values that fit no field are kept and reported."""
-    try:
-        parsed = parse_catalog(text)
-    except ValueError as exc:
-        raise UsageError(f"cannot import the catalogue: {exc}") from exc
-    report = ImportReport(warnings=list(parsed.warnings))
-    settings = state.settings
-    by_key = {t.public_catalog.intake_key(): t for t in state.tasks.values()}
-    for row in parsed.rows:
-        report.rows += 1
-        key = _row_key(row)
-        issue = row.issue
-        intake_key: tuple[str, ...] = (
-            ("issue", str(issue)) if issue is not None else ("row", settings.csv_path, key)
-        )
-        inputs = _input_for_row(state, row, actor, now, report)
-        unmapped = {k: v for k, v in row.unmapped.items() if k != "__occurrence__"}
-        existing = by_key.get(intake_key)
+@dataclass
+class _Import:
+    """One import in progress: the state, who imports, and what happened so far."""
+
+    state: State
+    actor: Actor
+    now: str
+    report: ImportReport
+    by_key: dict[tuple[str, ...] | None, ProdTask]
+    refusals: list[str] = field(default_factory=list)
+
+    def intake_key(self, row: CatalogRow) -> tuple[str, ...]:
+        if row.issue is not None:
+            return ("issue", str(row.issue))
+        return ("row", self.state.settings.csv_path, row.stored_key())
+
+    def add(self, row: CatalogRow) -> None:
+        self.report.rows += 1
+        key = self.intake_key(row)
+        existing = self.by_key.get(key)
         if existing is None:
-            name = f"issue-{issue}" if issue is not None else task_name_for_row_key(key)
-            if name in state.tasks:
-                report.warnings.append(
-                    f"line {row.line}: task name '{name}' is taken by another key; row skipped"
-                )
-                continue
-            task = ProdTask(
-                name=name,
-                prod_config=settings.standard_prod_config,
-                input_datasets=inputs,
-                catalog=dict(row.fields),
-                public_catalog=PublicCatalog(
-                    repo=settings.repository,
-                    issue=issue,
-                    csv_path=settings.csv_path,
-                    row_key=key,
-                ),
-                unmapped=unmapped,
-                created_by=actor.login,
-                created_at=now,
-                history=(
-                    HistoryEntry(now, actor.login, actor.surface, "imported", {"line": row.line}),
-                ),
+            self.create(row, key)
+        else:
+            self.update(row, existing)
+
+    def create(self, row: CatalogRow, key: tuple[str, ...]) -> None:
+        issue = row.issue
+        name = task_name_for_issue(issue) if issue is not None else task_name_for_row_key(key[2])
+        taken = self.state.tasks.get(name)
+        if taken is not None:
+            self.refusals.append(
+                f"line {row.line}: its task name '{name}' is taken by a task with another "
+                f"catalogue key ({taken.public_catalog.row_key}); rename that task first"
             )
-            state.put_task(task)
-            by_key[intake_key] = task
-            report.tasks_created += 1
-            continue
+            return
+        settings = self.state.settings
+        task = ProdTask(
+            name=name,
+            prod_config=settings.standard_prod_config,
+            input_datasets=_input_for_row(self.state, row, self.actor, self.now, self.report),
+            catalog=dict(row.fields),
+            public_catalog=PublicCatalog(
+                repo=settings.repository,
+                issue=issue,
+                csv_path=settings.csv_path,
+                row_key=row.stored_key(),
+            ),
+            unmapped=dict(row.unmapped),
+            created_by=self.actor.login,
+            created_at=self.now,
+            history=(self.entry("imported", {"line": row.line}),),
+        )
+        self.state.put_task(task)
+        self.by_key[key] = task
+        self.report.tasks_created += 1
+
+    def entry(self, action: str, detail: dict[str, Any]) -> HistoryEntry:
+        return HistoryEntry(self.now, self.actor.login, self.actor.surface, action, detail)
+
+    def update(self, row: CatalogRow, existing: ProdTask) -> None:
         changes: dict[str, Any] = {}
         if dict(existing.catalog) != row.fields:
             changes["catalog"] = {
                 k: v for k, v in row.fields.items() if existing.catalog.get(k) != v
             }
-        if inputs and existing.input_datasets != inputs and not existing.input_datasets:
+        inputs = self.inputs_after(row, existing)
+        if inputs != existing.input_datasets:
             changes["input_datasets"] = list(inputs)
-        if unmapped and dict(existing.unmapped) != unmapped:
-            changes["unmapped"] = unmapped
+        if row.unmapped and dict(existing.unmapped) != row.unmapped:
+            changes["unmapped"] = dict(row.unmapped)
         if not changes:
-            report.tasks_unchanged += 1
-            continue
+            self.report.tasks_unchanged += 1
+            return
         if existing.status is not TaskStatus.DRAFT:
-            report.warnings.append(
+            self.report.warnings.append(
                 f"line {row.line}: task '{existing.name}' is {existing.status.value}; "
                 "its catalogue fields were not changed"
             )
-            continue
+            return
         updated = replace(
             existing,
             catalog=dict(row.fields),
-            input_datasets=existing.input_datasets or inputs,
-            unmapped=unmapped or existing.unmapped,
-        ).with_history(HistoryEntry(now, actor.login, actor.surface, "reimported", changes))
-        state.put_task(updated)
-        by_key[intake_key] = updated
-        report.tasks_updated += 1
-    if len(report.warnings) > max_warnings:
-        report.warnings = [*report.warnings[:max_warnings], "(more warnings cut)"]
-    return report
+            input_datasets=inputs,
+            unmapped=row.unmapped or existing.unmapped,
+        ).with_history(self.entry("reimported", changes))
+        self.state.put_task(updated)
+        self.by_key[self.intake_key(row)] = updated
+        self.report.tasks_updated += 1
+
+    def inputs_after(self, row: CatalogRow, existing: ProdTask) -> tuple[str, ...]:
+        """The task's inputs after a re-import: an input that was the dataset of the row's old
+        path follows the path; an input linked by hand stays."""
+        old_path = existing.catalog.get("dataset_path", "")
+        new_path = row.fields.get("dataset_path", "")
+        if existing.input_datasets and (old_path == new_path or not self.follows_path(existing)):
+            return existing.input_datasets
+        if existing.status is not TaskStatus.DRAFT:
+            return existing.input_datasets
+        return _input_for_row(self.state, row, self.actor, self.now, self.report)
+
+    def follows_path(self, task: ProdTask) -> bool:
+        path = task.catalog.get("dataset_path", "").strip()
+        inputs = self.state.inputs_of(task)
+        return len(inputs) == 1 and inputs[0].source.location == path
+
+
+def import_catalog(
+    state: State, text: str, actor: Actor, now: str, *, max_warnings: int = 10_000
+) -> ImportReport:
+    """Import every row of a catalogue file; values that fit no field are kept and reported.
+
+    The rows are read one at a time. A file with a repeated issue number or a hostile cell
+    (formula prefix, control or bidirectional character) is refused as a whole with every
+    offending line named, and nothing is imported.
+    """
+    try:
+        reader = CatalogReader(text)
+        run = _Import(state, actor, now, ImportReport(), _tasks_by_key(state))
+        for row in reader.rows():
+            if not reader.refusals and not run.refusals:
+                run.add(row)
+    except ValueError as exc:
+        raise UsageError(f"cannot import the catalogue: {exc}") from exc
+    refusals = reader.refusals + run.refusals
+    if refusals:
+        header = REFUSED
+        if len(refusals) > MAX_REFUSALS_SHOWN:
+            header += f" (the first {MAX_REFUSALS_SHOWN} of {len(refusals)} are shown)"
+        raise ValidationFailed(refusals[:MAX_REFUSALS_SHOWN], header=header)
+    run.report.warnings[:0] = reader.warnings
+    if len(run.report.warnings) > max_warnings:
+        run.report.warnings = [*run.report.warnings[:max_warnings], "(more warnings cut)"]
+    return run.report
+
+
+MAX_REFUSALS_SHOWN = 100
+REFUSED = (
+    "refused: nothing was imported; correct these lines of the catalogue file and import it again"
+)
+
+
+def _tasks_by_key(state: State) -> dict[tuple[str, ...] | None, ProdTask]:
+    return {t.public_catalog.intake_key(): t for t in state.tasks.values()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pcs_gitops.domain.free_text import text_problem
 from pcs_gitops.domain.inference import infer
 from pcs_gitops.domain.intake import DatasetIntake as DatasetIntake
 from pcs_gitops.domain.intake import guess_source_kind as guess_source_kind
@@ -95,6 +96,8 @@ def _conflicts(existing: Dataset, req: DatasetIntake) -> list[str]:
 
 def intake_dataset(state: State, req: DatasetIntake, actor: Actor, now: str) -> IntakeOutcome:
     """Return the dataset recorded for the source, creating it (and draft tags) when new."""
+    if problem := text_problem(req.description):
+        raise UsageError(f"dataset description: {problem}")
     source = _source_of(req)
     existing = find_by_source(state, source)
     if existing is not None:

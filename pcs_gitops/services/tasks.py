@@ -112,7 +112,7 @@ def intake_task(state: State, req: TaskIntake, actor: Actor, now: str) -> TaskIn
     unknown = set(req.catalog) - set(CATALOG_FIELD_IDS)
     if unknown:
         raise UsageError(f"unknown catalogue field(s): {', '.join(sorted(unknown))}")
-    problems = check_catalog_fields(req.catalog)
+    problems = check_catalog_fields(req.catalog, description=req.description)
     if problems:
         raise UsageError("refused catalogue value(s):\n  " + "\n  ".join(problems))
     for label, value in (("description", req.description or ""), *req.catalog.items()):

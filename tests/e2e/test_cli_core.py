@@ -338,7 +338,15 @@ def test_task_intake_without_a_key_is_refused(pcs: Pcs, repo: Path) -> None:
         2,
         "refused catalogue value(s):\n  description: the value starts with '=', which a "
         "spreadsheet runs as a formula; remove the leading character or prefix the text with "
-        "a letter",
+        "a letter\n  task description: the value starts with '=', which a spreadsheet runs as "
+        "a formula; remove the leading character or prefix the text with a letter",
+    )
+    refused(
+        intake_task(pcs, "5", "--events", "-2+3*cmd|' /C calc'!A0"),
+        2,
+        "refused catalogue value(s):\n  events: the value starts with '-' and is not a plain "
+        "number, which a spreadsheet runs as a formula; remove the leading character or prefix "
+        "the text with a letter",
     )
     assert snapshot(repo) == before
 

@@ -398,6 +398,21 @@ def test_form_parse_prints_the_answers_by_field_id(tmp_path: Path) -> None:
     assert values["dataset_path"] is None
 
 
+def test_form_parse_accepts_a_template_without_the_aliased_field(tmp_path: Path) -> None:
+    template = tmp_path / "trimmed.yml"
+    template.write_text(
+        "name: Trimmed\nbody:\n"
+        "- {type: input, id: dataset_path, attributes: {label: Dataset Path}}\n"
+        "- {type: textarea, id: notes, attributes: {label: Notes}}\n",
+        encoding="utf-8",
+    )
+    body = tmp_path / "body.md"
+    body.write_text("### Dataset Path\n\n/volatile/eic/a\n\n### Notes\n\nhi\n", "utf-8")
+    result = CliRunner().invoke(cli, ["form", "parse", "--template", str(template), str(body)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"dataset_path": "/volatile/eic/a", "notes": "hi"}
+
+
 def test_handle_without_an_event_is_a_usage_error(repo: Path) -> None:
     result = CliRunner().invoke(
         cli,

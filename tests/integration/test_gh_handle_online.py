@@ -258,6 +258,41 @@ def test_the_cli_reads_the_event_from_the_actions_environment(
     assert online.head("pcs/request-207") is not None
 
 
+@pytest.mark.parametrize("debug", ["", "1"])
+def test_an_unreachable_remote_is_one_error_line_and_git_output_only_when_debugging(
+    online: Online, tmp_path: Path, debug: str
+) -> None:
+    the_issue = file_issue(online, 208)
+    path = write_event(tmp_path, "opened", issue_event("opened", the_issue))
+    env = {
+        "GITHUB_TOKEN": "test-token",
+        "GITHUB_EVENT_NAME": "issues",
+        "GITHUB_EVENT_PATH": str(path),
+        "GITHUB_REPOSITORY": online.fake.repo,
+        "GITHUB_API_URL": online.fake.url,
+        "PCS_BOT_LOGIN": "",
+        "PCS_DEBUG": debug,
+    }
+    result = CliRunner().invoke(
+        cli,
+        [
+            *("--repo", str(online.checkout), "gh", "handle"),
+            *("--remote-url", "http://127.0.0.1:9/octo-org/pcs-state.git"),
+        ],
+        env=env,
+    )
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[-1].startswith("Error: git ls-remote failed (exit 128): unable to access ")
+    assert lines[-1].endswith(
+        "the remote could not be reached; check the network and the remote URL"
+    )
+    if debug:
+        assert lines[0].startswith("git failed: git -c core.hooksPath=/dev/null ls-remote ")
+    else:
+        assert len(lines) == 1
+
+
 def test_the_token_never_reaches_argv_config_or_error_messages(tmp_path: Path) -> None:
     root = make_catalogue_repo(tmp_path / "repo")
     workspace = GitBranchWorkspace(

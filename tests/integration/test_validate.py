@@ -306,6 +306,86 @@ def test_a_yaml_bomb_is_refused_and_named(
     )
 
 
+def test_a_duplicate_key_is_reported_with_its_line_and_refused_by_every_write(
+    populated: dict[str, str], repo: Path, run_cli: RunCli
+) -> None:
+    text = (repo / TASK).read_text(encoding="utf-8")
+    (repo / TASK).write_text(text + "status: completed\n", encoding="utf-8")
+    line = text.count("\n") + 1
+    first = text.split("\n").index("status: draft") + 1
+    message = (
+        f"duplicate key 'status' on line {line} (first on line {first}); YAML would keep only "
+        "the last value: delete one of the two"
+    )
+    assert_problems(run_cli, repo, [f"{TASK}: (record): {message}"])
+    before = snapshot(repo)
+    write = run_cli("--repo", str(repo), "task", "intake", "--public-catalog-issue", "6")
+    assert write.exit_code == 1
+    assert write.stderr == (
+        "Error: the state cannot be loaded; fix these first (see 'pcs validate'): 1 problem(s)\n"
+        f"  {TASK}: (record): {message}\n"
+    )
+    assert snapshot(repo) == before
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path", "reason"),
+    [
+        (
+            "priority: '1'",
+            "priority: -2+3*cmd",
+            "catalog.priority",
+            "the value starts with '-' and is not a plain number, which a spreadsheet runs "
+            "as a formula; remove the leading character or prefix the text with a letter",
+        ),
+        (
+            "description: ''",
+            'description: "a\\u202eb"',
+            "description",
+            "the value contains U+202E (a bidirectional control) at position 2; remove it "
+            "(retype the text rather than pasting it)",
+        ),
+    ],
+)
+def test_hostile_free_text_in_a_record_is_reported_with_its_field(
+    populated: dict[str, str],
+    repo: Path,
+    run_cli: RunCli,
+    old: str,
+    new: str,
+    path: str,
+    reason: str,
+) -> None:
+    edit(repo, TASK, old, new)
+    assert_problems(run_cli, repo, [f"{TASK}: {path}: {reason}"])
+
+
+def test_a_nul_in_a_dataset_description_is_reported(
+    populated: dict[str, str], repo: Path, run_cli: RunCli
+) -> None:
+    file = populated["file"]
+    text = (repo / file).read_text(encoding="utf-8")
+    old = next(line for line in text.splitlines() if line.startswith("description:"))
+    edit(repo, file, old, 'description: "x\\0y"')
+    assert_problems(
+        run_cli,
+        repo,
+        [
+            f"{file}: description: the value contains U+0000 (a control character) at "
+            "position 2; remove it (retype the text rather than pasting it)"
+        ],
+    )
+
+
+def test_a_data_root_must_be_an_absolute_directory(repo: Path, run_cli: RunCli) -> None:
+    edit(repo, "state/catalog.yaml", "- /work/eic\n", "- work/eic/\n")
+    assert_problems(
+        run_cli,
+        repo,
+        ["state/catalog.yaml: data_roots[2]: 'work/eic/' does not match '^/[^\\\\s]*[^/\\\\s]$'"],
+    )
+
+
 def test_a_file_outside_the_known_record_locations_is_reported(
     populated: dict[str, str], repo: Path, run_cli: RunCli
 ) -> None:

@@ -15,10 +15,17 @@ What it offers
   ``calls``: the same with query, JSON body and headers; ``writes``: the non-GET part.
 * seeding: ``add_issue``, ``add_pull``, ``add_comment``, ``add_team_member``,
   ``add_collaborator``.
-* failures: ``fail_next(method, path_regex, status, body)`` answers the next matching request(s)
-  with that status; ``rate_limit_next(method, path_regex)`` answers with GitHub's secondary rate
-  limit (403, ``retry-after: 0`` and the "You have exceeded a secondary rate limit" message);
-  ``drop_next(method, path_regex)`` hangs up without answering.
+* faults (``Fault`` rules, matched by method, or ``*``, and a regex searched in the path):
+  ``add_fault(method, path_regex, status, nth=, times=, after_change=, delay=, headers=)`` is
+  the general rule: on the ``nth`` matching call and ``times - 1`` after it, wait ``delay``
+  seconds, then answer ``status`` (``DROP``: close the connection without an answer; ``None``:
+  the normal answer), before the change or, with ``after_change``, after applying it (the write
+  happened but the client sees the failure). Shorthands: ``fail_next`` (a status on the next
+  call(s)), ``fail_after_change``, ``delay_next``, ``drop_next``, and ``rate_limit_next``: the
+  secondary limit (403 or 429 with the "secondary rate limit" message, ``retry-after`` or
+  none) or, with ``primary=True``, the hourly limit (``x-ratelimit-remaining: 0`` with or
+  without ``x-ratelimit-reset``).
+* a git remote for the same tests: ``tests/support/git_http.py`` (smart HTTP, token checked).
 
 Fidelity notes (deliberately like GitHub, so adapters are tested against real shapes)
 ---------------------------------------------------------------------------------------
@@ -43,6 +50,7 @@ import hashlib
 import json
 import re
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -56,7 +64,22 @@ SECONDARY_RATE_LIMIT_MESSAGE = (
     "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
     "If you reach out to GitHub Support for help, please include the request ID FAKE:0001."
 )
+PRIMARY_RATE_LIMIT_MESSAGE = (
+    "API rate limit exceeded for installation ID 1. If you reach out to GitHub Support for "
+    "help, please include the request ID FAKE:0002."
+)
 STATUS_STATES = ("error", "failure", "pending", "success")
+_DEFAULT_MESSAGES = {
+    422: "Validation Failed",
+    404: "Not Found",
+    403: "Forbidden",
+    401: "Bad credentials",
+    409: "Conflict",
+}
+
+
+def _server_or_error(status: int) -> str:
+    return "Server Error" if status >= 500 else "Error"
 
 
 class HttpError(Exception):
@@ -86,14 +109,34 @@ class Call:
     headers: dict[str, str]
 
 
+DROP = 0  # a fault "status" that closes the connection without an answer
+
+
 @dataclass
-class _Failure:
+class Fault:
+    """A fault rule: on the ``nth`` matching request and the ``times - 1`` after it, wait
+    ``delay`` seconds, then answer ``status`` (``DROP``: hang up; ``None``: answer normally)
+    with ``body`` and ``headers`` (a header set to None is left out, defaults included). With
+    ``after_change`` the request is applied first, so the change is made although the client
+    sees the failure."""
+
     method: str
     pattern: re.Pattern[str]
-    status: int
-    body: Any
-    headers: dict[str, str]
-    times: int
+    status: int | None
+    body: Any = None
+    headers: dict[str, str | None] = field(default_factory=dict)
+    times: int = 1
+    nth: int = 1
+    after_change: bool = False
+    delay: float = 0.0
+    seen: int = 0
+
+    def matches(self, method: str, path: str) -> bool:
+        return self.method in ("*", method) and self.pattern.search(path) is not None
+
+    def response(self) -> tuple[int, Any, dict[str, str | None]]:
+        assert self.status is not None
+        return self.status, self.body, dict(self.headers)
 
 
 @dataclass
@@ -152,7 +195,7 @@ class FakeGitHub:
         self.state = FakeState(owner=owner, name=name)
         self.requests: list[tuple[str, str]] = []
         self.calls: list[Call] = []
-        self._failures: list[_Failure] = []
+        self._faults: list[Fault] = []
         self._lock = threading.RLock()
         self._host = host
         self._server: ThreadingHTTPServer | None = None
@@ -208,6 +251,39 @@ class FakeGitHub:
 
     # ------------------------------------------------------------------ failure injection
 
+    def add_fault(
+        self,
+        method: str,
+        path_regex: str,
+        status: int | None = 502,
+        body: Any = None,
+        *,
+        times: int = 1,
+        nth: int = 1,
+        after_change: bool = False,
+        delay: float = 0.0,
+        headers: dict[str, str | None] | None = None,
+    ) -> Fault:
+        """Add a fault rule (see ``Fault``) for ``method`` (or ``*``) and ``path_regex``
+        (``re.search`` on the path without query); a ``body`` is made up for the status."""
+        if body is None and status:
+            body = {"message": _DEFAULT_MESSAGES.get(status, _server_or_error(status))}
+            body["documentation_url"] = DOCS
+        fault = Fault(
+            method.upper(),
+            re.compile(path_regex),
+            status,
+            body,
+            dict(headers or {}),
+            times=times,
+            nth=nth,
+            after_change=after_change,
+            delay=delay,
+        )
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
     def fail_next(
         self,
         method: str,
@@ -220,21 +296,17 @@ class FakeGitHub:
     ) -> None:
         """Answer the next ``times`` requests matching ``method`` (or ``*``) and ``path_regex``
         (``re.search`` on the path without query) with ``status`` and ``body``."""
-        if body is None:
-            body = {
-                "message": {
-                    422: "Validation Failed",
-                    404: "Not Found",
-                    403: "Forbidden",
-                    401: "Bad credentials",
-                    409: "Conflict",
-                }.get(status, "Server Error" if status >= 500 else "Error"),
-                "documentation_url": DOCS,
-            }
-        with self._lock:
-            self._failures.append(
-                _Failure(method.upper(), re.compile(path_regex), status, body, headers or {}, times)
-            )
+        self.add_fault(method, path_regex, status, body, times=times, headers={**(headers or {})})
+
+    def fail_after_change(
+        self, method: str, path_regex: str, status: int = 502, *, nth: int = 1
+    ) -> Fault:
+        """Apply the ``nth`` matching request, then answer ``status`` (``DROP``: hang up)."""
+        return self.add_fault(method, path_regex, status, nth=nth, after_change=True)
+
+    def delay_next(self, method: str, path_regex: str, seconds: float, *, times: int = 1) -> Fault:
+        """Answer the next matching request(s) normally, after ``seconds``."""
+        return self.add_fault(method, path_regex, None, times=times, delay=seconds)
 
     def rate_limit_next(
         self,
@@ -244,29 +316,42 @@ class FakeGitHub:
         times: int = 1,
         status: int = 403,
         retry_after: str | None = "0",
+        primary: bool = False,
+        reset: int | None = None,
     ) -> None:
-        """GitHub's secondary rate limit: 403 (or 429) with ``retry-after`` and the message."""
-        headers = {"x-ratelimit-limit": "5000", "x-ratelimit-remaining": "4990"}
+        """A rate-limit answer: GitHub's secondary limit (403 or 429, ``retry-after`` and its
+        message) or, with ``primary``, the hourly limit (``x-ratelimit-remaining: 0`` and
+        ``x-ratelimit-reset``). ``retry_after=None`` or ``reset=None`` leave the header out."""
+        remaining = "0" if primary else "4990"
+        headers: dict[str, str | None] = {
+            "x-ratelimit-limit": "5000",
+            "x-ratelimit-remaining": remaining,
+            "x-ratelimit-reset": None if reset is None else str(reset),
+        }
         if retry_after is not None:
             headers["retry-after"] = retry_after
         body = {
-            "message": SECONDARY_RATE_LIMIT_MESSAGE,
+            "message": PRIMARY_RATE_LIMIT_MESSAGE if primary else SECONDARY_RATE_LIMIT_MESSAGE,
             "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
         }
-        self.fail_next(method, path_regex, status, body, times=times, headers=headers)
+        self.add_fault(method, path_regex, status, body, times=times, headers=headers)
 
     def drop_next(self, method: str, path_regex: str, *, times: int = 1) -> None:
         """Close the connection of the next matching request(s) without answering."""
-        self.fail_next(method, path_regex, 0, {}, times=times)
+        self.add_fault(method, path_regex, DROP, {}, times=times)
 
-    def _take_failure(self, method: str, path: str) -> _Failure | None:
+    def _take_fault(self, method: str, path: str) -> Fault | None:
         with self._lock:
-            for failure in self._failures:
-                if failure.method in ("*", method) and failure.pattern.search(path):
-                    failure.times -= 1
-                    if failure.times <= 0:
-                        self._failures.remove(failure)
-                    return failure
+            for fault in self._faults:
+                if not fault.matches(method, path):
+                    continue
+                fault.seen += 1
+                if fault.seen < fault.nth:
+                    continue
+                fault.times -= 1
+                if fault.times <= 0:
+                    self._faults.remove(fault)
+                return fault
         return None
 
     # ------------------------------------------------------------------ seeding
@@ -619,7 +704,7 @@ class FakeGitHub:
 
     def handle(
         self, method: str, raw_path: str, headers: dict[str, str], body: bytes
-    ) -> tuple[int, Any, dict[str, str]]:
+    ) -> tuple[int, Any, dict[str, str | None]]:
         parsed = urllib.parse.urlsplit(raw_path)
         path = parsed.path
         query = {k: v[-1] for k, v in urllib.parse.parse_qs(parsed.query).items()}
@@ -632,15 +717,22 @@ class FakeGitHub:
         with self._lock:
             self.requests.append((method, path))
             self.calls.append(Call(method, path, query, payload, dict(headers)))
-            failure = self._take_failure(method, path)
-            if failure is not None:
-                return failure.status, failure.body, dict(failure.headers)
+            fault = self._take_fault(method, path)
+        if fault is not None and fault.delay:
+            time.sleep(fault.delay)
+        if fault is not None and fault.status is not None and not fault.after_change:
+            return fault.response()
+        with self._lock:
             base = f"http://{headers.get('host') or self._host}"
             try:
                 login = self._authenticate(headers, method, path)
-                return self._route(method, path, query, payload, base, login)
+                status, data, extra = self._route(method, path, query, payload, base, login)
             except HttpError as exc:
-                return exc.status, exc.body, exc.headers
+                status, data, extra = exc.status, exc.body, exc.headers
+        answer: tuple[int, Any, dict[str, str | None]] = (status, data, dict(extra))
+        if fault is not None and fault.status is not None:
+            return fault.response()
+        return answer
 
     def _authenticate(self, headers: dict[str, str], method: str, path: str) -> str | None:
         auth = headers.get("authorization", "")
@@ -1122,7 +1214,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
         status, data, extra = self.server_fake.handle(self.command, self.path, headers, body)
-        if status == 0:  # drop_next: hang up without an answer
+        if status == DROP:  # hang up without an answer
             self.close_connection = True
             return
         raw = b"" if data is None else json.dumps(data).encode("utf-8")
@@ -1137,8 +1229,9 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in defaults.items():
             if key.lower() not in sent:
                 self.send_header(key, value)
-        for key, value in extra.items():
-            self.send_header(key, value)
+        for key, given in extra.items():
+            if given is not None:  # None: the header is left out
+                self.send_header(key, given)
         if raw:
             self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(raw)))

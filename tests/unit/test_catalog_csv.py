@@ -11,8 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pcs_gitops.domain.catalog import (
-    check_catalog_fields,
-    formula_problem,
     parse_catalog,
     parse_event_count,
     render_catalog,
@@ -115,8 +113,12 @@ def test_the_a88ef51_layout_warns_about_every_quirk_it_keeps_or_skips() -> None:
 def test_duplicate_paths_get_occurrence_keys_and_keep_their_own_values() -> None:
     first, second = parse_catalog(A88EF51).rows[2:]
     assert first.row_key() == second.row_key() == "Dataset Path=/volatile/a"
-    assert "__occurrence__" not in first.unmapped
-    assert second.unmapped == {"__occurrence__": "2"}
+    assert (first.occurrence, second.occurrence) == (1, 2)
+    assert (first.stored_key(), second.stored_key()) == (
+        "Dataset Path=/volatile/a",
+        "Dataset Path=/volatile/a#2",
+    )
+    assert first.unmapped == second.unmapped == {}
     assert (first.fields["priority"], second.fields["priority"]) == ("2", "3")
 
 
@@ -214,9 +216,7 @@ def test_no_value_of_an_old_layout_is_lost(text: str) -> None:
     nonblank = [cells for cells in stdlib_records(text)[1:] if any(c.strip() for c in cells)]
     assert len(parsed.rows) == len(nonblank)
     for row, cells in zip(parsed.rows, nonblank, strict=True):
-        kept = list(row.fields.values()) + [
-            v for k, v in row.unmapped.items() if k != "__occurrence__"
-        ]
+        kept = list(row.fields.values()) + list(row.unmapped.values())
         assert kept == cells
 
 
@@ -338,35 +338,3 @@ def test_any_values_survive_render_then_parse(values: dict[str, str]) -> None:
 )
 def test_an_event_count_parses_to_an_integer_or_none(text: str, count: int | None) -> None:
     assert parse_event_count(text) == count
-
-
-# --------------------------------------------------------------------------- formula refusal
-@pytest.mark.parametrize(
-    ("value", "first"),
-    [("=SUM(1)", "="), ("+1", "+"), ("@x", "@"), ("\tx", "\t"), ("\rx", "\r")],
-)
-def test_a_value_a_spreadsheet_would_run_as_a_formula_is_refused(value: str, first: str) -> None:
-    assert formula_problem(value) == (
-        f"starts with {first!r}, which a spreadsheet runs as a formula"
-    )
-
-
-def test_a_minus_followed_by_a_letter_is_refused() -> None:
-    assert formula_problem("-x") == (
-        "starts with '-' followed by a non-digit, which a spreadsheet runs as a formula"
-    )
-
-
-@pytest.mark.parametrize("value", ["-1", "- item", "-", "", "plain", "a=b", "J/Psi -> e+e-"])
-def test_a_value_a_spreadsheet_shows_as_text_is_allowed(value: str) -> None:
-    assert formula_problem(value) is None
-
-
-def test_catalogue_field_checks_name_the_field_and_say_what_to_do() -> None:
-    problems = check_catalog_fields({"description": "=HYPERLINK(x)", "priority": "-1", "pwg": "@"})
-    assert problems == [
-        "pwg: the value starts with '@', which a spreadsheet runs as a formula; "
-        "remove the leading character or prefix the text with a letter",
-        "description: the value starts with '=', which a spreadsheet runs as a formula; "
-        "remove the leading character or prefix the text with a letter",
-    ]

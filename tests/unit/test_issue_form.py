@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pcs_gitops.adapters.yaml_store import YamlStateStore
 from pcs_gitops.domain.issue_form import (
     NO_RESPONSE,
     FormField,
@@ -17,7 +19,11 @@ from pcs_gitops.domain.issue_form import (
     parse_issue_body,
     render_issue_body,
 )
+from pcs_gitops.domain.request_form import FORM_ALIASES
 from pcs_gitops.errors import ValidationFailed
+from tests.conftest import REAL_FORM
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # A copy of eic/epic-prod .github/ISSUE_TEMPLATE/dataset_request.yml, as yaml.safe_load gives
 # it (descriptions shortened); embedded so the tests do not read ../shared at run time.
@@ -154,6 +160,36 @@ SYNTHETIC_TEMPLATE: dict[str, Any] = {
 }
 SYNTHETIC = IssueForm.from_template(SYNTHETIC_TEMPLATE)
 
+# Catalogues whose forms are not ours, read with the built-in aliases of the request pipeline:
+# a trimmed form (no generator field, the aliases' target), a renamed one (other ids and
+# labels), the form as it was before e4d82e2 (id generator_config, label "Generator Config",
+# which is also the alias of generator_dataset_version) and the real epic-prod file.
+TRIMMED_TEMPLATE: dict[str, Any] = {
+    **EPIC_TEMPLATE,
+    "body": [f for f in EPIC_TEMPLATE["body"] if f["id"] in ("dataset_path", "description")],
+}
+TRIMMED = IssueForm.from_template(TRIMMED_TEMPLATE, aliases=FORM_ALIASES)
+RENAMED_TEMPLATE: dict[str, Any] = {
+    **EPIC_TEMPLATE,
+    "body": [
+        {**f, "id": "x_" + f["id"], "attributes": {**f["attributes"], "label": "My " + label}}
+        for f in EPIC_TEMPLATE["body"]
+        for label in [f["attributes"]["label"]]
+    ],
+}
+RENAMED = IssueForm.from_template(RENAMED_TEMPLATE, aliases=FORM_ALIASES)
+OLD_LABELS_TEMPLATE: dict[str, Any] = {
+    **EPIC_TEMPLATE,
+    "body": [
+        {"type": "input", "id": "generator_config", "attributes": {"label": "Generator Config"}}
+        if f["id"] == "generator_dataset_version"
+        else f
+        for f in EPIC_TEMPLATE["body"]
+    ],
+}
+OLD_LABELS = IssueForm.from_template(OLD_LABELS_TEMPLATE, aliases=FORM_ALIASES)
+REAL = IssueForm.from_template(YamlStateStore(ROOT).load_file(REAL_FORM), aliases=FORM_ALIASES)
+
 # Shaped like issue #122 (values invented): three paths in one field, generator text with
 # commas, a four-line description with a trailing space on its second line.
 BODY_122 = (
@@ -245,14 +281,13 @@ def test_from_template_reports_every_problem() -> None:
         ],
     }
     with pytest.raises(ValidationFailed) as info:
-        IssueForm.from_template(bad, aliases={"zzz": ["Old"]})
+        IssueForm.from_template(bad)
     text = str(info.value)
     assert "quote YAML words" in text
     assert "unknown type 'slider'" in text
     assert "field id 'c' is used twice" in text
     assert "label 'C' is used by" not in text
     assert "'attributes.label' must be a non-empty string" in text
-    assert "no field with id 'zzz'" in text
 
 
 def test_field_by_name() -> None:
@@ -318,6 +353,37 @@ def test_render_empty_answers_as_no_response() -> None:
 def test_old_generator_config_heading_maps_to_the_new_id() -> None:
     old = BODY_122.replace("### Generator/Dataset Version", "### Generator Config")
     assert parse_issue_body(EPIC, old) == EXPECTED_122
+
+
+def test_a_form_without_the_alias_target_builds_and_parses_its_fields() -> None:
+    assert [f.id for f in TRIMMED.fields] == ["dataset_path", "description"]
+    body = (
+        f"### Dataset Path\n\n{EXPECTED_122['dataset_path']}\n\n"
+        f"### Description\n\n{EXPECTED_122['description']}"
+    )
+    assert parse_issue_body(TRIMMED, body) == {
+        "dataset_path": EXPECTED_122["dataset_path"],
+        "description": EXPECTED_122["description"],
+    }
+
+
+def test_an_alias_that_is_another_fields_label_gives_way_to_that_field() -> None:
+    old = BODY_122.replace("### Generator/Dataset Version", "### Generator Config")
+    parsed = parse_issue_body(OLD_LABELS, old)
+    assert parsed["generator_config"] == EXPECTED_122["generator_dataset_version"]
+    assert OLD_LABELS.field("generator_config").aliases == ()
+
+
+def test_a_renamed_form_parses_under_its_own_ids() -> None:
+    body = "\n".join(
+        "### My " + line[4:] if line.startswith("### ") else line for line in BODY_122.split("\n")
+    )
+    assert parse_issue_body(RENAMED, body) == {"x_" + k: v for k, v in EXPECTED_122.items()}
+
+
+def test_the_real_epic_prod_form_parses_an_issue_body() -> None:
+    assert [f.id for f in REAL.fields] == list(EXPECTED_122)
+    assert parse_issue_body(REAL, BODY_122) == EXPECTED_122
 
 
 def test_headings_match_case_insensitively_and_ignore_trailing_whitespace() -> None:
@@ -459,7 +525,11 @@ def _normalised(field: FormField, value: FormValue) -> FormValue:
     return text
 
 
-@pytest.mark.parametrize("form", [EPIC, SYNTHETIC], ids=["epic", "synthetic"])
+@pytest.mark.parametrize(
+    "form",
+    [EPIC, SYNTHETIC, TRIMMED, RENAMED, OLD_LABELS, REAL],
+    ids=["epic", "synthetic", "trimmed", "renamed", "old-labels", "real-epic-prod"],
+)
 @settings(max_examples=200, deadline=None)
 @given(data=st.data())
 def test_render_then_parse_round_trips(form: IssueForm, data: st.DataObject) -> None:
@@ -468,3 +538,49 @@ def test_render_then_parse_round_trips(form: IssueForm, data: st.DataObject) -> 
     expected = {f.id: _normalised(f, answers[f.id]) for f in form.fields}
     assert parse_issue_body(form, body) == expected
     assert parse_issue_body(form, body.replace("\n", "\r\n")) == expected
+
+
+_LABEL = (
+    st.text(
+        st.characters(whitelist_categories=["L", "N"], whitelist_characters=" /&-()?"),
+        min_size=1,
+        max_size=20,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+_OPTION = (
+    st.text(
+        st.characters(whitelist_categories=["L", "N"], whitelist_characters=" ,/&-"),
+        min_size=1,
+        max_size=12,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+
+
+@st.composite
+def _forms(draw: st.DrawFn) -> IssueForm:
+    """Any issue form: 1-8 fields of every type, unique labels, optional ids."""
+    labels = draw(st.lists(_LABEL, min_size=1, max_size=8, unique_by=str.casefold))
+    body: list[dict[str, Any]] = []
+    for index, label in enumerate(labels):
+        kind = draw(st.sampled_from(["input", "textarea", "dropdown", "checkboxes"]))
+        item: dict[str, Any] = {"type": kind, "id": f"f{index}", "attributes": {"label": label}}
+        if kind in ("dropdown", "checkboxes"):
+            item["attributes"]["options"] = draw(
+                st.lists(_OPTION, min_size=1, max_size=5, unique=True)
+            )
+            item["attributes"]["multiple"] = kind == "dropdown" and draw(st.booleans())
+        body.append(item)
+    return IssueForm.from_template({"name": "Any", "body": body}, aliases=FORM_ALIASES)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_render_then_parse_round_trips_on_any_form(data: st.DataObject) -> None:
+    form = data.draw(_forms())
+    answers = data.draw(_answers(form))
+    expected = {f.id: _normalised(f, answers[f.id]) for f in form.fields}
+    assert parse_issue_body(form, render_issue_body(form, answers)) == expected

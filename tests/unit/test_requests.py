@@ -137,6 +137,36 @@ def test_a_negative_number_is_not_a_formula(form: IssueForm) -> None:
     assert answers(form, priority="-1 (N/A)").problems == {}
 
 
+@pytest.mark.parametrize("field_id", ["number_of_events", "other_use", "description"])
+def test_a_minus_formula_is_refused_in_every_free_text_answer(
+    form: IssueForm, field_id: str
+) -> None:
+    got = answers(form, **{field_id: "-2+3*cmd|' /C calc'!A0"})
+    label = form.field(field_id).label
+    assert "is not a plain number, which a spreadsheet runs as a formula" in got.problems[label]
+    assert "-2+3*cmd|' /C calc'!A0" not in got.catalog.values()
+
+
+def test_duplicated_sections_in_a_one_line_field_are_refused_not_glued(form: IssueForm) -> None:
+    body = render_issue_body(form, FULL) + (
+        "\n\n### Dataset Path\n\n/etc/passwd\n\n### Description\n\n=1+1"
+    )
+    got = rf.answers_from_form(form, parse_issue_body(form, body), SETTINGS)
+    assert got.problems["Contact"] == (
+        "the value spans 9 lines but this field takes one line; it was not recorded. "
+        "Give a single value on one line (and one request per dataset)"
+    )
+    assert "contact" not in got.extras
+    assert not any("/etc/passwd" in v for v in got.catalog.values())
+
+
+@pytest.mark.parametrize("field_id", ["dataset_path", "number_of_events", "dsc_or_pwg"])
+def test_a_line_break_in_a_one_line_field_names_the_field(form: IssueForm, field_id: str) -> None:
+    got = answers(form, **{field_id: "/volatile/eic/a\n/volatile/eic/b"})
+    assert "takes one line" in got.problems[form.field(field_id).label]
+    assert rf.FORM_TO_CATALOG[field_id] not in got.catalog
+
+
 def test_control_and_bidi_characters_are_stripped_and_reported(form: IssueForm) -> None:
     got = answers(form, description="safe\u202etext\x07 here", number_of_events="1M\u200f")
     assert got.catalog["description"] == "safetext here"

@@ -59,6 +59,8 @@ class PcsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PcsError as exc:
+            if exc.detail and os.environ.get("PCS_DEBUG"):
+                click.echo(exc.detail, err=True)
             raise click_error(exc) from exc
 
 
