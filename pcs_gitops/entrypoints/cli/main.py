@@ -200,6 +200,7 @@ from pcs_gitops.entrypoints.cli import (  # noqa: E402
     mcp,
     panda,
     report,
+    serve,
     site,
     tags,
     tasks,
@@ -215,6 +216,7 @@ for _command in (
     gh.gh,
     gh.form,
     mcp.mcp,
+    serve.serve,
     bench.bench,
     panda.panda,
 ):
