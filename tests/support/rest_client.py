@@ -68,11 +68,11 @@ class Rest:
         except urllib.error.HTTPError as exc:
             return Answer(exc.code, _json(exc.read()), dict(exc.headers))
 
-    def get(self, path: str, **query: Any) -> Answer:
-        return self.call("GET", path, query=query or None)
+    def get(self, route: str, /, **query: Any) -> Answer:
+        return self.call("GET", route, query=query or None)
 
-    def post(self, path: str, body: Any = None, *, token: str | None, **query: Any) -> Answer:
-        return self.call("POST", path, body, token=token, query=query or None)
+    def post(self, route: str, body: Any = None, /, *, token: str | None, **query: Any) -> Answer:
+        return self.call("POST", route, body, token=token, query=query or None)
 
 
 def _json(data: bytes) -> Any:
@@ -98,3 +98,30 @@ def rest_server(root: Path, env: Mapping[str, str], **context: Any) -> Iterator[
         server.should_exit = True
         thread.join(timeout=START_TIMEOUT)
         sock.close()
+
+
+# --------------------------------------------------------------------------- identities
+
+MANAGER, REQUESTER, OTHER, TEAM_MANAGER = "maria", "rita", "otto", "tess"
+TOKENS = {f"tok-{login}": login for login in (MANAGER, REQUESTER, OTHER, TEAM_MANAGER)}
+MANAGER_TEAM = ("epic", "prod-managers")
+ROLES_YAML = f"""\
+grants:
+- role: production_manager
+  logins:
+  - {MANAGER}
+  teams:
+  - {"/".join(MANAGER_TEAM)}
+- role: admin
+  logins: []
+  teams: []
+"""
+
+
+def token(login: str) -> str:
+    return f"tok-{login}"
+
+
+def grant_roles(root: Path, text: str = ROLES_YAML) -> None:
+    """Make ``maria`` (by login) and the team ``epic/prod-managers`` production managers."""
+    (root / "state" / "roles.yaml").write_text(text, encoding="utf-8")

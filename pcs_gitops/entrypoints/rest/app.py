@@ -139,8 +139,19 @@ def serve_endpoint(
             return refusal(exc)
         return JSONResponse(reply.body, status_code=reply.status)
 
-    handle.__name__ = endpoint.name
     return handle
+
+
+def _by_method(
+    handlers: dict[str, Callable[[Request], Awaitable[Response]]],
+) -> Callable[[Request], Awaitable[Response]]:
+    """One route per path (so a 405 lists every method the path takes)."""
+
+    async def dispatch(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        return await handlers[method](request)
+
+    return dispatch
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -171,8 +182,12 @@ def create_app(ctx: RestContext) -> Starlette:
     async def openapi_json(_: Request) -> Response:
         return JSONResponse(document)
 
+    by_path: dict[str, dict[str, Callable[[Request], Awaitable[Response]]]] = {}
+    for endpoint in ROUTES:
+        by_path.setdefault(endpoint.path, {})[endpoint.method] = serve_endpoint(ctx, endpoint)
     routes = [
-        Route(e.path, serve_endpoint(ctx, e), methods=[e.method], name=e.name) for e in ROUTES
+        Route(path, _by_method(handlers), methods=list(handlers))
+        for path, handlers in by_path.items()
     ]
     routes.append(Route(f"{API}/openapi.json", openapi_json, methods=["GET"], name="openapi"))
     return Starlette(
