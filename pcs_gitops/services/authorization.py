@@ -11,7 +11,7 @@ decides. Surface-independent: the REST server calls it today, the CLI and MCP ma
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from typing import Protocol
 
@@ -67,19 +67,22 @@ def authorize_write(
     roles: Roles,
     teams: TeamDirectory,
     *,
-    task: ProdTask | None = None,
+    task: Callable[[], ProdTask | None] = lambda: None,
     task_key: str = "",
 ) -> None:
-    """Return when ``login`` may do ``operation`` (on ``task``, the task named by ``task_key``
-    as the default branch holds it; None when it names none there, and the use case then
-    refuses an unknown name itself); raise ``Refused`` naming who may otherwise."""
+    """Return when ``login`` may do ``operation``; raise ``Refused`` naming who may otherwise.
+
+    ``task()`` looks up the task named by ``task_key`` as the default branch holds it (None when
+    it names none there: the use case then refuses an unknown name itself); it is called only
+    when the decision depends on the task."""
     if operation in OPEN_TO_ALL:
         return
-    if operation is Operation.LINK_INPUT and (task is None or _own_draft(task, login)):
+    subject = task() if operation is Operation.LINK_INPUT else None
+    if operation is Operation.LINK_INPUT and (subject is None or _own_draft(subject, login)):
         return
     if is_manager(login, roles, teams):
         return
-    name = task.name if task is not None else task_key
+    name = subject.name if subject is not None else task_key
     rule = "only a production manager or an admin may"
     if operation is Operation.LINK_INPUT:
         rule = "only its creator while it is a draft, a production manager or an admin may"

@@ -51,31 +51,31 @@ def task(created_by: str = "requester", status: TaskStatus = TaskStatus.DRAFT) -
 @pytest.mark.parametrize("operation", sorted(OPEN_TO_ALL))
 def test_anyone_authenticated_may_file_and_comment(operation: Operation) -> None:
     teams = FakeTeams()
-    authorize_write(operation, "stranger", Roles(), teams, task=task())
+    authorize_write(operation, "stranger", Roles(), teams, task=task)
     assert teams.asked == []
 
 
 @pytest.mark.parametrize("login", ["Maria", "maria", "root-admin"])
 def test_managers_and_admins_may_change_status_and_record_submissions(login: str) -> None:
     for operation in (Operation.SET_STATUS, Operation.RECORD_SUBMISSION, Operation.LINK_INPUT):
-        authorize_write(operation, login, ROLES, FakeTeams(), task=task("someone-else"))
+        authorize_write(operation, login, ROLES, FakeTeams(), task=lambda: task("someone-else"))
 
 
 def test_a_login_grant_decides_without_asking_github_about_teams() -> None:
     teams = FakeTeams()
-    authorize_write(Operation.SET_STATUS, "Maria", ROLES, teams, task=task())
+    authorize_write(Operation.SET_STATUS, "Maria", ROLES, teams, task=task)
     assert teams.asked == []
 
 
 def test_a_team_grant_is_checked_through_the_github_port() -> None:
     teams = FakeTeams({"epic/prod-managers": {"tm-member"}})
-    authorize_write(Operation.SET_STATUS, "tm-member", ROLES, teams, task=task())
+    authorize_write(Operation.SET_STATUS, "tm-member", ROLES, teams, task=task)
     assert teams.asked == [("epic", "prod-managers", "tm-member")]
 
 
 def test_a_requester_may_not_change_the_status_of_their_own_task() -> None:
     with pytest.raises(Refused) as refused:
-        authorize_write(Operation.SET_STATUS, "requester", ROLES, FakeTeams(), task=task())
+        authorize_write(Operation.SET_STATUS, "requester", ROLES, FakeTeams(), task_key="issue-7")
     assert str(refused.value) == (
         "requester may not change the status of task 'issue-7': only a production manager or "
         "an admin may; ask `Maria`, `epic/prod-managers`, `root-admin` (from state/roles.yaml)"
@@ -84,11 +84,13 @@ def test_a_requester_may_not_change_the_status_of_their_own_task() -> None:
 
 def test_a_pwg_member_is_no_production_manager() -> None:
     with pytest.raises(Refused, match="record a submission of task 'issue-7'"):
-        authorize_write(Operation.RECORD_SUBMISSION, "pwg-person", ROLES, FakeTeams(), task=task())
+        authorize_write(
+            Operation.RECORD_SUBMISSION, "pwg-person", ROLES, FakeTeams(), task_key="issue-7"
+        )
 
 
 def test_the_creator_may_link_inputs_of_their_own_draft_in_any_case() -> None:
-    authorize_write(Operation.LINK_INPUT, "REQUESTER", ROLES, FakeTeams(), task=task())
+    authorize_write(Operation.LINK_INPUT, "REQUESTER", ROLES, FakeTeams(), task=task)
 
 
 @pytest.mark.parametrize(
@@ -100,7 +102,11 @@ def test_linking_inputs_of_another_task_or_a_non_draft_needs_a_manager(
 ) -> None:
     with pytest.raises(Refused) as refused:
         authorize_write(
-            Operation.LINK_INPUT, "requester", ROLES, FakeTeams(), task=task(creator, status)
+            Operation.LINK_INPUT,
+            "requester",
+            ROLES,
+            FakeTeams(),
+            task=lambda: task(creator, status),
         )
     assert "only its creator while it is a draft, a production manager or an admin may" in str(
         refused.value
@@ -108,7 +114,21 @@ def test_linking_inputs_of_another_task_or_a_non_draft_needs_a_manager(
 
 
 def test_an_unknown_task_is_left_to_the_use_case_to_refuse() -> None:
-    authorize_write(Operation.LINK_INPUT, "stranger", ROLES, FakeTeams(), task=None)
+    authorize_write(Operation.LINK_INPUT, "stranger", ROLES, FakeTeams(), task=lambda: None)
+
+
+@pytest.mark.parametrize("operation", [*sorted(OPEN_TO_ALL), Operation.SET_STATUS])
+def test_the_task_is_looked_up_only_when_the_decision_depends_on_it(operation: Operation) -> None:
+    looked_up: list[str] = []
+
+    def lookup() -> ProdTask:
+        looked_up.append("task")
+        return task()
+
+    authorize_write(operation, "Maria", ROLES, FakeTeams(), task=lookup)
+    assert looked_up == []
+    authorize_write(Operation.LINK_INPUT, "requester", ROLES, FakeTeams(), task=lookup)
+    assert looked_up == ["task"]
 
 
 def test_the_refusal_says_when_roles_yaml_grants_nobody() -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from pcs_gitops import bootstrap
 from pcs_gitops.domain.intake import DatasetIntake, TaskIntake
-from pcs_gitops.domain.model import CATALOG_FIELD_IDS
+from pcs_gitops.domain.model import CATALOG_FIELD_IDS, ProdTask
 from pcs_gitops.entrypoints.rest.fields import BOOL, INT, LIST, Param
 from pcs_gitops.errors import Unauthenticated
 from pcs_gitops.services import authorization, submission
@@ -69,8 +69,11 @@ class RestContext:
 
     def authorize(self, operation: Operation, actor: Actor, task_key: str | None) -> None:
         """The role policy of ``services.authorization`` over the default branch's roles."""
-        with self.publisher().reading() as uow:
-            task = authorization.subject_task(uow.state, task_key)
+
+        def task() -> ProdTask | None:
+            with self.publisher().reading() as uow:
+                return authorization.subject_task(uow.state, task_key)
+
         roles = self.services.trusted_state().roles
         authorization.authorize_write(
             operation, actor.login, roles, self.github(), task=task, task_key=task_key or ""
