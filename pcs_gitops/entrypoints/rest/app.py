@@ -48,6 +48,7 @@ from pcs_gitops.errors import (
 )
 from pcs_gitops.services.ports import Actor
 
+BACKLOG = 128
 MAX_BODY = 1_048_576  # bytes; the longest field (a comment) is 20,000 characters
 LOG = logging.getLogger("pcs.rest")
 ANONYMOUS = Actor("anonymous", "rest")
@@ -212,6 +213,7 @@ def bind(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        sock.listen(BACKLOG)  # connections queue from now on, before the server starts
     except OSError as exc:
         sock.close()
         raise UsageError(f"cannot listen on {host}:{port} ({exc}); choose another --port") from None
