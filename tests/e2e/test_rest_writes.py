@@ -9,6 +9,7 @@ server for the module over a copy of the imported catalogue; each test uses its 
 from __future__ import annotations
 
 import shutil
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -325,3 +326,39 @@ def test_in_github_mode_a_write_lands_on_a_branch_with_one_pull_request(
     outbox = (repo / ".pcs" / "outbox.jsonl").read_text(encoding="utf-8")
     assert outbox.count('"op": "create_pull"') == 1
     assert (git(repo, "rev-parse", "HEAD"), snapshot(repo)) == (head, before)
+
+
+# --------------------------------------------------------------------------- server failures
+
+
+def test_github_out_of_reach_is_a_502_and_writes_nothing(repo: Path) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    before = snapshot(repo)
+    with rest_server(repo, {"GITHUB_API_URL": f"http://127.0.0.1:{port}"}) as rest:
+        answer = intake(rest, 9)
+    assert (answer.status, answer.body["error"]) == (502, "GitHubError")
+    assert answer.message.endswith("check GITHUB_API_URL and that the server can reach it")
+    assert snapshot(repo) == before
+
+
+def test_a_bug_is_a_json_500_without_details(repo: Path, fake: FakeGitHub) -> None:
+    def broken_github(_: object) -> Any:
+        raise RuntimeError("secret internals")
+
+    grant_roles(repo)
+    env = {"GITHUB_API_URL": fake.url}
+    with rest_server(repo, env, github_factory=broken_github) as rest:
+        answer = post(rest, "/prod-tasks/issue-9/set-status/", {"status": "ready"}, REQUESTER)
+    assert answer.status == 500
+    assert answer.body == {
+        "error": "InternalError",
+        "message": "internal error (RuntimeError); this is a bug: the server log has the details",
+    }
+
+
+def test_a_path_without_its_final_slash_is_redirected(rest: Rest) -> None:
+    answer = rest.get(f"{API}/tags")  # urllib follows the redirect
+    assert answer.status == 200
+    assert "tags" in answer.body
