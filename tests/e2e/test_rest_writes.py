@@ -8,6 +8,7 @@ server for the module over a copy of the imported catalogue; each test uses its 
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 from collections.abc import Iterator
@@ -194,10 +195,47 @@ def test_a_body_that_is_not_json_is_a_400(rest: Rest) -> None:
     assert answer.message.startswith("the request body is not valid JSON (")
 
 
-def test_a_body_over_the_limit_is_a_413(rest: Rest) -> None:
-    raw = b'{"text": "' + b"x" * rest_app.MAX_BODY + b'"}'
-    answer = rest.call("POST", f"{API}/prod-tasks/issue-7001/comment/", raw=raw, token="tok-rita")
-    assert (answer.status, answer.body["error"]) == (413, "TooLarge")
+def raw_post(rest: Rest, route: str, head: str, body: bytes) -> tuple[int, Any]:
+    """POST over a plain socket: only ``body`` is sent (never more than the server reads, so
+    its answer is not lost to a reset), then the answer is read until the server closes."""
+    host, port = rest.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=60) as conn:
+        request = f"POST {API}{route} HTTP/1.1\r\nHost: {host}\r\n{head}\r\n"
+        conn.sendall(request.encode() + body)
+        answer = b""
+        for _ in range(10_000):
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    status_line, _, rest_of = answer.partition(b"\r\n")
+    payload = rest_of.split(b"\r\n\r\n", 1)[1]
+    return int(status_line.split()[1]), json.loads(payload)
+
+
+def test_a_body_declared_over_the_limit_is_a_413_before_it_is_read(rest: Rest) -> None:
+    head = (
+        f"Authorization: Bearer {token(REQUESTER)}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {rest_app.MAX_BODY + 1}\r\n"
+    )
+    status, body = raw_post(rest, "/prod-tasks/issue-7001/comment/", head, b"")
+    assert (status, body["error"]) == (413, "TooLarge")
+    assert body["message"] == (
+        f"the request body is {rest_app.MAX_BODY + 1} bytes; the limit is {rest_app.MAX_BODY}"
+    )
+
+
+def test_a_streamed_body_over_the_limit_is_a_413(rest: Rest, root: Path) -> None:
+    before = snapshot(root)
+    size = rest_app.MAX_BODY + 1
+    head = (
+        f"Authorization: Bearer {token(REQUESTER)}\r\n"
+        "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+    )
+    chunk = f"{size:x}\r\n".encode() + b"x" * size + b"\r\n"  # the final chunk never comes
+    status, body = raw_post(rest, "/prod-tasks/issue-7001/comment/", head, chunk)
+    assert (status, body["error"]) == (413, "TooLarge")
+    assert snapshot(root) == before
 
 
 # --------------------------------------------------------------------------- roles
