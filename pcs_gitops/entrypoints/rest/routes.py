@@ -170,16 +170,11 @@ FORM_FIELDS = (
 
 
 def _dataset_request(args: dict[str, Any]) -> DatasetIntake:
-    return DatasetIntake(**{p.name: args[p.name] for p in DATASET_FIELDS})
+    return DatasetIntake.from_arguments(args)
 
 
 def _task_request(args: dict[str, Any]) -> TaskIntake:
-    catalog = {
-        ("description" if k == "row_description" else k): v
-        for k, v in args.items()
-        if k not in TASK_KEYS and v is not None
-    }
-    return TaskIntake(catalog=catalog, **{k: args.get(k) for k in TASK_KEYS})
+    return TaskIntake.from_arguments(args)  # the body lists description before row_description
 
 
 # --------------------------------------------------------------------------- datasets
