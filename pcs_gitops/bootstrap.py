@@ -18,7 +18,7 @@ from pcs_gitops.config import PANDA_CLIENT_VARIABLES, Settings, on_github_hosted
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import UsageError
 from pcs_gitops.services.panda_port import PandaPort
-from pcs_gitops.services.ports import Clock, Publisher
+from pcs_gitops.services.ports import Clock, IdentityResolver, Publisher
 from pcs_gitops.services.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -127,6 +127,12 @@ class Services:
         panda = self.settings.panda
         client_env = {name: panda.client_env.get(name) for name in PANDA_CLIENT_VARIABLES}
         return PandaClient(client_env, timeout_seconds=panda.timeout_seconds)
+
+    def identity_resolver(self) -> IdentityResolver:
+        """Who holds a GitHub token (``GET {GITHUB_API_URL}/user``, cached): REST writes."""
+        from pcs_gitops.adapters.github_identity import GitHubIdentity
+
+        return GitHubIdentity(self.settings.github_api_url)
 
     def report_frames(self) -> ReportFrames:
         """The pandas adapter of 'pcs report' (imported on use)."""

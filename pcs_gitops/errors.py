@@ -90,3 +90,11 @@ class Refused(PcsError):
 
 class SyncFailed(PcsError):
     """A request branch's records could not be carried onto the current default branch."""
+
+
+class Unauthenticated(PcsError):
+    """A write came without an identity the server could establish (no or a refused token)."""
+
+
+class TooLarge(UsageError):
+    """A request (or file) is larger than the limit; nothing was read past it."""

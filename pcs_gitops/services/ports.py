@@ -63,9 +63,18 @@ class VersionControl(Protocol):
     def commit_paths(self, paths: list[str], message: str) -> str | None: ...
 
 
+class IdentityResolver(Protocol):
+    """Who holds a GitHub token (the REST surface's writes act as that login)."""
+
+    def login_for(self, token: str) -> str:
+        """The login the token belongs to; ``Unauthenticated`` when GitHub refuses the token,
+        ``GitHubError`` when GitHub cannot be asked."""
+        ...
+
+
 @dataclass(frozen=True)
 class Actor:
-    """Who acts, and through which surface (cli, github, mcp, import)."""
+    """Who acts, and through which surface (cli, github, mcp, rest, import)."""
 
     login: str
     surface: str

@@ -1,17 +1,22 @@
-"""One corpus of good and bad requests through the CLI and through MCP: identical verdicts.
+"""One corpus of good and bad requests through the CLI, MCP and REST: identical verdicts.
 
-Two identical copies of the imported catalogue evolve side by side: every case runs as a ``pcs``
-command on one copy and as the matching MCP tool on the other. A refusal must be refused by
-both with the same message (the CLI prints it after ``Error: ``; MCP returns it as the text of
-an isError result), the same exit code, and no change to either state. An accepted request must
-be accepted by both with the same answer, apart from who acted and when.
+Three identical copies of the imported catalogue evolve side by side: every case runs as a
+``pcs`` command on one copy, as the matching MCP tool on the second and as the matching REST
+call (real HTTP, one server for the module) on the third. A refusal must be refused by all
+three with the same message (the CLI prints it after ``Error: ``; MCP returns it as the text of
+an isError result; REST as the ``message`` of its JSON body), the same exit code (REST: 400 for
+the CLI's exit 2, another 4xx for its exit 1), and no change to any state. An accepted request
+must be accepted by all three with the same answer, apart from who acted and when. The REST
+caller is a production manager (in every copy's roles.yaml, so the states stay comparable):
+the role policy is not what this corpus compares.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+import urllib.parse
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,8 +25,12 @@ import pytest
 import yaml
 from click.testing import Result
 
+from pcs_gitops.entrypoints.rest.routes import API
 from tests.conftest import snapshot
+from tests.support.fake_github import FakeGitHub
 from tests.support.mcp_client import ToolResult, calls
+from tests.support.rest_client import MANAGER, TOKENS, Answer, Rest, grant_roles, rest_server
+from tests.support.rest_client import token as token_of
 
 RunCli = Callable[..., Result]
 NEW_PATH = "/volatile/eic/EPIC/EVGEN/DIS/pythia8.306-1.0/NC/noRad/ep/18x275/q2_7to70"
@@ -284,17 +293,54 @@ def _resolve(value: Any, names: dict[str, str]) -> Any:
     return value
 
 
-@pytest.fixture
-def twin_repos(imported_repo: Path, tmp_path: Path) -> tuple[Path, Path]:
-    mcp_root = tmp_path / "mcp-twin"
-    shutil.copytree(imported_repo, mcp_root)
-    return imported_repo, mcp_root
+# tool -> (method, route, the argument that names the record in the path)
+REST_ROUTES: dict[str, tuple[str, str, str | None]] = {
+    "pcs_dataset_intake": ("POST", "/datasets/intake/", None),
+    "pcs_prodtask_intake": ("POST", "/prod-tasks/intake/", None),
+    "pcs_prodtask_set_status": ("POST", "/prod-tasks/{}/set-status/", "task_name"),
+    "pcs_prodtask_link_input": ("POST", "/prod-tasks/{}/link-input/", "task_name"),
+    "pcs_prodtask_comment": ("POST", "/prod-tasks/{}/comment/", "task_name"),
+    "pcs_prodtask_get": ("GET", "/prod-tasks/{}/", "name"),
+    "pcs_prodtask_readiness": ("GET", "/prod-tasks/{}/readiness/", "name"),
+    "pcs_prodtask_list": ("GET", "/prod-tasks/", None),
+    "pcs_prodtask_artifact": ("GET", "/prod-tasks/command/", None),
+    "pcs_dataset_get": ("GET", "/datasets/{}/", "did"),
+    "pcs_tag_get": ("GET", "/tags/{}/", "tag_label"),
+    "pcs_tag_list": ("GET", "/tags/", None),
+}
 
 
-def test_cli_and_mcp_give_identical_verdicts(
-    twin_repos: tuple[Path, Path], run_cli: RunCli
+def rest_call(rest: Rest, tool: str, args: dict[str, Any]) -> Answer:
+    """The REST form of an MCP tool call, as the production manager of every copy."""
+    method, route, named = REST_ROUTES[tool]
+    rest_args = dict(args)
+    if named is not None:
+        route = route.format(urllib.parse.quote(str(rest_args.pop(named)), safe=":"))
+    if method == "GET":
+        return rest.call("GET", API + route, query=rest_args or None)
+    return rest.call("POST", API + route, rest_args, token=token_of(MANAGER))
+
+
+@pytest.fixture(scope="module")
+def triplet(
+    _imported_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Path, Path, Rest]]:
+    base = tmp_path_factory.mktemp("conformance")
+    roots = [base / surface for surface in ("cli", "mcp", "rest")]
+    for root in roots:
+        shutil.copytree(_imported_template, root)
+        grant_roles(root)
+    with FakeGitHub() as fake:
+        fake.tokens = dict(TOKENS)
+        with rest_server(roots[2], {"GITHUB_API_URL": fake.url}) as rest:
+            yield roots[0], roots[1], rest
+
+
+def test_cli_mcp_and_rest_give_identical_verdicts(
+    triplet: tuple[Path, Path, Rest], run_cli: RunCli
 ) -> None:
-    cli_root, mcp_root = twin_repos
+    cli_root, mcp_root, rest = triplet
+    rest_root = rest.context.services.root
     listing = run_cli("--repo", str(cli_root), "task", "list", "--limit", "1", "--json")
     datasets = run_cli("--repo", str(cli_root), "dataset", "list", "--limit", "1", "--json")
     names = {
@@ -307,17 +353,19 @@ def test_cli_and_mcp_give_identical_verdicts(
     ]
     mismatches: list[str] = []
     for case in cases:
-        cli_before, mcp_before = snapshot(cli_root), snapshot(mcp_root)
+        before = [snapshot(root) for root in (cli_root, mcp_root, rest_root)]
         cli = run_cli("--repo", str(cli_root), *case.cli, *_json_flag(case))
         (mcp,) = calls(mcp_root, [(case.tool, case.args)])
-        problem = _compare(case, cli, mcp)
-        changed = snapshot(cli_root) != cli_before or snapshot(mcp_root) != mcp_before
+        answer = rest_call(rest, case.tool, case.args)
+        problem = _compare(case, cli, mcp) or _compare_rest(cli, answer)
+        changed = [snapshot(root) for root in (cli_root, mcp_root, rest_root)] != before
         if problem is None and not case.ok and changed:
             problem = "a refusal changed the state"
         if problem is not None:
             mismatches.append(f"{case.id}: {problem}")
     assert mismatches == []
     assert _strip(_records(cli_root)) == _strip(_records(mcp_root))
+    assert _strip(_records(cli_root)) == _strip(_records(rest_root))
 
 
 def _json_flag(case: Case) -> tuple[str, ...]:
@@ -353,11 +401,38 @@ def _compare(case: Case, cli: Result, mcp: ToolResult) -> str | None:
     return None
 
 
+def _compare_rest(cli: Result, answer: Answer) -> str | None:
+    """REST against the CLI (which ``_compare`` has already found to agree with MCP)."""
+    cli_ok, rest_ok = cli.exit_code == 0, 200 <= answer.status < 300
+    if cli_ok != rest_ok:
+        return f"verdicts differ: CLI exit {cli.exit_code}, REST {answer.status} {answer.body!r}"
+    if not cli_ok:
+        message = cli.stderr.removeprefix("Error: ").removesuffix("\n")
+        if answer.message != message:
+            return f"messages differ:\n  CLI:  {message!r}\n  REST: {answer.message!r}"
+        if (cli.exit_code == 2) != (answer.status == 400):
+            return f"statuses differ: CLI exit {cli.exit_code}, REST {answer.status}"
+        return None
+    if not isinstance(answer.body, dict):
+        return f"REST answered {answer.body!r}"
+    cli_payload, rest_payload = _strip(json.loads(cli.stdout)), _strip(answer.body)
+    for key in sorted(set(cli_payload) & set(rest_payload)):
+        if cli_payload[key] != rest_payload[key]:
+            return (
+                f"answers differ in {key!r}: CLI {cli_payload[key]!r}, REST {rest_payload[key]!r}"
+            )
+    return None
+
+
 def _records(root: Path) -> dict[str, Any]:
     """Every record under state/ parsed (the YAML is compared as data)."""
     return {
         path: yaml.safe_load(content.decode("utf-8")) for path, content in snapshot(root).items()
     }
+
+
+def test_every_tool_of_the_corpus_has_its_rest_endpoint() -> None:
+    assert {c.tool for c in CORPUS} <= set(REST_ROUTES)
 
 
 def test_the_corpus_covers_both_verdicts_of_every_write_tool() -> None:

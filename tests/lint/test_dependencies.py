@@ -18,6 +18,8 @@ OWNERS: dict[str, set[str]] = {
     "pandas": {"adapters/report_frames.py"},
     "pandaclient": {"adapters/panda.py"},
     "mcp": {"entrypoints/mcp_server.py"},
+    "starlette": {"entrypoints/rest/app.py"},
+    "uvicorn": {"entrypoints/rest/app.py"},
     "subprocess": {"adapters/git.py", "adapters/jekyll.py"},
 }
 CLICK_PREFIX = "entrypoints/cli"

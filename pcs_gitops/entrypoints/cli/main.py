@@ -202,6 +202,7 @@ from pcs_gitops.entrypoints.cli import (  # noqa: E402
     mcp,
     panda,
     report,
+    serve,
     site,
     tags,
     tasks,
@@ -217,6 +218,7 @@ for _command in (
     gh.gh,
     gh.form,
     mcp.mcp,
+    serve.serve,
     bench.bench,
     panda.panda,
 ):
