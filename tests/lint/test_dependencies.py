@@ -17,7 +17,7 @@ OWNERS: dict[str, set[str]] = {
     "github": {"adapters/github_api.py"},
     "pandas": {"adapters/report_frames.py"},
     "pandaclient": {"adapters/panda.py"},
-    "mcp": {"entrypoints/mcp_server.py"},
+    "mcp": {"entrypoints/mcp_server/common.py", "entrypoints/mcp_server/server.py"},
     "starlette": {"entrypoints/rest/app.py"},
     "uvicorn": {"entrypoints/rest/app.py"},
     "subprocess": {"adapters/git.py", "adapters/jekyll.py"},
