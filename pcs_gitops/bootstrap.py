@@ -94,7 +94,9 @@ class Services:
     def local_publisher(self) -> WorkingTreePublisher:
         """Writes land in the working tree (one publisher per Services: calls are serialised)."""
         if self._local is None:
-            self._local = WorkingTreePublisher(self.uow, self.dry_uow)
+            self._local = WorkingTreePublisher(
+                self.uow, self.dry_uow, lambda: self.trusted_state().roles
+            )
         return self._local
 
     def check_publish_mode(self) -> str:

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from pcs_gitops.adapters.worktree_publisher import WorkingTreePublisher
 from pcs_gitops.domain.readiness import PathProbe
+from pcs_gitops.domain.settings import Roles
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import PcsError, PushRejected, Refused, SyncFailed
 from pcs_gitops.services import request_texts as texts
@@ -94,6 +95,9 @@ class BranchPublisher:
                     if attempt + 1 == MAX_PUSH_ATTEMPTS:
                         raise
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def roles(self) -> Roles:
+        return self.local.roles()
 
     @contextmanager
     def reading(self) -> Iterator[UnitOfWork]:

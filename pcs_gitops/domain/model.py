@@ -509,6 +509,7 @@ class ProdTask:
     created_by: str = ""
     created_at: str = ""
     history: tuple[HistoryEntry, ...] = ()
+    requested_by: str = ""  # the physicist, when a bot filed the request for them
 
     def to_dict(self) -> JsonDict:
         out: JsonDict = {
@@ -530,6 +531,8 @@ class ProdTask:
         if self.panda is not None:
             out["panda"] = self.panda.to_dict()
         out["created_by"] = self.created_by
+        if self.requested_by:
+            out["requested_by"] = self.requested_by
         out["created_at"] = self.created_at
         out["history"] = [h.to_dict() for h in self.history]
         return out
@@ -554,6 +557,7 @@ class ProdTask:
             created_by=str(data.get("created_by") or ""),
             created_at=str(data.get("created_at") or ""),
             history=tuple(HistoryEntry.from_dict(h) for h in data.get("history") or ()),
+            requested_by=str(data.get("requested_by") or ""),
         )
 
     def with_history(self, entry: HistoryEntry) -> ProdTask:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from pcs_gitops.domain.model import ProdTask
+from pcs_gitops.domain.settings import Roles
 from pcs_gitops.domain.state import State
 from pcs_gitops.services.github_port import PullInfo
 
@@ -72,12 +73,23 @@ class IdentityResolver(Protocol):
         ...
 
 
+class TeamDirectory(Protocol):
+    """Team membership (the GitHub port answers it)."""
+
+    def has_team_member(self, org: str, team_slug: str, login: str) -> bool: ...
+
+
 @dataclass(frozen=True)
 class Actor:
-    """Who acts, and through which surface (cli, github, mcp, rest, import)."""
+    """Who acts, and through which surface (cli, github, mcp, rest, import).
+
+    ``teams`` answers team grants (None: only login grants count); ``trusted`` marks a local
+    actor (the CLI, a local MCP server) that may set up a repository whose roles grant nobody."""
 
     login: str
     surface: str
+    teams: TeamDirectory | None = field(default=None, compare=False, repr=False)
+    trusted: bool = False
 
 
 # --------------------------------------------------------------------------- publishing
@@ -183,6 +195,10 @@ class Publisher(Protocol):
     def run(
         self, target: Target, change: Callable[[UnitOfWork], T], options: Any = None
     ) -> Published[T]: ...
+
+    def roles(self) -> Roles:
+        """The roles of the default branch as checked out (never a branch's)."""
+        ...
 
     def reading(self) -> AbstractContextManager[UnitOfWork]:
         """A unit of work over the current state, for reads (never committed)."""

@@ -310,6 +310,17 @@ REST_ROUTES: dict[str, tuple[str, str, str | None]] = {
 }
 
 
+WRITES = frozenset(
+    {
+        "pcs_dataset_intake",
+        "pcs_prodtask_intake",
+        "pcs_prodtask_set_status",
+        "pcs_prodtask_link_input",
+        "pcs_prodtask_comment",
+    }
+)
+
+
 def rest_call(rest: Rest, tool: str, args: dict[str, Any]) -> Answer:
     """The REST form of an MCP tool call, as the production manager of every copy."""
     method, route, named = REST_ROUTES[tool]
@@ -354,8 +365,10 @@ def test_cli_mcp_and_rest_give_identical_verdicts(
     mismatches: list[str] = []
     for case in cases:
         before = [snapshot(root) for root in (cli_root, mcp_root, rest_root)]
-        cli = run_cli("--repo", str(cli_root), *case.cli, *_json_flag(case))
-        (mcp,) = calls(mcp_root, [(case.tool, case.args)])
+        # one identity on every surface: the production manager the REST token names
+        cli = run_cli("--repo", str(cli_root), "--actor", MANAGER, *case.cli, *_json_flag(case))
+        mcp_args = {**case.args, "created_by": MANAGER} if case.tool in WRITES else case.args
+        (mcp,) = calls(mcp_root, [(case.tool, mcp_args)])
         answer = rest_call(rest, case.tool, case.args)
         problem = _compare(case, cli, mcp) or _compare_rest(cli, answer)
         changed = [snapshot(root) for root in (cli_root, mcp_root, rest_root)] != before

@@ -285,7 +285,7 @@ def test_the_openapi_document_lists_every_route_with_its_shapes(rest: Rest) -> N
         if endpoint.method == "POST":
             body = operation["requestBody"]["content"]["application/json"]["schema"]
             assert set(body["properties"]) == {p.name for p in endpoint.body}
-        if endpoint.operation is not None:
+        if endpoint.write is not None:
             assert operation["security"] == [{"githubToken": []}]
             assert {"401", "403"} <= set(operation["responses"])
     operation_ids = [op["operationId"] for ops in doc["paths"].values() for op in ops.values()]

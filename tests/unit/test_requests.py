@@ -348,13 +348,13 @@ CASES = [
     (A.UPDATE, "admin", "anna", True),
     (A.UPDATE, "convener", "anna", True),
     (A.UPDATE, "other-convener", "anna", False),
-    (A.READY, "anna", "anna", False),
-    (A.READY, "stranger", "anna", False),
-    (A.READY, "convener", "anna", False),
-    (A.READY, "manager", "anna", True),
-    (A.READY, "admin", "anna", True),
-    (A.READY, "manager", "manager", False),  # nobody approves their own request
-    (A.READY, "admin", "admin", False),
+    (A.APPROVE, "anna", "anna", False),
+    (A.APPROVE, "stranger", "anna", False),
+    (A.APPROVE, "convener", "anna", False),
+    (A.APPROVE, "manager", "anna", True),
+    (A.APPROVE, "admin", "anna", True),
+    (A.APPROVE, "manager", "manager", False),  # nobody approves their own request
+    (A.APPROVE, "admin", "admin", False),
     (A.DRAFT, "anna", "anna", False),
     (A.DRAFT, "manager", "anna", True),
     (A.DRAFT, "manager", "manager", True),
@@ -380,9 +380,9 @@ def test_refusals_name_who_may_act() -> None:
         )
     )
     expected = "`boss`, `eic/prod-managers` (from state/roles.yaml)"
-    assert authz.who_may(authz.Action.READY, roles) == expected
-    assert "`conv`" in authz.who_may(authz.Action.UPDATE, roles, "jets_hf")
-    assert "`conv`" not in authz.who_may(authz.Action.UPDATE, roles, "edt")
+    assert authz.who_may(authz.Operation.APPROVE, roles) == expected
+    assert "`conv`" in authz.who_may(authz.Operation.UPDATE, roles, "jets_hf")
+    assert "`conv`" not in authz.who_may(authz.Operation.UPDATE, roles, "edt")
 
 
 # --------------------------------------------------------------------------- texts

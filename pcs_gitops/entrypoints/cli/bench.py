@@ -27,5 +27,5 @@ def bench() -> None:
 def generate(ctx: Context, tasks: int, seed: int, as_json: bool) -> None:
     """Write a synthetic but realistic state of N requests into the repository."""
     click.echo(f"generating {tasks} requests ...", err=True)
-    payload = catalog_writes.generate_bench(ctx.publisher(), tasks, seed)
+    payload = catalog_writes.generate_bench(ctx.publisher(), tasks, seed, ctx.actor())
     emit(as_json, payload, f"added {payload['added']} requests; " + describe_commit(payload))

@@ -24,7 +24,8 @@ class Context:
     services: bootstrap.Services
 
     def actor(self) -> Actor:
-        return Actor(self.services.settings.actor, "cli")
+        """The local user: trusted to name themselves (``--actor``), checked against the roles."""
+        return Actor(self.services.settings.actor, "cli", trusted=True)
 
     def publisher(self) -> Publisher:
         return self.services.publisher()

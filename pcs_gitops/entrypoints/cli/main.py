@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -75,11 +76,19 @@ class PcsGroup(click.Group):
     show_default=True,
     help="The managed repository (holds state/ and schemas/).",
 )
+@click.option(
+    "--actor",
+    metavar="LOGIN",
+    help="Who acts, checked against state/roles.yaml (default: $PCS_ACTOR, else $USER). "
+    "Trusted local use: whoever runs pcs on a checkout may name any login.",
+)
 @click.version_option(package_name="pcs-gitops")
 @click.pass_context
-def cli(click_ctx: click.Context, repo: Path) -> None:
+def cli(click_ctx: click.Context, repo: Path, actor: str | None) -> None:
     """pcs: the ePIC production configuration system as GitOps records."""
     settings = Settings.from_env(repo)
+    if actor:
+        settings = replace(settings, actor=actor.strip())
     click_ctx.obj = Context(repo=settings.repo_root, services=bootstrap.build(settings))
 
 
@@ -160,7 +169,7 @@ def catalog_import_cmd(ctx: Context, csv_file: Path, as_json: bool) -> None:
         text = csv_file.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise UsageError(f"{csv_file} is not UTF-8 text ({exc}); re-save it as UTF-8") from exc
-    actor = Actor(ctx.services.settings.actor, "import")
+    actor = Actor(ctx.services.settings.actor, "import", trusted=True)
     payload = catalog_writes.import_catalog(ctx.publisher(), text, csv_file.name, actor)
 
     def text_out() -> str:

@@ -119,7 +119,7 @@ def pcs_prodtask_intake(
     Returns {created, name, task, changed, commit} (and published: pcs/request-<issue>).
     """
     request = TaskIntake.from_arguments(locals())
-    return task_writes.intake_task(app_of(ctx).publisher(), request, actor_of(created_by))
+    return task_writes.intake_task(app_of(ctx).publisher(), request, actor_of(ctx, created_by))
 
 
 @refusals
@@ -132,7 +132,7 @@ def pcs_catalog_row_preview(ctx: Ctx, **arguments: Any) -> dict[str, Any]:
     page {path, url, html (exactly as the site publishes it)}, task}."""
     app = app_of(ctx)
     request = TaskIntake.from_arguments(arguments)
-    actor = actor_of(arguments.get("created_by"))
+    actor = actor_of(ctx, arguments.get("created_by"))
     pages = app.services.pages()
     return request_cases.preview_task_intake(app.publisher(), pages, request, actor)
 
@@ -153,7 +153,7 @@ def pcs_prodtask_link_input(
     Returns {name, task, commit} (and published)."""
     wanted = dids.split(",") if isinstance(dids, str) else None if dids is None else list(dids)
     return task_writes.link_input(
-        app_of(ctx).publisher(), str(task_name), actor_of(created_by), did=did, dids=wanted
+        app_of(ctx).publisher(), str(task_name), actor_of(ctx, created_by), did=did, dids=wanted
     )
 
 
@@ -168,7 +168,7 @@ def pcs_prodtask_set_status(
     ready -> draft, submitted -> completed | failed (submitted only comes from a recorded PanDA
     submission). Returns {name, from, status, task, commit} (and published)."""
     return task_writes.set_status(
-        app_of(ctx).publisher(), str(task_name), status, actor_of(created_by)
+        app_of(ctx).publisher(), str(task_name), status, actor_of(ctx, created_by)
     )
 
 
@@ -182,7 +182,9 @@ def pcs_prodtask_comment(
     """Append a comment to a task's history (any status). Not idempotent: each call adds one.
 
     Returns {name, history (every entry, oldest first), commit} (and published)."""
-    return task_writes.comment(app_of(ctx).publisher(), str(task_name), text, actor_of(created_by))
+    return task_writes.comment(
+        app_of(ctx).publisher(), str(task_name), text, actor_of(ctx, created_by)
+    )
 
 
 TOOLS = (

@@ -16,15 +16,14 @@ from typing import Any
 
 from pcs_gitops import bootstrap
 from pcs_gitops.domain.intake import DatasetIntake, TaskIntake
-from pcs_gitops.domain.model import CATALOG_FIELD_IDS, ProdTask
+from pcs_gitops.domain.model import CATALOG_FIELD_IDS
 from pcs_gitops.entrypoints.rest.fields import BOOL, INT, LIST, Param
 from pcs_gitops.errors import Unauthenticated
-from pcs_gitops.services import authorization, submission
 from pcs_gitops.services import datasets as dataset_svc
 from pcs_gitops.services import inference as inference_svc
+from pcs_gitops.services import submission
 from pcs_gitops.services import tags as tag_svc
 from pcs_gitops.services import tasks as task_svc
-from pcs_gitops.services.authorization import Operation
 from pcs_gitops.services.github_port import GitHubPort
 from pcs_gitops.services.ports import Actor, IdentityResolver, Publisher
 from pcs_gitops.services.usecases import datasets as dataset_writes
@@ -65,19 +64,7 @@ class RestContext:
                 "this endpoint writes and needs a GitHub token: send "
                 "'Authorization: Bearer <token>' (reads need none)"
             )
-        return Actor(self.identity.login_for(token), SURFACE)
-
-    def authorize(self, operation: Operation, actor: Actor, task_key: str | None) -> None:
-        """The role policy of ``services.authorization`` over the default branch's roles."""
-
-        def task() -> ProdTask | None:
-            with self.publisher().reading() as uow:
-                return authorization.subject_task(uow.state, task_key)
-
-        roles = self.services.trusted_state().roles
-        authorization.authorize_write(
-            operation, actor.login, roles, self.github(), task=task, task_key=task_key or ""
-        )
+        return Actor(self.identity.login_for(token), SURFACE, teams=self.github())
 
 
 @dataclass(frozen=True)
@@ -101,7 +88,7 @@ class Endpoint:
     handler: Handler
     summary: str
     returns: str
-    operation: Operation | None = None  # a write: needs a token and this permission
+    write: str | None = None  # a write: needs a token; who may (the use case decides)
     path_params: tuple[Param, ...] = ()
     query: tuple[Param, ...] = ()
     body: tuple[Param, ...] = ()
@@ -111,11 +98,11 @@ class Endpoint:
     def name(self) -> str:
         return self.handler.__name__
 
-    def task_key(self, args: dict[str, Any]) -> str | None:
-        """The task a write is about (the policy looks at its creator and status)."""
-        value = args.get("name")
-        return None if value is None else str(value)
 
+# who may write (the write use cases apply the role policy of domain/authz themselves)
+FILERS = "anyone with a GitHub login"
+CHANGERS = "the requester, a member of the request's PWG, a production manager or an admin"
+MANAGERS = "production managers and admins (nobody approves their own request)"
 
 # --------------------------------------------------------------------------- parameters
 
@@ -311,7 +298,7 @@ ROUTES: tuple[Endpoint, ...] = (
         create_dataset,
         "Create a dataset for a new external source (409 when the source is recorded)",
         "{created, name, dataset, conflicts, tags_created, notes, commit, published?}",
-        Operation.DATASET_CREATE,
+        FILERS,
         body=DATASET_FIELDS,
         created=True,
     ),
@@ -321,7 +308,7 @@ ROUTES: tuple[Endpoint, ...] = (
         intake_dataset,
         "The dataset of an external source, created when new (idempotent on kind + location)",
         "{created, name, dataset, conflicts, tags_created, notes, commit, published?}",
-        Operation.DATASET_INTAKE,
+        FILERS,
         body=DATASET_FIELDS,
         created=True,
     ),
@@ -353,7 +340,7 @@ ROUTES: tuple[Endpoint, ...] = (
         create_task,
         "Create a draft task (409 when the catalogue key already has one)",
         "{created, name, task, changed, commit, published?}",
-        Operation.TASK_CREATE,
+        FILERS,
         body=TASK_FIELDS,
         created=True,
     ),
@@ -363,7 +350,7 @@ ROUTES: tuple[Endpoint, ...] = (
         intake_task,
         "Create or update a draft task keyed on its catalogue issue or row (idempotent)",
         "{created, name, task, changed, commit, published?}",
-        Operation.TASK_INTAKE,
+        FILERS,
         body=TASK_FIELDS,
         created=True,
     ),
@@ -389,7 +376,7 @@ ROUTES: tuple[Endpoint, ...] = (
         record_submission,
         "Record the PanDA task a ready task was submitted as (moves it to submitted)",
         "{name, attempt, task, commit, published?}",
-        Operation.RECORD_SUBMISSION,
+        MANAGERS,
         query=(TASK,),
         body=(Param("panda_task_id", "The jediTaskID PanDA gave.", INT, required=True),),
     ),
@@ -415,7 +402,7 @@ ROUTES: tuple[Endpoint, ...] = (
         link_input,
         "Set a draft task's input dataset(s) (give did or dids)",
         "{name, task, commit, published?}",
-        Operation.LINK_INPUT,
+        CHANGERS,
         path_params=(TASK,),
         body=(
             Param("did", "One input dataset DID."),
@@ -428,7 +415,7 @@ ROUTES: tuple[Endpoint, ...] = (
         set_status,
         "Move a task through its lifecycle (the transition map and readiness decide)",
         "{name, from, status, task, commit, published?}",
-        Operation.SET_STATUS,
+        MANAGERS,
         path_params=(TASK,),
         body=(Param("status", "draft, ready, completed or failed.", required=True),),
     ),
@@ -438,7 +425,7 @@ ROUTES: tuple[Endpoint, ...] = (
         comment,
         "Append a comment to a task's history (each call adds one)",
         "{name, history, commit, published?}",
-        Operation.COMMENT,
+        FILERS,
         path_params=(TASK,),
         body=(Param("text", "The comment (plain text).", required=True),),
     ),
@@ -479,7 +466,7 @@ ROUTES: tuple[Endpoint, ...] = (
         "Prepare, and with go=true open once, a dataset request issue as the form would",
         "{title, body, issue_body, labels, marker, problems, notes, ok, catalog, "
         "input_dataset, created, number, via}",
-        Operation.OPEN_REQUEST,
+        FILERS,
         body=(
             *(Param(k, "The request form's field of that id.") for k in FORM_FIELDS),
             Param("title", "Issue title after the form's prefix."),

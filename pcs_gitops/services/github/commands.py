@@ -11,6 +11,7 @@ from pcs_gitops.domain.model import ProdTask
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import Refused, UsageError
 from pcs_gitops.services import request_texts as texts
+from pcs_gitops.services.authorization import require
 from pcs_gitops.services.github.context import SURFACE, Pipeline
 from pcs_gitops.services.github.converge import Steer, converge
 from pcs_gitops.services.github.events import CommentEvent
@@ -131,19 +132,11 @@ def run_command(
             "the request could not be taken in from the issue body; "
             + (rf.NOT_A_FORM if change.phase == "not-a-form" else "see the status comment")
         )
-    action = authz.action_for(command)
-    pwg = task.catalog.get("pwg") or None
-    decision = authz.authorize(
-        action,
-        sender=req.sender,
-        requester=req.requester,
-        request_pwg=pwg,
-        holds=p.holds(req.sender),
-    )
-    if not decision.allowed:
-        who = authz.who_may(action, p.trusted.roles, pwg)
-        change.reply = f"Not applied: {decision.reason}. Who may: {who}."
-        raise Refused(decision.reason)
+    try:
+        require(p.actor(req.sender), authz.action_for(command), p.trusted.roles, task)
+    except Refused as exc:
+        change.reply = f"Not applied: {exc}"  # logins, task names and roles.yaml only
+        raise
     actor = Actor(req.sender, SURFACE)
     now = p.clock.now()
     if command.kind is CommandKind.UPDATE:
