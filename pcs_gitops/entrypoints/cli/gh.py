@@ -22,7 +22,10 @@ def gh() -> None:
 
 
 @gh.command("handle")
-@click.option("--event-name", help="The event (default: $GITHUB_EVENT_NAME).")
+@click.option(
+    "--event-name",
+    help="The event (default: $GITHUB_EVENT_NAME, else told by the payload's shape).",
+)
 @click.option(
     "--event-path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -56,9 +59,9 @@ def handle(
     settings = ctx.services.settings
     name = event_name or settings.github_event_name
     path = event_path or (Path(settings.github_event_path) if settings.github_event_path else None)
-    if not name or path is None:
+    if path is None:
         raise UsageError(
-            "no event to handle: pass --event-name and --event-path, or run inside GitHub "
+            "no event to handle: pass --event-path (and --event-name), or run inside GitHub "
             "Actions (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH)"
         )
     event = read_event(name, path)

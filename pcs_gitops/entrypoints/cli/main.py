@@ -85,20 +85,6 @@ def cli(click_ctx: click.Context, repo: Path) -> None:
 
 # --------------------------------------------------------------------------- repository
 @cli.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--repository", help="owner/name of the GitHub repository (catalogue settings).")
-@json_option
-def init(directory: Path, repository: str | None, as_json: bool) -> None:
-    """Create a new, valid, empty managed repository in DIRECTORY."""
-    written = bootstrap.init_repository(directory, repository)
-    emit(
-        as_json,
-        {"directory": str(directory), "files": written},
-        f"initialised {directory}: {len(written)} files (state/, schemas/, docs/)",
-    )
-
-
-@cli.command()
 @json_option
 @pass_ctx
 def validate(ctx: Context, as_json: bool) -> None:
@@ -199,6 +185,7 @@ from pcs_gitops.entrypoints.cli import (  # noqa: E402
     bench,
     datasets,
     gh,
+    init,
     mcp,
     panda,
     report,
@@ -209,6 +196,7 @@ from pcs_gitops.entrypoints.cli import (  # noqa: E402
 )
 
 for _command in (
+    init.init,
     datasets.dataset,
     tasks.task,
     tags.tag,
