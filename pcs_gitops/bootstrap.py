@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,8 +19,16 @@ from pcs_gitops.config import PANDA_CLIENT_VARIABLES, Settings, on_github_hosted
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import UsageError
 from pcs_gitops.services.panda_port import PandaPort
-from pcs_gitops.services.ports import Clock, IdentityResolver, Publisher
+from pcs_gitops.services.ports import (
+    Clock,
+    IdentityResolver,
+    Progress,
+    Publisher,
+    no_progress,
+)
 from pcs_gitops.services.unit_of_work import UnitOfWork
+
+LOG = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from pcs_gitops.adapters.branch_publisher import BranchPublisher
@@ -68,6 +77,7 @@ class Services:
     commit: bool = False
     _local: WorkingTreePublisher | None = None
     _publisher: Publisher | None = None
+    progress: Progress = no_progress  # the CLI shows a bar on a terminal
 
     @property
     def root(self) -> Path:
@@ -85,7 +95,13 @@ class Services:
     def uow(self) -> UnitOfWork:
         vcs = GitRepository(self.root) if self.commit else None
         return UnitOfWork(
-            self.store(), self.schemas(), self.derived(), self.clock, vcs, probe=path_probe
+            self.store(),
+            self.schemas(),
+            self.derived(),
+            self.clock,
+            vcs,
+            probe=path_probe,
+            progress=self.progress,
         )
 
     def dry_uow(self) -> UnitOfWork:
@@ -215,6 +231,7 @@ class Services:
             from pcs_gitops.adapters.github_outbox import OutboxGitHub
 
             outbox = self.root / ".pcs" / "outbox.jsonl"
+            LOG.info("GitHub offline: calls go to %s%s", outbox, " (dry run)" if dry_run else "")
             if dry_run:
                 scratch = Path(tempfile.mkdtemp(prefix="pcs-outbox-")) / "outbox.jsonl"
                 if outbox.is_file():
@@ -224,6 +241,7 @@ class Services:
         from pcs_gitops.adapters.github_api import PyGithubClient
 
         settings = self.settings
+        LOG.info("GitHub online: %s via %s", self._github_repository(), settings.github_api_url)
         return PyGithubClient(
             settings.github_token or "",
             self._github_repository(),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pcs_gitops.errors import GitError
+
+LOG = logging.getLogger(__name__)
 
 # Who commits the first commit of a new catalogue when git has no identity configured.
 INIT_IDENTITY = ("pcs init", "pcs-init@users.noreply.github.com")
@@ -33,6 +36,7 @@ def run_git(
     """Run git; ``env`` adds variables (e.g. ``GIT_CONFIG_COUNT``/``_KEY_n``/``_VALUE_n`` to pass
     a credential header without putting it in the argv, which error messages show)."""
     argv = ["git", *args]
+    LOG.debug("%s (in %s)", " ".join(argv), cwd)
     proc = subprocess.run(
         argv,
         cwd=cwd,

@@ -260,7 +260,8 @@ class RepositoryHistory(Protocol):
 
 
 class Progress(Protocol):
-    """Told how far long work has got: ``done`` of ``total`` steps of ``label``."""
+    """Told how far long work has got: ``done`` of ``total`` steps of ``label`` (``total`` 0:
+    not known in advance). Called often; implementations decide what to show, and when."""
 
     def __call__(self, label: str, done: int, total: int) -> None: ...
 

@@ -9,6 +9,7 @@ from typing import TextIO
 import click
 
 from pcs_gitops.domain.issue_form import parse_issue_body
+from pcs_gitops.entrypoints import actions_output
 from pcs_gitops.entrypoints.cli.common import Context, emit, json_option, pass_ctx
 from pcs_gitops.entrypoints.github_payload import read_event
 from pcs_gitops.errors import UsageError
@@ -74,6 +75,7 @@ def handle(
     )
     outcome = handler.handle(pipeline, event)
     report = {**outcome.to_dict(), "offline": offline, "dry_run": dry_run}
+    actions_output.report_event(settings, report)
     emit(as_json, report, lambda: _describe(outcome, offline, dry_run))
 
 

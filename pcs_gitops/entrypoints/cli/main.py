@@ -10,6 +10,8 @@ import click
 
 from pcs_gitops import bootstrap
 from pcs_gitops.config import Settings
+from pcs_gitops.entrypoints import actions_output
+from pcs_gitops.entrypoints.cli import progress as cli_progress
 from pcs_gitops.entrypoints.cli.common import (
     Context,
     describe_commit,
@@ -61,6 +63,8 @@ class PcsGroup(click.Group):
         except PcsError as exc:
             if exc.detail and os.environ.get("PCS_DEBUG"):
                 click.echo(exc.detail, err=True)
+            command = ctx.invoked_subcommand or "pcs"
+            actions_output.failure(Settings.from_env(Path.cwd()), command, str(exc))
             raise click_error(exc) from exc
 
 
@@ -75,12 +79,19 @@ class PcsGroup(click.Group):
     show_default=True,
     help="The managed repository (holds state/ and schemas/).",
 )
+@click.option("-v", "--verbose", count=True, help="Say what pcs does (-vv: every git command).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and results: no progress, no notes.")
 @click.version_option(package_name="pcs-gitops")
 @click.pass_context
-def cli(click_ctx: click.Context, repo: Path) -> None:
+def cli(click_ctx: click.Context, repo: Path, verbose: int, quiet: bool) -> None:
     """pcs: the ePIC production configuration system as GitOps records."""
+    if verbose and quiet:
+        raise click.UsageError("-v and -q contradict each other; give one")
+    verbosity = -1 if quiet else verbose
+    cli_progress.configure_logging(verbosity)
     settings = Settings.from_env(repo)
-    click_ctx.obj = Context(repo=settings.repo_root, services=bootstrap.build(settings))
+    services = bootstrap.build(settings)
+    click_ctx.obj = Context(repo=settings.repo_root, services=services, verbosity=verbosity)
 
 
 # --------------------------------------------------------------------------- repository
@@ -89,7 +100,10 @@ def cli(click_ctx: click.Context, repo: Path) -> None:
 @pass_ctx
 def validate(ctx: Context, as_json: bool) -> None:
     """Check every record against its schema and the cross-record rules."""
-    report = checks.validate_repository(ctx.services.store(), ctx.services.schemas())
+    cli_progress.show_progress(ctx, as_json)
+    services = ctx.services
+    report = checks.validate_repository(services.store(), services.schemas(), services.progress)
+    actions_output.report_validation(ctx.services.settings, report.to_dict())
     if as_json:
         emit(True, report.to_dict(), "")
     elif report.ok:
@@ -147,6 +161,7 @@ def catalog_import_cmd(ctx: Context, csv_file: Path, as_json: bool) -> None:
     except UnicodeDecodeError as exc:
         raise UsageError(f"{csv_file} is not UTF-8 text ({exc}); re-save it as UTF-8") from exc
     actor = Actor(ctx.services.settings.actor, "import")
+    cli_progress.show_progress(ctx, as_json)
     payload = catalog_writes.import_catalog(ctx.publisher(), text, csv_file.name, actor)
 
     def text_out() -> str:

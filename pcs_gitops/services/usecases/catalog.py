@@ -17,7 +17,9 @@ def import_catalog(
     importing the same file again changes nothing."""
 
     def change(uow: UnitOfWork) -> catalog_import.ImportReport:
-        report = catalog_import.import_catalog(uow.state, text, actor, uow.clock.now())
+        report = catalog_import.import_catalog(
+            uow.state, text, actor, uow.clock.now(), progress=uow.progress
+        )
         if uow.state.dirty:
             uow.commit(f"Import catalogue {source_name}")
         return report
@@ -31,7 +33,7 @@ def generate_bench(publisher: Publisher, tasks: int, seed: int) -> dict[str, Any
     """Add ``tasks`` synthetic but realistic requests (a benchmark state)."""
 
     def change(uow: UnitOfWork) -> int:
-        added = bench.generate(uow.state, tasks, uow.clock.now(), seed)
+        added = bench.generate(uow.state, tasks, uow.clock.now(), seed, uow.progress)
         uow.commit(f"Generate {added} synthetic requests")
         return added
 
