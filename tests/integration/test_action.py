@@ -3,6 +3,7 @@ and the pre-commit hooks this repository offers to catalogue repositories."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -169,3 +170,41 @@ def test_pre_commit_try_repo_runs_both_hooks_in_a_catalogue(tmp_path: Path) -> N
     assert bad.returncode == 1
     assert re.search(r"pcs validate\.+Failed", bad.stdout), bad.stdout
     assert "state/prod_configs/standard.yaml" in bad.stdout
+
+
+# --------------------------------------------------------------------------- the pin
+def git_out(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def test_the_packaged_pin_is_a_commit_of_this_history_that_ships_the_action() -> None:
+    if git_out("rev-parse", "--is-shallow-repository").stdout.strip() != "false":
+        pytest.skip("not a complete git checkout of pcs-gitops")
+    pin = json.loads((ROOT / "pcs_gitops" / "resources" / "action-pin.json").read_text())
+    hint = "the pin is not in this history; run scripts/pin-action and commit the result"
+    assert git_out("merge-base", "--is-ancestor", pin["commit"], "HEAD").returncode == 0, hint
+    assert git_out("cat-file", "-e", f"{pin['commit']}:action.yml").returncode == 0
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert pin["version"] == version, "the version changed since the pin; run scripts/pin-action"
+
+
+def test_pin_action_records_a_commit_that_ships_the_action(tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, timeout=300)
+    head = git_out("rev-parse", "HEAD", cwd=clone).stdout.strip()
+    first = git_out("rev-list", "--max-parents=0", "HEAD", cwd=clone).stdout.split()[0]
+    refused = subprocess.run(
+        ["bash", "scripts/pin-action", first], cwd=clone, capture_output=True, text=True
+    )
+    assert refused.returncode == 1
+    assert "has no action.yml; pin a commit that ships the action" in refused.stderr
+    done = subprocess.run(
+        ["bash", "scripts/pin-action", "HEAD", "someone/pcs-fork"],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.startswith(f"pcs init now pins someone/pcs-fork@{head} (v")
+    pin = json.loads((clone / "pcs_gitops" / "resources" / "action-pin.json").read_text())
+    assert (pin["repository"], pin["commit"]) == ("someone/pcs-fork", head)
