@@ -29,7 +29,7 @@ def test_very_verbose_shows_git_commands(tmp_path: Path, run_cli: RunCli) -> Non
 
 def test_quiet_drops_the_notes_but_keeps_the_result(repo: Path, run_cli: RunCli) -> None:
     noisy = run_cli("--repo", str(repo), "bench", "generate", "--tasks", "2")
-    assert noisy.stderr == "generating 2 requests ...\nvalidating and writing ...\n"
+    assert noisy.stderr == "generating 2 requests ...\n"
     quiet = run_cli("--repo", str(repo), "-q", "bench", "generate", "--tasks", "2", "--seed", "2")
     assert quiet.exit_code == 0
     assert quiet.stderr == ""

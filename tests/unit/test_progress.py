@@ -7,11 +7,11 @@ import logging
 from pathlib import Path
 
 import pytest
-from pcs_gitops.entrypoints.cli.common import Context
-from pcs_gitops.entrypoints.cli.progress import BarProgress, LogProgress, show_progress
 
 from pcs_gitops.bootstrap import build
 from pcs_gitops.config import Settings
+from pcs_gitops.entrypoints.cli.common import Context
+from pcs_gitops.entrypoints.cli.progress import BarProgress, LogProgress, show_progress
 from pcs_gitops.services import bench, catalog_import
 from pcs_gitops.services.ports import Actor, no_progress
 from pcs_gitops.services.setup import initial_state
