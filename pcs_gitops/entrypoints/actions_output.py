@@ -249,6 +249,20 @@ def report_validation(settings: Settings, report: Mapping[str, Any]) -> None:
         output.summarise(validate_summary(report))
 
 
+def report_stale(settings: Settings, stale: Sequence[str]) -> None:
+    """``pcs render --check``: one error per derived file that differs from the records."""
+    output = ActionsOutput(settings)
+    if not output.enabled or not stale:
+        return
+    message = "derived file is stale; run 'pcs render' and commit the result"
+    title = "pcs render --check"
+    output.annotate(Annotation("error", message, path, None, title) for path in stale)
+    rows = [f"- {md(path)}" for path in stale[:MAX_SUMMARY_ROWS]]
+    more = [f"- ... and {len(stale) - len(rows)} more"] if len(stale) > len(rows) else []
+    head = f"### pcs render --check\n\n:x: {len(stale)} derived file(s) differ from the records"
+    output.summarise("\n".join([head, "", *rows, *more]))
+
+
 def report_event(settings: Settings, report: Mapping[str, Any]) -> None:
     output = ActionsOutput(settings)
     if output.enabled:

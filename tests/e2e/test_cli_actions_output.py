@@ -83,3 +83,20 @@ def test_a_refused_command_is_an_error_annotation_and_a_summary_line(
         .read_text()
         .startswith("### pcs gh\n\n:x: cannot read the event payload")
     )
+
+
+def test_render_check_annotates_each_stale_derived_file(
+    repo: Path, tmp_path: Path, run_cli: RunCli
+) -> None:
+    csv = repo / "docs" / "_data" / "datasets.csv"
+    csv.write_bytes(csv.read_bytes() + b"stale\r\n")
+    result = run_cli("--repo", str(repo), "render", "--check", env=in_actions(tmp_path))
+    assert result.exit_code == 1
+    assert (
+        "::error file=docs/_data/datasets.csv,title=pcs render --check::derived file is stale; "
+        "run 'pcs render' and commit the result"
+    ) in result.stderr
+    assert (tmp_path / "summary.md").read_text() == (
+        "### pcs render --check\n\n:x: 1 derived file(s) differ from the records\n\n"
+        "- docs/&#95;data/datasets.csv\n\n"
+    )

@@ -40,3 +40,16 @@ def test_verbose_and_quiet_together_is_a_usage_error(run_cli: RunCli) -> None:
     result = run_cli("-v", "-q", "validate")
     assert result.exit_code == 2
     assert "-v and -q contradict each other" in result.stderr
+
+
+def test_verbose_render_logs_its_steps(repo: Path, run_cli: RunCli) -> None:
+    (repo / "docs" / "_data" / "datasets.csv").unlink()
+    result = run_cli("--repo", str(repo), "-v", "render")
+    assert result.exit_code == 0
+    assert result.stdout == "1 written, 0 deleted\n"
+    assert result.stderr.splitlines() == [
+        "pcs: reading records ...",
+        "pcs: reading records: 7 of 7 done",
+        "pcs: writing derived files ...",
+        "pcs: writing derived files: 1 of 1 done",
+    ]

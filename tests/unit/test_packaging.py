@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib.metadata import metadata
 from pathlib import Path
 
@@ -21,3 +22,12 @@ def test_the_project_urls_and_classifiers_are_declared() -> None:
     assert urls["Source"] == "https://github.com/eic/pcs-gitops"
     assert set(urls) >= {"Homepage", "Source", "Issues", "Changelog"}
     assert "Programming Language :: Python :: 3.11" in (meta.get_all("Classifier") or [])
+
+
+def test_the_readmes_two_commands_exist_and_it_says_how_long_the_tests_take() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for command, script in (("bash scripts/demo", "scripts/demo"), ("bash .ci/run", ".ci/run")):
+        assert f"\n{command}\n" in readme, command
+        assert (ROOT / script).read_text().startswith("#!/usr/bin/env bash\n"), script
+    assert '\nbash .ci/run -m "not slow"\n' in readme
+    assert re.search(r"`\.ci/run` took [\d.]+ minutes from a clean clone", readme)

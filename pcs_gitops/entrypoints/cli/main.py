@@ -122,9 +122,14 @@ def validate(ctx: Context, as_json: bool) -> None:
 @pass_ctx
 def render(ctx: Context, check: bool, as_json: bool) -> None:
     """Regenerate the derived files (catalogue CSV, pages, JSON API) from the records."""
-    result = publishing.render(ctx.services.store(), ctx.services.derived(), check=check)
+    cli_progress.show_progress(ctx, as_json)
+    services = ctx.services
+    result = publishing.render(
+        services.store(), services.derived(), check=check, progress=services.progress
+    )
     stale = result.derived_written + result.derived_deleted
     if check:
+        actions_output.report_stale(services.settings, stale)
         payload = {"stale": stale, "ok": not stale}
         emit(
             as_json,
