@@ -40,6 +40,6 @@ def test_the_demo_takes_a_request_in_and_shows_it_whole(tmp_path: Path) -> None:
         "add_labels",
         "create_comment",
     ]
-    assert "    | Closes #201" in calls
+    assert "    | ### Catalogue row" in calls
     assert "...'" not in calls
     assert "outbox lines before: 4, after replay: 4" in out
