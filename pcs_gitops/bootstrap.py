@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,8 +19,16 @@ from pcs_gitops.config import PANDA_CLIENT_VARIABLES, Settings, on_github_hosted
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import UsageError
 from pcs_gitops.services.panda_port import PandaPort
-from pcs_gitops.services.ports import Clock, IdentityResolver, Publisher
+from pcs_gitops.services.ports import (
+    Clock,
+    IdentityResolver,
+    Progress,
+    Publisher,
+    no_progress,
+)
 from pcs_gitops.services.unit_of_work import UnitOfWork
+
+LOG = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from pcs_gitops.adapters.branch_publisher import BranchPublisher
@@ -30,6 +39,8 @@ if TYPE_CHECKING:
     from pcs_gitops.services.github.context import Pipeline
     from pcs_gitops.services.github_port import GitHubPort
     from pcs_gitops.services.reporting import ReportFrames
+    from pcs_gitops.services.repository_init import InitReport
+    from pcs_gitops.services.scaffold import ScaffoldOptions
 
 
 def path_probe(path: str) -> bool | None:
@@ -66,6 +77,7 @@ class Services:
     commit: bool = False
     _local: WorkingTreePublisher | None = None
     _publisher: Publisher | None = None
+    progress: Progress = no_progress  # the CLI shows a bar on a terminal
 
     @property
     def root(self) -> Path:
@@ -83,7 +95,13 @@ class Services:
     def uow(self) -> UnitOfWork:
         vcs = GitRepository(self.root) if self.commit else None
         return UnitOfWork(
-            self.store(), self.schemas(), self.derived(), self.clock, vcs, probe=path_probe
+            self.store(),
+            self.schemas(),
+            self.derived(),
+            self.clock,
+            vcs,
+            probe=path_probe,
+            progress=self.progress,
         )
 
     def dry_uow(self) -> UnitOfWork:
@@ -215,6 +233,7 @@ class Services:
             from pcs_gitops.adapters.github_outbox import OutboxGitHub
 
             outbox = self.root / ".pcs" / "outbox.jsonl"
+            LOG.info("GitHub offline: calls go to %s%s", outbox, " (dry run)" if dry_run else "")
             if dry_run:
                 scratch = Path(tempfile.mkdtemp(prefix="pcs-outbox-")) / "outbox.jsonl"
                 if outbox.is_file():
@@ -224,6 +243,7 @@ class Services:
         from pcs_gitops.adapters.github_api import PyGithubClient
 
         settings = self.settings
+        LOG.info("GitHub online: %s via %s", self._github_repository(), settings.github_api_url)
         return PyGithubClient(
             settings.github_token or "",
             self._github_repository(),
@@ -335,53 +355,52 @@ def build(settings: Settings, *, clock: Clock | None = None, commit: bool = Fals
     return Services(settings=settings, clock=clock or SystemClock(), commit=commit)
 
 
-def init_repository(directory: Path, repository: str | None = None) -> list[str]:
-    """Create a new managed repository: schemas/, state/ with sentinels, docs/ skeleton."""
-    from importlib import resources
-
-    from pcs_gitops.adapters.schema_validator import packaged_schemas
-    from pcs_gitops.adapters.yaml_store import write_atomic
-    from pcs_gitops.errors import UsageError
-    from pcs_gitops.services.setup import initial_state
-    from pcs_gitops.services.unit_of_work import sync_derived
+def init_repository(
+    directory: Path,
+    repository: str | None = None,
+    *,
+    action_ref: str | None = None,
+    clock: Clock | None = None,
+) -> InitReport:
+    """``pcs init``: a complete catalogue repository in ``directory`` (a git repository on
+    main with one commit, unless it already was one with commits)."""
+    from pcs_gitops.adapters.repository_files import DirectoryTree, packaged_templates
+    from pcs_gitops.services.repository_init import Workspace, create_repository
 
     root = directory.resolve()
-    if (root / "state").exists() and any((root / "state").iterdir()):
-        raise UsageError(f"{directory} already holds a state/ directory; refusing to overwrite it")
-    written: list[str] = []
-    for name, text in packaged_schemas().items():
-        write_atomic(root / "schemas" / name, text)
-        written.append(f"schemas/{name}")
-    site = resources.files("pcs_gitops") / "resources" / "site"
+    workspace = Workspace(
+        tree=DirectoryTree(root),
+        store=YamlStateStore(root),
+        derived=SiteFiles(root, _page_planner()),
+        history=GitRepository(root),
+    )
+    options = _scaffold_options(repository, action_ref)
+    now = (clock or SystemClock()).now()
+    return create_repository(workspace, packaged_templates(), options, now, label=str(directory))
 
-    def copy_tree(node: object, rel: str) -> None:
-        from importlib.abc import Traversable
 
-        assert isinstance(node, Traversable)
-        for child in node.iterdir():
-            target = f"{rel}/{child.name}"
-            if child.is_dir():
-                copy_tree(child, target)
-            elif not child.name.endswith((".pyc",)):
-                write_atomic(root / target, child.read_bytes())
-                written.append(target)
+def upgrade_repository(
+    directory: Path, *, action_ref: str | None = None, dry_run: bool = False
+) -> InitReport:
+    """``pcs init --upgrade``: refresh the generated files of the catalogue in ``directory``."""
+    from pcs_gitops.adapters.repository_files import DirectoryTree, packaged_templates
+    from pcs_gitops.services import repository_init
 
-    if site.is_dir():
-        copy_tree(site, "docs")
-    gitignore = root / ".gitignore"
-    if not gitignore.exists():
-        # .pcs/ holds the render cache: local, rebuilt on demand, never committed.
-        write_atomic(gitignore, ".pcs/\ndocs/_site/\n")
-        written.append(".gitignore")
-    clock = SystemClock()
-    state = initial_state(clock.now(), repository)
-    store = YamlStateStore(root)
-    for relpath in sorted(state.dirty):
-        data = state.record_dict(relpath)
-        if data is not None:
-            store.write(relpath, data)
-            written.append(relpath)
-    state.dirty.clear()
-    derived = sync_derived(SiteFiles(root, _page_planner()), state, check_only=False)
-    written.extend(derived.derived_written)
-    return sorted(set(written))
+    root = directory.resolve()
+    repository = Services(Settings.from_env(root, {})).trusted_state().settings.repository
+    options = _scaffold_options(repository or None, action_ref)
+    return repository_init.upgrade_repository(
+        DirectoryTree(root), packaged_templates(), options, dry_run=dry_run, label=str(directory)
+    )
+
+
+def _scaffold_options(repository: str | None, action_ref: str | None) -> ScaffoldOptions:
+    from importlib.metadata import version
+
+    from pcs_gitops.adapters.repository_files import packaged_action_pin
+    from pcs_gitops.services.scaffold import ScaffoldOptions, parse_action_ref
+
+    pin = packaged_action_pin()
+    if action_ref is not None:
+        pin = parse_action_ref(action_ref, pin)
+    return ScaffoldOptions(action=pin, pcs_version=version("pcs-gitops"), catalogue=repository)

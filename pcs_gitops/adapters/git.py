@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pcs_gitops.errors import GitError
+
+LOG = logging.getLogger(__name__)
+
+# Who commits the first commit of a new catalogue when git has no identity configured.
+INIT_IDENTITY = ("pcs init", "pcs-init@users.noreply.github.com")
 
 
 def _clean_env() -> dict[str, str]:
@@ -30,6 +36,7 @@ def run_git(
     """Run git; ``env`` adds variables (e.g. ``GIT_CONFIG_COUNT``/``_KEY_n``/``_VALUE_n`` to pass
     a credential header without putting it in the argv, which error messages show)."""
     argv = ["git", *args]
+    LOG.debug("%s (in %s)", " ".join(argv), cwd)
     proc = subprocess.run(
         argv,
         cwd=cwd,
@@ -145,4 +152,23 @@ class GitRepository:
         if not run_git(["diff", "--cached", "--name-only"], self.root).strip():
             return None
         run_git(["commit", "--quiet", "-m", message], self.root)
+        return run_git(["rev-parse", "HEAD"], self.root).strip()
+
+    def start(self, branch: str) -> bool:
+        """``RepositoryHistory.start``: ``git init`` on ``branch`` unless this already is a
+        repository; True when the repository has no commit yet."""
+        if not self.is_repository():
+            run_git(["init", "--quiet", f"--initial-branch={branch}"], self.root)
+            return True
+        return not run_git(["rev-parse", "--verify", "--quiet", "HEAD"], self.root, check=False)
+
+    def commit_all(self, message: str) -> str:
+        """Commit every file of the working tree. Without a configured identity (a fresh CI
+        machine) the commit is made as pcs itself rather than failing."""
+        run_git(["add", "--all"], self.root)
+        identity: list[str] = []
+        if not run_git(["config", "user.email"], self.root, check=False).strip():
+            name, email = INIT_IDENTITY
+            identity = ["-c", f"user.name={name}", "-c", f"user.email={email}"]
+        run_git([*identity, "commit", "--quiet", "--no-verify", "-m", message], self.root)
         return run_git(["rev-parse", "HEAD"], self.root).strip()

@@ -11,7 +11,7 @@ from pcs_gitops.domain.naming import task_name_for_issue, task_name_for_row_key
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import PcsError, UsageError, ValidationFailed
 from pcs_gitops.services.datasets import DatasetIntake, intake_dataset
-from pcs_gitops.services.ports import Actor
+from pcs_gitops.services.ports import Actor, Progress, no_progress
 
 
 @dataclass
@@ -169,7 +169,13 @@ class _Import:
 
 
 def import_catalog(
-    state: State, text: str, actor: Actor, now: str, *, max_warnings: int = 10_000
+    state: State,
+    text: str,
+    actor: Actor,
+    now: str,
+    *,
+    max_warnings: int = 10_000,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """Import every row of a catalogue file; values that fit no field are kept and reported.
 
@@ -180,11 +186,14 @@ def import_catalog(
     try:
         reader = CatalogReader(text)
         run = _Import(state, actor, now, ImportReport(), _tasks_by_key(state))
-        for row in reader.rows():
+        for count, row in enumerate(reader.rows(), start=1):
             if not reader.refusals and not run.refusals:
                 run.add(row)
+            progress("importing rows", count, 0)
     except ValueError as exc:
         raise UsageError(f"cannot import the catalogue: {exc}") from exc
+    if run.report.rows:
+        progress("importing rows", run.report.rows, run.report.rows)
     refusals = reader.refusals + run.refusals
     if refusals:
         header = REFUSED

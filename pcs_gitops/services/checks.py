@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pcs_gitops.domain.rules import Problem, check_state
 from pcs_gitops.services.loading import load_state
-from pcs_gitops.services.ports import SchemaCheck, StateStore
+from pcs_gitops.services.ports import Progress, SchemaCheck, StateStore, no_progress
 
 
 @dataclass
@@ -26,8 +26,10 @@ class ValidationReport:
         }
 
 
-def validate_repository(store: StateStore, schemas: SchemaCheck) -> ValidationReport:
-    loaded = load_state(store.iter_files(), schemas)
+def validate_repository(
+    store: StateStore, schemas: SchemaCheck, progress: Progress = no_progress
+) -> ValidationReport:
+    loaded = load_state(store.iter_files(), schemas, progress)
     problems = list(loaded.problems)
     if loaded.files == 0:
         problems.append(

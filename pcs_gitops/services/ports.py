@@ -255,3 +255,32 @@ class BranchWorkspace(Protocol):
     def branches(self, prefix: str) -> list[str]: ...
 
     def behind(self, branch: str, base: str) -> bool: ...
+
+
+class FileTree(Protocol):
+    """Files of a repository by relative path (the generated files of ``pcs init``)."""
+
+    def read(self, relpath: str) -> bytes | None: ...
+    def write(self, relpath: str, content: bytes) -> None: ...
+    def has_records(self) -> bool: ...
+
+
+class RepositoryHistory(Protocol):
+    """The version control of a new repository."""
+
+    def start(self, branch: str) -> bool:
+        """Create the repository when there is none; True when it has no commit yet."""
+        ...
+
+    def commit_all(self, message: str) -> str: ...
+
+
+class Progress(Protocol):
+    """Told how far long work has got: ``done`` of ``total`` steps of ``label`` (``total`` 0:
+    not known in advance). Called often; implementations decide what to show, and when."""
+
+    def __call__(self, label: str, done: int, total: int) -> None: ...
+
+
+def no_progress(label: str, done: int, total: int) -> None:
+    """The default progress: nobody is watching."""

@@ -447,6 +447,7 @@ def test_request_open_issue_with_go_creates_exactly_one_issue(imported_repo: Pat
 
 
 def test_request_needs_the_form_in_the_repository(repo: Path) -> None:
+    (repo / ".github" / "ISSUE_TEMPLATE" / "dataset_request.yml").unlink()
     result = call(repo, "pcs_request_open_issue", REQUEST)
     assert result.is_error
     assert ".github/ISSUE_TEMPLATE/dataset_request.yml" in result.text

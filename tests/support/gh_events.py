@@ -92,7 +92,6 @@ def git(root: Path, *args: str) -> str:
 def make_catalogue_repo(root: Path, repository: str = REPO) -> Path:
     """A managed repository on branch ``main`` with the request form and two managers."""
     init_repository(root, repository)
-    (root / ".github" / "ISSUE_TEMPLATE").mkdir(parents=True)
     shutil.copy(FORM, root / ".github" / "ISSUE_TEMPLATE" / "dataset_request.yml")
     roles = {
         "grants": [

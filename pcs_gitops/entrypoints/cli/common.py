@@ -22,6 +22,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 class Context:
     repo: Path
     services: bootstrap.Services
+    verbosity: int = 0  # -q: -1, default 0, -v: 1, -vv: 2
 
     def actor(self) -> Actor:
         """The local user: trusted to name themselves (``--actor``), checked against the roles."""
@@ -50,6 +51,12 @@ def unit(ctx: Context) -> Iterator[UnitOfWork]:
     """The current state, for reads (a unit of work that is never committed)."""
     with ctx.publisher().reading() as uow:
         yield uow
+
+
+def note(ctx: Context, message: str) -> None:
+    """A line for the person watching (stderr), silenced by -q."""
+    if ctx.verbosity >= 0:
+        click.echo(message, err=True)
 
 
 def describe_commit(payload: Mapping[str, Any]) -> str:

@@ -9,6 +9,7 @@ from typing import TextIO
 import click
 
 from pcs_gitops.domain.issue_form import parse_issue_body
+from pcs_gitops.entrypoints import actions_output
 from pcs_gitops.entrypoints.cli.common import Context, emit, json_option, pass_ctx
 from pcs_gitops.entrypoints.github_payload import read_event
 from pcs_gitops.errors import UsageError
@@ -22,7 +23,10 @@ def gh() -> None:
 
 
 @gh.command("handle")
-@click.option("--event-name", help="The event (default: $GITHUB_EVENT_NAME).")
+@click.option(
+    "--event-name",
+    help="The event (default: $GITHUB_EVENT_NAME, else told by the payload's shape).",
+)
 @click.option(
     "--event-path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -56,9 +60,9 @@ def handle(
     settings = ctx.services.settings
     name = event_name or settings.github_event_name
     path = event_path or (Path(settings.github_event_path) if settings.github_event_path else None)
-    if not name or path is None:
+    if path is None:
         raise UsageError(
-            "no event to handle: pass --event-name and --event-path, or run inside GitHub "
+            "no event to handle: pass --event-path (and --event-name), or run inside GitHub "
             "Actions (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH)"
         )
     event = read_event(name, path)
@@ -71,6 +75,7 @@ def handle(
     )
     outcome = handler.handle(pipeline, event)
     report = {**outcome.to_dict(), "offline": offline, "dry_run": dry_run}
+    actions_output.report_event(settings, report)
     emit(as_json, report, lambda: _describe(outcome, offline, dry_run))
 
 

@@ -11,6 +11,8 @@ import click
 
 from pcs_gitops import bootstrap
 from pcs_gitops.config import Settings
+from pcs_gitops.entrypoints import actions_output
+from pcs_gitops.entrypoints.cli import progress as cli_progress
 from pcs_gitops.entrypoints.cli.common import (
     Context,
     describe_commit,
@@ -62,6 +64,8 @@ class PcsGroup(click.Group):
         except PcsError as exc:
             if exc.detail and os.environ.get("PCS_DEBUG"):
                 click.echo(exc.detail, err=True)
+            command = ctx.invoked_subcommand or "pcs"
+            actions_output.failure(Settings.from_env(Path.cwd()), command, str(exc))
             raise click_error(exc) from exc
 
 
@@ -82,37 +86,33 @@ class PcsGroup(click.Group):
     help="Who acts, checked against state/roles.yaml (default: $PCS_ACTOR, else $USER). "
     "Trusted local use: whoever runs pcs on a checkout may name any login.",
 )
+@click.option("-v", "--verbose", count=True, help="Say what pcs does (-vv: every git command).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and results: no progress, no notes.")
 @click.version_option(package_name="pcs-gitops")
 @click.pass_context
-def cli(click_ctx: click.Context, repo: Path, actor: str | None) -> None:
+def cli(click_ctx: click.Context, repo: Path, actor: str | None, verbose: int, quiet: bool) -> None:
     """pcs: the ePIC production configuration system as GitOps records."""
+    if verbose and quiet:
+        raise click.UsageError("-v and -q contradict each other; give one")
+    verbosity = -1 if quiet else verbose
+    cli_progress.configure_logging(verbosity)
     settings = Settings.from_env(repo)
     if actor:
         settings = replace(settings, actor=actor.strip())
-    click_ctx.obj = Context(repo=settings.repo_root, services=bootstrap.build(settings))
+    services = bootstrap.build(settings)
+    click_ctx.obj = Context(repo=settings.repo_root, services=services, verbosity=verbosity)
 
 
 # --------------------------------------------------------------------------- repository
-@cli.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--repository", help="owner/name of the GitHub repository (catalogue settings).")
-@json_option
-def init(directory: Path, repository: str | None, as_json: bool) -> None:
-    """Create a new, valid, empty managed repository in DIRECTORY."""
-    written = bootstrap.init_repository(directory, repository)
-    emit(
-        as_json,
-        {"directory": str(directory), "files": written},
-        f"initialised {directory}: {len(written)} files (state/, schemas/, docs/)",
-    )
-
-
 @cli.command()
 @json_option
 @pass_ctx
 def validate(ctx: Context, as_json: bool) -> None:
     """Check every record against its schema and the cross-record rules."""
-    report = checks.validate_repository(ctx.services.store(), ctx.services.schemas())
+    cli_progress.show_progress(ctx, as_json)
+    services = ctx.services
+    report = checks.validate_repository(services.store(), services.schemas(), services.progress)
+    actions_output.report_validation(ctx.services.settings, report.to_dict())
     if as_json:
         emit(True, report.to_dict(), "")
     elif report.ok:
@@ -131,9 +131,14 @@ def validate(ctx: Context, as_json: bool) -> None:
 @pass_ctx
 def render(ctx: Context, check: bool, as_json: bool) -> None:
     """Regenerate the derived files (catalogue CSV, pages, JSON API) from the records."""
-    result = publishing.render(ctx.services.store(), ctx.services.derived(), check=check)
+    cli_progress.show_progress(ctx, as_json)
+    services = ctx.services
+    result = publishing.render(
+        services.store(), services.derived(), check=check, progress=services.progress
+    )
     stale = result.derived_written + result.derived_deleted
     if check:
+        actions_output.report_stale(services.settings, stale)
         payload = {"stale": stale, "ok": not stale}
         emit(
             as_json,
@@ -170,6 +175,7 @@ def catalog_import_cmd(ctx: Context, csv_file: Path, as_json: bool) -> None:
     except UnicodeDecodeError as exc:
         raise UsageError(f"{csv_file} is not UTF-8 text ({exc}); re-save it as UTF-8") from exc
     actor = Actor(ctx.services.settings.actor, "import", trusted=True)
+    cli_progress.show_progress(ctx, as_json)
     payload = catalog_writes.import_catalog(ctx.publisher(), text, csv_file.name, actor)
 
     def text_out() -> str:
@@ -208,6 +214,7 @@ from pcs_gitops.entrypoints.cli import (  # noqa: E402
     bench,
     datasets,
     gh,
+    init,
     mcp,
     panda,
     report,
@@ -218,6 +225,7 @@ from pcs_gitops.entrypoints.cli import (  # noqa: E402
 )
 
 for _command in (
+    init.init,
     datasets.dataset,
     tasks.task,
     tags.tag,

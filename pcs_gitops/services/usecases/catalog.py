@@ -22,7 +22,9 @@ def import_catalog(
 
     def change(uow: UnitOfWork) -> catalog_import.ImportReport:
         require(actor, Operation.ADMINISTER, roles)
-        report = catalog_import.import_catalog(uow.state, text, actor, uow.clock.now())
+        report = catalog_import.import_catalog(
+            uow.state, text, actor, uow.clock.now(), progress=uow.progress
+        )
         if uow.state.dirty:
             uow.commit(f"Import catalogue {source_name}")
         return report
@@ -38,7 +40,7 @@ def generate_bench(publisher: Publisher, tasks: int, seed: int, actor: Actor) ->
 
     def change(uow: UnitOfWork) -> int:
         require(actor, Operation.ADMINISTER, roles)
-        added = bench.generate(uow.state, tasks, uow.clock.now(), seed)
+        added = bench.generate(uow.state, tasks, uow.clock.now(), seed, uow.progress)
         uow.commit(f"Generate {added} synthetic requests")
         return added
 
