@@ -172,3 +172,75 @@ class GitRepository:
             identity = ["-c", f"user.name={name}", "-c", f"user.email={email}"]
         run_git([*identity, "commit", "--quiet", "--no-verify", "-m", message], self.root)
         return run_git(["rev-parse", "HEAD"], self.root).strip()
+
+
+def _git_bytes(args: Sequence[str], cwd: Path, input_bytes: bytes) -> bytes:
+    """Run git with binary input and output (``cat-file --batch`` sizes count bytes)."""
+    argv = ["git", *args]
+    LOG.debug("%s (in %s)", " ".join(argv), cwd)
+    proc = subprocess.run(
+        argv, cwd=cwd, env=_clean_env(), capture_output=True, input=input_bytes, check=False
+    )
+    if proc.returncode != 0:
+        output = proc.stderr.decode("utf-8", "replace")
+        raise GitError(failure_summary(args, proc.returncode, output), detail=output)
+    return proc.stdout
+
+
+class GitHistory:
+    """Reads files of past commits (``pcs check-change``): what a commit holds under a
+    directory, the common ancestor of two commits and who authored the commits between."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def resolve(self, ref: str) -> str:
+        """The commit a ref names; GitError when there is none (a shallow clone, a typo)."""
+        out = run_git(
+            ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], self.root, check=False
+        )
+        if not out.strip():
+            raise GitError(
+                f"git knows no commit '{ref}' here; check the name, and fetch the full history "
+                "(actions/checkout with fetch-depth: 0)"
+            )
+        return out.strip()
+
+    def merge_base(self, base: str, head: str) -> str:
+        out = run_git(["merge-base", base, head], self.root, check=False).strip()
+        if not out:
+            raise GitError(
+                f"'{base}' and '{head}' have no common ancestor here; fetch the full history "
+                "(actions/checkout with fetch-depth: 0)"
+            )
+        return out
+
+    def files(self, commit: str, prefix: str) -> dict[str, bytes]:
+        """Every file under ``prefix`` in ``commit``: path -> content."""
+        listing = run_git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix], self.root)
+        blobs: list[tuple[str, str]] = []
+        for entry in filter(None, listing.split("\0")):
+            meta, _, path = entry.partition("\t")
+            parts = meta.split()
+            if len(parts) == 3 and parts[1] == "blob":
+                blobs.append((path, parts[2]))
+        if not blobs:
+            return {}
+        batch = "".join(f"{sha}\n" for _, sha in blobs).encode("ascii")
+        data = _git_bytes(["cat-file", "--batch"], self.root, batch)
+        out: dict[str, bytes] = {}
+        at = 0
+        for path, _ in blobs:
+            header_end = data.index(b"\n", at)
+            size = int(data[at:header_end].split()[2])
+            out[path] = data[header_end + 1 : header_end + 1 + size]
+            at = header_end + 1 + size + 1
+        return out
+
+    def authors(self, base: str, head: str) -> list[tuple[str, str, str]]:
+        """(commit, author name, author e-mail) of every non-merge commit in base..head."""
+        text = run_git(
+            ["log", "--no-merges", "--format=%H%x00%an%x00%ae", f"{base}..{head}"], self.root
+        )
+        rows = [line.split("\0") for line in text.splitlines() if line]
+        return [(r[0], r[1], r[2]) for r in rows if len(r) == 3]

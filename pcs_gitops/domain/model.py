@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from pcs_gitops.domain.approval_record import Approval
+
 JsonDict = dict[str, Any]
 
 
@@ -224,9 +226,10 @@ class Dataset:
     created_by: str = ""
     created_at: str = ""
     history: tuple[HistoryEntry, ...] = ()
+    files: int | None = None  # input files (manifest lines), when counted
 
     def to_dict(self) -> JsonDict:
-        return {
+        out: JsonDict = {
             "name": self.name,
             "did": self.did,
             "scope": self.scope,
@@ -237,11 +240,14 @@ class Dataset:
             "block": self.block,
             "stage": self.stage.value,
             "source": self.source.to_dict(),
-            "description": self.description,
-            "created_by": self.created_by,
-            "created_at": self.created_at,
-            "history": [h.to_dict() for h in self.history],
         }
+        if self.files is not None:
+            out["files"] = self.files
+        out["description"] = self.description
+        out["created_by"] = self.created_by
+        out["created_at"] = self.created_at
+        out["history"] = [h.to_dict() for h in self.history]
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Dataset:
@@ -260,6 +266,7 @@ class Dataset:
             created_by=str(data.get("created_by") or ""),
             created_at=str(data.get("created_at") or ""),
             history=tuple(HistoryEntry.from_dict(h) for h in data.get("history") or ()),
+            files=_opt_int(data.get("files")),
         )
 
     @property
@@ -301,6 +308,7 @@ PROD_CONFIG_FIELDS: dict[str, type] = {
     "use_rucio": bool,
     "rucio_rse": str,
     "log_rse": str,
+    "output_scope": str,
     "bg_mixing": bool,
     "bg_cross_section": str,
     "bg_evtgen_file": str,
@@ -510,6 +518,8 @@ class ProdTask:
     created_at: str = ""
     history: tuple[HistoryEntry, ...] = ()
     requested_by: str = ""  # the physicist, when a bot filed the request for them
+    approval: Approval | None = None  # set by approving; ready means approved
+    sample_variant: str = ""  # what tells this request's output apart from another's
 
     def to_dict(self) -> JsonDict:
         out: JsonDict = {
@@ -520,6 +530,10 @@ class ProdTask:
             "input_datasets": list(self.input_datasets),
             "output_datasets": list(self.output_datasets),
             "intermediate_datasets": list(self.intermediate_datasets),
+        }
+        if self.sample_variant:
+            out["sample_variant"] = self.sample_variant
+        out |= {
             "overrides": dict(self.overrides),
             "catalog": {k: self.catalog[k] for k in CATALOG_FIELD_IDS if k in self.catalog},
             "public_catalog": self.public_catalog.to_dict(),
@@ -530,6 +544,8 @@ class ProdTask:
         out["attempts"] = [a.to_dict() for a in self.attempts]
         if self.panda is not None:
             out["panda"] = self.panda.to_dict()
+        if self.approval is not None:
+            out["approval"] = self.approval.to_dict()
         out["created_by"] = self.created_by
         if self.requested_by:
             out["requested_by"] = self.requested_by
@@ -558,6 +574,8 @@ class ProdTask:
             created_at=str(data.get("created_at") or ""),
             history=tuple(HistoryEntry.from_dict(h) for h in data.get("history") or ()),
             requested_by=str(data.get("requested_by") or ""),
+            approval=Approval.from_dict(data["approval"]) if data.get("approval") else None,
+            sample_variant=str(data.get("sample_variant") or ""),
         )
 
     def with_history(self, entry: HistoryEntry) -> ProdTask:

@@ -30,12 +30,14 @@ from pcs_gitops.domain.payload import payload_sha256
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import (
     Conflict,
+    InvalidPayload,
     InvalidTransition,
     PcsError,
     RecordingFailed,
     SubmissionError,
     UsageError,
 )
+from pcs_gitops.services.approval import payload_refusal, require_approved_payload
 from pcs_gitops.services.panda_port import (
     NewTask,
     OutcomeUnknown,
@@ -96,7 +98,11 @@ def render_artifact(state: State, name: str, fmt: str) -> str:
     """One artifact as text: JSON ones pretty-printed (indent 2, key order kept), newline-ended."""
     if fmt not in ARTIFACT_FORMATS:
         raise UsageError(f"unknown format '{fmt}'; choose from {', '.join(ARTIFACT_FORMATS)}")
-    artifact = build_artifact(state, resolve_task(state, name), fmt)
+    task = resolve_task(state, name)
+    refusal = payload_refusal(state, task, for_submission=False) if fmt == "jedi" else None
+    if refusal:
+        raise InvalidPayload(refusal)
+    artifact = build_artifact(state, task, fmt)
     if isinstance(artifact, str):
         return artifact if artifact.endswith("\n") else artifact + "\n"
     return to_json(artifact)
@@ -137,7 +143,8 @@ def check_submittable(task: ProdTask) -> None:
     if task.status is not TaskStatus.READY:
         raise InvalidTransition(
             f"task '{task.name}' is {task.status.value}; only a ready task can be submitted. "
-            f"See 'pcs task readiness {task.name}', then 'pcs task set-status {task.name} ready'"
+            f"See 'pcs task readiness {task.name}', then 'pcs task approve {task.name}' (a "
+            "production manager)"
         )
     intent = pending_intent(task)
     if intent is not None:
@@ -170,6 +177,7 @@ def submit_task(
         state = uow.state
         task = resolve_task(state, name)
         check_submittable(task)
+        require_approved_payload(state, task)
         params = build_jedi(state, task)
         if dry_run:
             return SubmissionOutcome(task, params, dry_run=True)

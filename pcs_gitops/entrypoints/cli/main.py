@@ -212,11 +212,13 @@ def infer(ctx: Context, path: str, release_url: str | None, as_json: bool) -> No
 # the groups import main's helpers, so they come last
 from pcs_gitops.entrypoints.cli import (  # noqa: E402
     bench,
+    check_change,
     datasets,
     gh,
     init,
     mcp,
     panda,
+    payload,
     report,
     serve,
     site,
@@ -238,10 +240,15 @@ for _command in (
     serve.serve,
     bench.bench,
     panda.panda,
+    check_change.check_change_cmd,
 ):
     cli.add_command(_command)
 tasks.task.add_command(panda.reconcile_cmd)
 tasks.task.add_command(panda.retry_cmd)
+for _command in (payload.approve_cmd, payload.plan_cmd, payload.compose_outputs_cmd):
+    tasks.task.add_command(_command)
+tasks.task.add_command(payload.withdraw_cmd)
+datasets.dataset.add_command(payload.count_files_cmd)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -50,6 +50,7 @@ def _intake_options(func: F) -> F:
         click.option("--prod-config", help="Production config name (default: the standard one)."),
         click.option("--description"),
         click.option("--input-dataset-did"),
+        click.option("--sample-variant", help="Tells the output apart from another request's."),
     ]
     options += [
         click.option(
