@@ -483,3 +483,22 @@ def test_panda_flags_in_reference_order(state: State) -> None:
         "--nCore",
         "--noBuild",
     ]
+
+
+@pytest.mark.parametrize(
+    ("priority", "overrides", "expected"),
+    [("1", {}, 950), ("2", {}, 900), ("3", {}, 850), ("-1", {}, 800), ("", {}, 900)],
+)
+def test_task_priority_comes_from_the_catalogue_priority_through_the_settings(
+    state: State, priority: str, overrides: dict[str, Any], expected: int
+) -> None:
+    task = state.tasks["issue-11"]
+    task = replace(task, catalog={**task.catalog, "priority": priority}, overrides=overrides)
+    assert build_jedi(state, task)["taskPriority"] == expected
+
+
+def test_a_task_override_of_the_priority_wins_and_the_table_is_the_settings(state: State) -> None:
+    task = state.tasks["issue-11"]
+    assert build_jedi(state, replace(task, overrides={"task_priority": 1}))["taskPriority"] == 1
+    state.settings = replace(state.settings, task_priorities={"1": 999})
+    assert build_jedi(state, task)["taskPriority"] == 999
