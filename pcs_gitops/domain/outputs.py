@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pcs_gitops.domain.effective_config import effective_config
-from pcs_gitops.domain.model import Dataset, ProdTask, SourceKind, Stage, TagKind
+from pcs_gitops.domain.model import Dataset, DatasetTags, ProdTask, SourceKind, Stage
 from pcs_gitops.domain.naming import ComposedName, NameError_, build_dataset_name, check_sample
 from pcs_gitops.domain.state import State
 
@@ -71,7 +71,7 @@ class PlannedOutput:
         )
         return same and _params(state, tags.simu) == dict(self.simu) and self._reco_is(state, tags)
 
-    def _reco_is(self, state: State, tags: Any) -> bool:
+    def _reco_is(self, state: State, tags: DatasetTags) -> bool:
         if self.reco is None:
             return bool(tags.reco == FULL_RECO_LABEL)
         return _params(state, tags.reco) == dict(self.reco)
@@ -188,6 +188,3 @@ def output_owners(state: State) -> dict[str, list[str]]:
         for did in task.output_datasets:
             owners.setdefault(did, []).append(name)
     return owners
-
-
-__all__ = ["PlannedOutput", "TagKind", "output_problems", "plan_outputs"]

@@ -1,8 +1,9 @@
 """Submission use cases: render a task's artifacts, and submit a ready task to PanDA exactly once.
 
-``submit_task`` loads the state, refuses unless the task is ``ready`` and holds no PanDA task id,
-builds the JEDI ``taskParamMap`` and first writes a ``submission-intent`` history entry (nothing
-is sent when that write fails). Then it calls PanDA through the :class:`PandaSubmitter` port and
+``submit_task`` loads the state, refuses unless the task is ``ready``, holds no PanDA task id and
+its approval matches the payload it would send (the hash is recomputed; a dry run checks the
+same), builds the JEDI ``taskParamMap`` and first writes a ``submission-intent`` history entry
+(nothing is sent when that write fails). Then it calls PanDA through the :class:`PandaPort` and
 records a new ``jediTaskID`` (try N, status ``submitted``) only for ``succeeded. new
 jediTaskID=<N>``. A reactivation of an old task, a banned DN and every other definite answer are
 written as ``submission-refused`` and do not block.
