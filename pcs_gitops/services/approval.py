@@ -49,12 +49,19 @@ class Withdrawal:
 
 
 def payload_refusal(state: State, task: ProdTask, *, for_submission: bool) -> str | None:
-    """Why the task's JEDI taskParamMap is not one PanDA accepts (None when it is)."""
+    """Why the task's JEDI taskParamMap should not be shown or sent (None when it may): what
+    PanDA would not accept, and a taskName that is not a produced dataset's name."""
     problems = task_param_problems(build_jedi(state, task), for_submission=for_submission)
+    if not task.output_datasets:
+        problems.insert(
+            0,
+            "output_datasets: the task has no output dataset, so its taskName would be its "
+            f"input's name; link its input, or run 'pcs task compose-outputs {task.name}'",
+        )
     if not problems:
         return None
     return (
-        f"the JEDI taskParamMap of task '{task.name}' is not one PanDA accepts:\n  - "
+        f"the JEDI taskParamMap of task '{task.name}' is not one PanDA should run:\n  - "
         + "\n  - ".join(problems)
         + "\nCorrect the production config or the task's overrides, then try again"
     )

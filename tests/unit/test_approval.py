@@ -67,12 +67,21 @@ def test_a_task_that_is_not_ready_is_not_approved() -> None:
         approvals.approve(state, submitted, MANAGER, NOW, readable)
 
 
+def test_a_payload_without_outputs_is_refused_everywhere() -> None:
+    state = payload_state()
+    task = replace(state.tasks["issue-5"], output_datasets=())
+    refusal = approvals.payload_refusal(state, task, for_submission=False) or ""
+    assert (
+        "  - output_datasets: the task has no output dataset, so its taskName would be" in refusal
+    )
+
+
 def test_a_payload_without_its_size_is_refused_for_approval_and_submission() -> None:
     state = payload_state()
     task = replace(state.tasks["issue-5"], catalog={**state.tasks["issue-5"].catalog, "events": ""})
     assert approvals.payload_refusal(state, task, for_submission=False) is None  # PanDA takes it
     assert approvals.payload_refusal(state, task, for_submission=True) == (
-        "the JEDI taskParamMap of task 'issue-5' is not one PanDA accepts:\n"
+        "the JEDI taskParamMap of task 'issue-5' is not one PanDA should run:\n"
         "  - taskParamMap.noInput: the task has no input and neither nFiles nor nEvents, so "
         "PanDA would run a single job; give the number of events or count the input's files\n"
         "Correct the production config or the task's overrides, then try again"
