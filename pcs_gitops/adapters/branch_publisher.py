@@ -148,6 +148,8 @@ class BranchPublisher:
             if new is not None:
                 validation = tuple(self.verify(co.root))
                 self.workspace.publish(branch, new, head)
+            elif self._head_unvalidated(head, source, opts):
+                validation = tuple(self.verify(co.root))  # the checkout holds the head's files
         placement = Placement(branch, base, new, None, head, validation, tuple(notes))
         if (new is not None or head is not None) and text is not None:
             placement = self._ensure_pull(placement, text, opts)
@@ -190,6 +192,17 @@ class BranchPublisher:
                 self._commit_sync(uow, source, error, opts)
                 return result, uow.committed, self._pull_text(branch, target, uow.state)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _head_unvalidated(head: str | None, source: State | None, opts: BranchOptions) -> bool:
+        """An existing head whose status an earlier run may not have posted (it pushed, then
+        failed): checked again unless this run rebuilt the checkout on the base."""
+        return (
+            opts.check_head
+            and head is not None
+            and source is None
+            and (opts.validated_head != head)
+        )
 
     @staticmethod
     def _commit_sync(
@@ -243,10 +256,13 @@ class BranchPublisher:
             known=opts.known_pull,
             reopen=opts.reopen or placement.commit is not None,
         )
-        if placement.commit is not None and opts.status:
+        status_head = placement.commit
+        if status_head is None and placement.validation is not None:
+            status_head = placement.head_before  # an earlier run pushed it without its status
+        if status_head is not None and opts.status:
             state, description = texts.status_description(placement.validation or ())
             self.github.set_status(
-                placement.commit,
+                status_head,
                 state=state,
                 context=texts.STATUS_CONTEXT,
                 description=description,
@@ -261,4 +277,5 @@ class BranchPublisher:
             placement.validation,
             placement.notes,
             info,
+            status_head if opts.status else None,
         )

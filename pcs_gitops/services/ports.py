@@ -133,9 +133,10 @@ class Placement:
     commit: str | None
     pull: PullRef | None
     head_before: str | None = None
-    validation: tuple[str, ...] | None = None  # problems found on the new head; None: not checked
+    validation: tuple[str, ...] | None = None  # problems found on the head; None: not checked
     notes: tuple[str, ...] = ()
     pull_info: PullInfo | None = None
+    status_head: str | None = None  # the head whose commit status this run posted
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -183,6 +184,10 @@ class BranchOptions:
     known_pull: PullInfo | None = None  # the branch's pull request when the caller knows it
     reopen: bool = False  # reopen a closed pull request even when nothing new was committed
     actor: Actor | None = None  # who carries the records (tags re-allocated on the base)
+    # the head whose commit status is known to be posted (None: unknown): an existing head
+    # without it is checked and gets its status, whatever happened to an earlier run
+    validated_head: str | None = None
+    check_head: bool = False  # post the status of an existing head unless validated_head is it
 
 
 class Publisher(Protocol):

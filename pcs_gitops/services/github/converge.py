@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import Refused
@@ -19,7 +20,7 @@ from pcs_gitops.services.github.outcome import Change, Outcome, RequestRef
 from pcs_gitops.services.github.status import first_with, own_comments, view_of
 from pcs_gitops.services.github.status import write_status as write_status_comment
 from pcs_gitops.services.github.views import Snapshot, request_snapshot
-from pcs_gitops.services.github_port import PullInfo
+from pcs_gitops.services.github_port import CommentInfo, PullInfo
 from pcs_gitops.services.ports import Actor, BranchOptions, Placement, Target
 from pcs_gitops.services.unit_of_work import UnitOfWork
 
@@ -28,6 +29,16 @@ Mutation = Callable[[State, Change, RequestRef], None]
 
 def no_change(state: State, change: Change, req: RequestRef) -> None:
     return None
+
+
+@dataclass(frozen=True)
+class Seen:
+    """The bot's comments on the request as this run found them (read once, before the
+    branch work: the status comment's hidden state says which head was validated)."""
+
+    own: list[CommentInfo]
+    status: CommentInfo | None
+    previous: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -80,7 +91,13 @@ def converge(
         )
         return request_snapshot(source, req.issue, p.probe)
 
+    own = own_comments(p, req.issue)
+    status = first_with(own, texts.STATUS_MARKER)
+    previous = texts.decode_state(status.body) if status else {}
+    validated = previous.get("validated")
     options = BranchOptions(
+        validated_head=validated if isinstance(validated, str) else None,
+        check_head=True,
         sync=steer.allow_sync,
         force_sync=steer.force_sync,
         recover=recover,
@@ -103,7 +120,8 @@ def converge(
         out.pushed.append(branch)
     if placement.pull is not None:
         out.pull = placement.pull.to_dict()
-    update_issue(p, req, done.result, final, placement, out, steer)
+    seen = Seen(own, status, previous)
+    update_issue(p, req, done.result, final, placement, out, steer, seen)
     return final
 
 
@@ -115,12 +133,11 @@ def update_issue(
     placement: Placement,
     out: Outcome,
     steer: Steer,
+    seen: Seen,
 ) -> None:
     """The status comment and the labels, once the branch and PR are done."""
     pull = placement.pull_info or steer.known_pull
-    own = own_comments(p, req.issue)
-    status = first_with(own, texts.STATUS_MARKER)
-    previous = texts.decode_state(status.body) if status else {}
+    status, previous = seen.status, seen.previous
     if change.phase == "pull-closed" and previous.get("phase") in ("closed", "merged"):
         out.reason = "the request was withdrawn or merged already"
         return
@@ -139,4 +156,5 @@ def update_issue(
         desired=desired,
         change=change,
         validation=placement.validation,
+        validated=placement.status_head,
     )

@@ -66,6 +66,7 @@ def write_status(
     change: Change | None = None,
     validation: Sequence[str] | None = None,
     notes: list[str] | None = None,
+    validated: str | None = None,
 ) -> None:
     """Labels first, then the ONE status comment (created, edited, or left alone).
 
@@ -95,13 +96,16 @@ def write_status(
         notes=tuple(notes),
         validation=tuple(checked),
     )
-    state = {
+    state: dict[str, Any] = {
         "phase": view.phase,
         "labels": sorted(desired),
         "problems": problems,
         "notes": notes,
         "validation": checked,
     }
+    head = validated or previous.get("validated")
+    if head:
+        state["validated"] = head  # the head whose commit status was posted
     text = texts.status_comment(view, state)
     out.problems = [f"{k}: {v}" for k, v in sorted(problems.items())] + checked
     out.notes += [note for note in notes if note not in out.notes]
