@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from pcs_gitops.adapters.page_preview import RenderedPages
     from pcs_gitops.adapters.request_branch import GitBranchWorkspace
     from pcs_gitops.domain.issue_form import IssueForm
+    from pcs_gitops.domain.rules import Problem
     from pcs_gitops.services.github.context import Pipeline
     from pcs_gitops.services.github_port import GitHubPort
     from pcs_gitops.services.reporting import ReportFrames
@@ -300,7 +301,14 @@ class Services:
             repository=repository,
             server_url=settings.github_server_url,
             default_branch=base,
+            validate_base=self.base_problems,
         )
+
+    def base_problems(self) -> list[Problem]:
+        """What 'pcs validate' finds in the checkout (the default branch, in Actions)."""
+        from pcs_gitops.services import checks
+
+        return checks.validate_repository(self.store(), self.schemas()).problems
 
     def _branch_workspace(
         self, offline: bool, dry_run: bool, remote_url: str | None, repository: str

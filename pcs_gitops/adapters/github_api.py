@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 from pcs_gitops.adapters.github_errors import describe_failure, describe_unreachable, wait_message
 from pcs_gitops.errors import GitHubError, UsageError
-from pcs_gitops.services.github_port import CommentInfo, PullInfo
+from pcs_gitops.services.github_port import CommentInfo, IssueInfo, PullInfo
 
 if TYPE_CHECKING:
     from github import Github
@@ -488,6 +488,24 @@ class PyGithubClient:
                 title=title, body=body, labels=list(labels)
             )
             return int(created.number)
+
+    def list_issues(self, label: str) -> list[IssueInfo]:
+        with self._translate("list_issues"):
+            issues = self._repository_object().get_issues(
+                state="open", labels=[label], sort="created", direction="asc"
+            )
+            return [
+                IssueInfo(
+                    number=int(item.number),
+                    title=item.title or "",
+                    body=item.body or "",
+                    author=item.user.login if item.user is not None else "",
+                    labels=tuple(lab.name for lab in item.labels),
+                    state=item.state,
+                )
+                for item in issues
+                if "/pull/" not in (item.html_url or "")
+            ]
 
     def find_issue_by_marker(self, marker: str) -> int | None:
         if not marker:

@@ -39,6 +39,18 @@ class CommentInfo:
     html_url: str
 
 
+@dataclass(frozen=True)
+class IssueInfo:
+    """An issue (never a pull request) as the services see it."""
+
+    number: int
+    title: str
+    body: str
+    author: str
+    labels: tuple[str, ...]
+    state: str  # "open" or "closed"
+
+
 @runtime_checkable
 class GitHubPort(Protocol):
     """GitHub operations on one repository (plus team membership and identity)."""
@@ -80,6 +92,10 @@ class GitHubPort(Protocol):
 
     def create_issue(self, *, title: str, body: str, labels: Sequence[str]) -> int:
         """Open an issue and return its number."""
+        ...
+
+    def list_issues(self, label: str) -> list[IssueInfo]:
+        """The open issues (not pull requests) that carry ``label``, oldest first."""
         ...
 
     def find_issue_by_marker(self, marker: str) -> int | None:

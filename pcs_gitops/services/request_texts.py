@@ -35,7 +35,8 @@ LIFECYCLE_LABELS: dict[str, str] = {
     "completed": "pcs:completed",
     "failed": "pcs:failed",
 }
-MANAGED_LABELS = ALL_SUBSTATE_LABELS | frozenset(LIFECYCLE_LABELS.values())
+BLOCKED_LABEL = "pcs:blocked"  # the default branch is broken: maintainers must repair it
+MANAGED_LABELS = ALL_SUBSTATE_LABELS | frozenset(LIFECYCLE_LABELS.values()) | {BLOCKED_LABEL}
 
 HELP_TEXT = """\
 **Commands** (write them at the start of a comment on this issue):
@@ -136,6 +137,8 @@ def _headline(view: RequestView) -> str:
         return f"### Dataset request #{view.issue}: closed without merge"
     if view.phase == "not-a-form":
         return f"### Dataset request #{view.issue}: not a request form"
+    if view.phase == "blocked":
+        return f"### Dataset request #{view.issue}: waiting for the catalogue to be repaired"
     if view.status is None:
         return f"### Dataset request #{view.issue}: not taken in"
     sub = f" ({view.substate.replace('-', ' ')})" if view.substate else ""
@@ -188,6 +191,21 @@ def status_comment(view: RequestView, state: Mapping[str, Any]) -> str:
         return "\n".join(lines) + "\n"
     if view.phase == "not-a-form":
         lines.append(md_escape(NOT_A_FORM))
+        return "\n".join(lines) + "\n"
+    if view.phase == "blocked":
+        lines += [
+            "The catalogue's default branch does not pass `pcs validate` right now, so this "
+            "request could not be taken in; nothing is wrong with the request itself. The "
+            f"maintainers are told: this issue carries the label `{BLOCKED_LABEL}` and the job "
+            "failed naming the problem. The request is taken in automatically once the default "
+            "branch is repaired (the next push to it retries); nothing needs doing on your side.",
+            "",
+            "<details><summary>What is wrong on the default branch</summary>",
+            "",
+            *(f"- {md_escape(p)}" for p in view.validation[:20]),
+            "",
+            "</details>",
+        ]
         return "\n".join(lines) + "\n"
     if view.published_pull:
         where = f": {view.page_url}" if view.page_url else ""

@@ -258,7 +258,8 @@ def test_a_push_to_main_refreshes_the_stale_request_branches_on_the_remote(
     assert online.fake.state.issues[pull_second]["state"] == "open"
     online.fake.clear_log()
     again = online.handle("push", push_event(online.head("main") or ""))
-    assert again.refreshed == [] and again.api_calls == 0
+    # nothing stale: one listing of the requests waiting for a repair, nothing else
+    assert again.refreshed == [] and again.api_calls == 1 and again.write_calls == 0
 
 
 def test_a_protected_main_keeps_the_merge_and_says_how_to_record_it(

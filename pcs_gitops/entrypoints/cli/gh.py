@@ -12,9 +12,10 @@ from pcs_gitops.domain.issue_form import parse_issue_body
 from pcs_gitops.entrypoints import actions_output
 from pcs_gitops.entrypoints.cli.common import Context, emit, json_option, pass_ctx
 from pcs_gitops.entrypoints.github_payload import read_event
-from pcs_gitops.errors import UsageError
+from pcs_gitops.errors import PcsError, UsageError
 from pcs_gitops.services.github import handler
 from pcs_gitops.services.github.outcome import Outcome
+from pcs_gitops.services.request_texts import BLOCKED_LABEL
 
 
 @click.group()
@@ -77,6 +78,15 @@ def handle(
     report = {**outcome.to_dict(), "offline": offline, "dry_run": dry_run}
     actions_output.report_event(settings, report)
     emit(as_json, report, lambda: _describe(outcome, offline, dry_run))
+    if outcome.base_problems:
+        first = outcome.base_problems[0]
+        raise PcsError(
+            f"the default branch does not pass 'pcs validate' ({len(outcome.base_problems)} "
+            f"problem(s); first: {first['file']}: {first['path'] or '(record)'}: "
+            f"{first['message']}); request #{outcome.issue} waits with the label "
+            f"'{BLOCKED_LABEL}'. Repair the default branch: the next push to it takes the "
+            "request in"
+        )
 
 
 def _describe(outcome: Outcome, offline: bool, dry_run: bool) -> str:

@@ -8,11 +8,11 @@ same change, creates nothing new, and an event that changes nothing commits noth
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pcs_gitops.domain.state import State
-from pcs_gitops.errors import Refused
+from pcs_gitops.errors import Refused, StateFileError, ValidationFailed
 from pcs_gitops.services import request_texts as texts
 from pcs_gitops.services.branches import request_branch
 from pcs_gitops.services.github.context import SURFACE, Pipeline
@@ -77,12 +77,16 @@ def converge(
             uow.commit(current[0].message)
         return request_snapshot(uow.state, req.issue, p.probe)
 
+    failures: list[Exception] = []
+
     def recover(uow: UnitOfWork, exc: Exception) -> Snapshot | None:
+        failures.append(exc)
         if not isinstance(exc, Refused):
             current[0].fail(str(exc))
         return request_snapshot(uow.state, req.issue, p.probe)
 
     def sync_failed(source: State, exc: Exception) -> Snapshot | None:
+        failures.append(exc)
         current[0] = change.fresh()
         current[0].touched = True
         current[0].notes.append(
@@ -107,7 +111,14 @@ def converge(
         reopen=steer.reopen,
         actor=Actor(req.sender, SURFACE),
     )
-    done = p.publisher.run(Target("request", issue=req.issue), run, options)
+    try:
+        done = p.publisher.run(Target("request", issue=req.issue), run, options)
+    except (ValidationFailed, StateFileError):  # the state could not even be loaded
+        if not p.base_problems():
+            raise
+        return blocked(p, req, change, out, own, status, previous)
+    if failures and not isinstance(failures[-1], Refused) and p.base_problems():
+        return blocked(p, req, change, out, own, status, previous)
     placement = done.placement
     assert placement is not None  # the branch publisher always says where
     final = current[0]
@@ -123,6 +134,39 @@ def converge(
     seen = Seen(own, status, previous)
     update_issue(p, req, done.result, final, placement, out, steer, seen)
     return final
+
+
+def blocked(
+    p: Pipeline,
+    req: RequestRef,
+    change: Change,
+    out: Outcome,
+    own: list[CommentInfo],
+    status: CommentInfo | None,
+    previous: dict[str, Any],
+) -> Change:
+    """The default branch itself does not validate: say so on the issue (not the requester's
+    fault; retried after the repair), label it for the maintainers, report the problems."""
+    problems = p.base_problems()
+    out.handled = True
+    out.base_problems = [problem.to_dict() for problem in problems]
+    view = replace(
+        view_of(p, req.issue, request_branch(req.issue), None, "blocked", None),
+        validation=tuple(str(problem) for problem in problems),
+    )
+    write_status_comment(
+        p,
+        req.issue,
+        view,
+        status,
+        previous,
+        req.labels,
+        out,
+        desired=[texts.BLOCKED_LABEL],
+        notes=[],
+        validation=view.validation,
+    )
+    return change
 
 
 def update_issue(
