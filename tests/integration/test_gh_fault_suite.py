@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from pcs_gitops.errors import PcsError
-from tests.support.fake_github import FakeGitHub
+from tests.support.fake_github import DROP, FakeGitHub
 from tests.support.gh_events import (
     REQUESTER,
     comment_event,
@@ -129,29 +129,43 @@ SCENARIOS = (
 )
 
 
-def _writes_of(tmp_path: Path, fake: FakeGitHub, scenario: Scenario) -> list[tuple[str, str]]:
-    online = Online(tmp_path / "clean", fake)
-    name, payload = scenario.prepare(online)
-    fake.clear_log()
-    online.handle(name, payload)
-    return list(fake.writes)
+@pytest.fixture(scope="module")
+def clean_writes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[str, str]]]:
+    """The writes each scenario's event makes when nothing fails (measured once)."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for scenario in SCENARIOS:
+        with FakeGitHub() as fake:
+            online = Online(tmp_path_factory.mktemp("clean"), fake)
+            name, payload = scenario.prepare(online)
+            fake.clear_log()
+            online.handle(name, payload)
+            found[scenario.name] = list(fake.writes)
+    return found
 
 
-def _cases() -> list[tuple[Scenario, int, bool]]:
+# (answer, applied first): a 502 before GitHub applies the write, a 502 after it, and a
+# connection dropped after it (the client never hears that the write happened)
+FAULTS = {"502-before": (502, False), "502-after": (502, True), "dropped-after": (DROP, True)}
+
+
+def _cases() -> list[tuple[Scenario, int, str]]:
     # positions up to the most writes any scenario makes; a scenario skips positions it lacks
-    return [(s, k, after) for s in SCENARIOS for k in range(6) for after in (False, True)]
+    return [(s, k, fault) for s in SCENARIOS for k in range(6) for fault in FAULTS]
 
 
 @pytest.mark.parametrize(
-    ("scenario", "position", "after_change"),
+    ("scenario", "position", "fault"),
     _cases(),
     ids=lambda v: v.name if isinstance(v, Scenario) else str(v),
 )
 def test_a_replay_after_a_failed_write_converges(
-    tmp_path: Path, scenario: Scenario, position: int, after_change: bool
+    tmp_path: Path,
+    clean_writes: dict[str, list[tuple[str, str]]],
+    scenario: Scenario,
+    position: int,
+    fault: str,
 ) -> None:
-    with FakeGitHub() as clean:
-        writes = _writes_of(tmp_path, clean, scenario)
+    writes = clean_writes[scenario.name]
     if position >= len(writes):
         pytest.skip(f"{scenario.name} makes {len(writes)} writes")
     method, path = writes[position]
@@ -159,7 +173,8 @@ def test_a_replay_after_a_failed_write_converges(
     with FakeGitHub() as fake:
         online = Online(tmp_path / "faulty", fake)
         name, payload = scenario.prepare(online)
-        fake.add_fault(method, f"^{re.escape(path)}$", 502, nth=nth, after_change=after_change)
+        status, after_change = FAULTS[fault]
+        fake.add_fault(method, f"^{re.escape(path)}$", status, nth=nth, after_change=after_change)
         with contextlib.suppress(PcsError):  # the run fails at the fault; the next repairs
             online.handle(name, payload)
         online.handle(name, payload)
