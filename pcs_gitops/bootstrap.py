@@ -24,6 +24,7 @@ from pcs_gitops.services.ports import (
     IdentityResolver,
     Progress,
     Publisher,
+    VersionControl,
     no_progress,
 )
 from pcs_gitops.services.unit_of_work import UnitOfWork
@@ -174,13 +175,14 @@ class Services:
         return SitePreview()
 
     # -- the dataset-request pipeline (pcs gh handle) ----------------------------------------
-    def uow_at(self, root: Path) -> UnitOfWork:
+    def uow_at(self, root: Path, vcs: VersionControl | None = None) -> UnitOfWork:
         """A unit of work over another checkout (a request branch's temporary worktree)."""
         return UnitOfWork(
             YamlStateStore(root),
             SchemaValidator(root / "schemas"),
             SiteFiles(root, _page_planner()),
             self.clock,
+            vcs,
             probe=path_probe,
         )
 

@@ -33,12 +33,14 @@ from pcs_gitops.services.github.views import request_pull_text
 from pcs_gitops.services.github_port import GitHubPort
 from pcs_gitops.services.ports import (
     Actor,
+    BranchCheckout,
     BranchOptions,
     BranchWorkspace,
     Placement,
     Published,
     PullRef,
     Target,
+    VersionControl,
 )
 from pcs_gitops.services.unit_of_work import CommitResult, UnitOfWork
 
@@ -51,6 +53,24 @@ PULL_FOOTER = (
 )
 
 
+class _PushEachCommit:
+    """``VersionControl`` of a session: each commit of the unit of work is a commit of the
+    checkout, pushed to its branch at once."""
+
+    def __init__(self, workspace: BranchWorkspace, checkout: BranchCheckout, branch: str) -> None:
+        self.workspace = workspace
+        self.checkout = checkout
+        self.branch = branch
+        self.head = checkout.head
+
+    def commit_paths(self, paths: list[str], message: str) -> str | None:
+        new = self.checkout.commit(message)
+        if new is not None:
+            self.workspace.publish(self.branch, new, self.head)
+            self.head = new
+        return new
+
+
 class BranchPublisher:
     """``Publisher`` onto branches of one repository, each with one pull request."""
 
@@ -59,7 +79,7 @@ class BranchPublisher:
         *,
         github: GitHubPort,
         workspace: BranchWorkspace,
-        uow_at: Callable[[Path], UnitOfWork],
+        uow_at: Callable[[Path, VersionControl | None], UnitOfWork],
         verify: Callable[[Path], list[str]],
         local: WorkingTreePublisher,
         probe: PathProbe,
@@ -106,6 +126,16 @@ class BranchPublisher:
 
     def rehearse(self, change: Callable[[UnitOfWork], T]) -> T:
         return self.local.rehearse(change)
+
+    @contextmanager
+    def session(self, target: Target) -> Iterator[UnitOfWork]:
+        """A unit of work on the target's branch whose every commit is committed to the branch
+        and pushed at once (the branch moving meanwhile is a ``PushRejected``: run again)."""
+        branch = self.branch(target)
+        with self.lock, self.workspace.checkout(branch, self.default_branch) as co:
+            pushing = _PushEachCommit(self.workspace, co, branch)
+            with self.uow_at(co.root, pushing) as uow:
+                yield uow
 
     def branch(self, target: Target) -> str:
         """The branch of ``target`` (the working tree's state tells which task is whose)."""
@@ -171,7 +201,7 @@ class BranchPublisher:
         issue, source, actor = sync
         error: Exception | None = None
         for with_change in (True, False):
-            with self.uow_at(root) as uow:
+            with self.uow_at(root, None) as uow:
                 if source is not None and issue is not None:
                     try:
                         carried = rebase_request(uow.state, source, issue, actor, uow.clock.now())
@@ -220,7 +250,7 @@ class BranchPublisher:
             raise SyncFailed(str(exc)) from exc
 
     def _load(self, root: Path) -> State:
-        with self.uow_at(root) as uow:
+        with self.uow_at(root, None) as uow:
             return uow.state
 
     # ------------------------------------------------------------------ the pull request

@@ -190,6 +190,10 @@ class BranchOptions:
     check_head: bool = False  # post the status of an existing head unless validated_head is it
 
 
+# a unit of work a service opens and commits itself: ``with factory() as uow: ...``
+UnitFactory = Callable[[], "AbstractContextManager[UnitOfWork]"]
+
+
 class Publisher(Protocol):
     """Where writes land: the working tree, or a branch with its one pull request.
 
@@ -209,6 +213,11 @@ class Publisher(Protocol):
         """A unit of work over the current state, for reads (never committed)."""
         ...
 
+    def session(self, target: Target) -> AbstractContextManager[UnitOfWork]:
+        """A unit of work at the target's place whose every commit is published at once (a
+        submission's intent must reach the remote before PanDA is called, its outcome after)."""
+        ...
+
     def rehearse(self, change: Callable[[UnitOfWork], T]) -> T:
         """Run ``change`` in a unit of work whose commit validates everything and writes
         nothing (previews and dry runs)."""
@@ -226,7 +235,8 @@ class BranchCheckout(Protocol):
 
     @property
     def head(self) -> str | None:
-        """The branch head before this run; None when the branch does not exist yet."""
+        """The checkout's head: the branch's when checked out (None when the branch does not
+        exist yet), then each commit made on it."""
         ...
 
     @property

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -44,7 +43,7 @@ from pcs_gitops.services.panda_port import (
     Refused,
 )
 from pcs_gitops.services.panda_replies import classify_insert_reply
-from pcs_gitops.services.ports import Actor
+from pcs_gitops.services.ports import Actor, UnitFactory
 from pcs_gitops.services.reconcile import (
     DEFAULT_GRACE_SECONDS,
     RECORDED,
@@ -150,7 +149,7 @@ def check_submittable(task: ProdTask) -> None:
 
 
 def submit_task(
-    uow_factory: Callable[[], UnitOfWork],
+    uow_factory: UnitFactory,
     submitter: PandaPort | None,
     name: str,
     actor: Actor,
@@ -196,7 +195,7 @@ def submit_task(
 
 
 def _reconcile_first(
-    uow_factory: Callable[[], UnitOfWork],
+    uow_factory: UnitFactory,
     panda: PandaPort,
     name: str,
     actor: Actor,

@@ -285,8 +285,17 @@ def link_input(
     return updated
 
 
+TERMINAL = (TaskStatus.COMPLETED, TaskStatus.FAILED)
+
+
 def set_status(
-    state: State, name: str, status: str, actor: Actor, now: str, probe: PathProbe
+    state: State,
+    name: str,
+    status: str,
+    actor: Actor,
+    now: str,
+    probe: PathProbe,
+    reason: str | None = None,
 ) -> ProdTask:
     try:
         target = TaskStatus(status.strip().lower())
@@ -299,20 +308,23 @@ def set_status(
     refusal = transition_refusal(task.status, target)
     if refusal:
         raise InvalidTransition(f"task '{task.name}': {refusal}")
+    why = (reason or "").strip()
+    if target in TERMINAL and not why:
+        raise UsageError(
+            f"marking task '{task.name}' {target.value} by hand needs a reason (--reason): the "
+            "PanDA sync sets the terminal states from what PanDA reports"
+        )
     if target is TaskStatus.READY:
         check = readiness(state, task, probe)
         if not check.ready:
             raise InvalidTransition(
                 f"task '{task.name}' is not ready:\n  - " + "\n  - ".join(check.problems)
             )
+    detail: dict[str, Any] = {"from": task.status.value, "to": target.value}
+    if why:
+        detail["reason"] = why[:MAX_TEXT]
     updated = replace(task, status=target).with_history(
-        HistoryEntry(
-            now,
-            actor.login,
-            actor.surface,
-            "status",
-            {"from": task.status.value, "to": target.value},
-        )
+        HistoryEntry(now, actor.login, actor.surface, "status", detail)
     )
     state.put_task(updated)
     return updated

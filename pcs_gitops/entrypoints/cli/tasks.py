@@ -18,6 +18,7 @@ from pcs_gitops.entrypoints.cli.common import (
 )
 from pcs_gitops.services import submission
 from pcs_gitops.services import tasks as svc
+from pcs_gitops.services.usecases import panda as panda_cases
 from pcs_gitops.services.usecases import tasks as writes
 
 STATUSES = ["draft", "ready", "submitted", "completed", "failed"]
@@ -119,11 +120,12 @@ def link_input(ctx: Context, name: str, did: str | None, dids: str | None, as_js
 @task.command("set-status")
 @click.argument("name")
 @click.argument("status")
+@click.option("--reason", help="Why (needed to mark a task completed or failed by hand).")
 @json_option
 @pass_ctx
-def set_status(ctx: Context, name: str, status: str, as_json: bool) -> None:
+def set_status(ctx: Context, name: str, status: str, reason: str | None, as_json: bool) -> None:
     """Move a task through draft -> ready -> submitted -> completed | failed."""
-    payload = writes.set_status(ctx.publisher(), name, status, ctx.actor())
+    payload = writes.set_status(ctx.publisher(), name, status, ctx.actor(), reason)
     emit(
         as_json,
         payload,
@@ -269,34 +271,37 @@ def submit(
     does) and records what PanDA has. Exit 2 when PanDA accepted the task but recording failed:
     the jediTaskID is printed.
     """
-    submitter = None if dry_run else ctx.services.panda_submitter()
+    services = ctx.services
+    submitter = None if dry_run else services.panda_submitter()
+    github = None if dry_run else services.github_port(offline=not services.settings.github_token)
     try:
-        outcome = submission.submit_task(
-            ctx.services.uow,
+        payload = panda_cases.submit(
+            ctx.publisher(),
             submitter,
+            github,
             name,
             ctx.actor(),
             dry_run=dry_run,
-            confirmed_not_in_panda=confirm_not_in_panda,
-            grace_seconds=ctx.services.settings.panda.lookup_grace_seconds,
+            confirm_not_in_panda=confirm_not_in_panda,
+            grace_seconds=services.settings.panda.lookup_grace_seconds,
         )
     except submission.SubmissionNotRecorded as exc:
         click.echo(f"jediTaskID={exc.jedi_task_id}")
         raise
-    if outcome.dry_run:
+    if payload["dry_run"]:
         if as_json:
-            emit(True, outcome.to_dict(), "")
+            emit(True, payload, "")
         else:
-            click.echo(submission.to_json(outcome.params), nl=False)
-            click.echo(f"dry run: {outcome.task.name} was not submitted", err=True)
+            click.echo(submission.to_json(payload["params"]), nl=False)
+            click.echo(f"dry run: {payload['name']} was not submitted", err=True)
         return
-    attempt = outcome.task.attempts[-1]
-    commit = describe_commit(outcome.to_dict()) if outcome.commit is not None else "nothing written"
-    if outcome.reconciled:
+    attempt = payload["attempt"] or {}
+    commit = describe_commit(payload) if payload["commit"] is not None else "nothing written"
+    if payload.get("reconciled"):
         commit = f"found in PanDA by name, nothing sent; {commit}"
     emit(
         as_json,
-        outcome.to_dict(),
-        f"{outcome.task.name}: submitted as jediTaskID {outcome.jedi_task_id} "
-        f"(try {attempt.try_number}, {attempt.task_name}); {commit}",
+        payload,
+        f"{payload['name']}: submitted as jediTaskID {payload['jedi_task_id']} "
+        f"(try {attempt.get('try_number')}, {attempt.get('task_name')}); {commit}",
     )

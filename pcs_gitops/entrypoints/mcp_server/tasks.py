@@ -162,14 +162,16 @@ def pcs_prodtask_set_status(
     ctx: Ctx,
     task_name: TaskName,
     status: Annotated[str, Field(description="Target status: draft, ready, completed or failed.")],
+    reason: Annotated[
+        str | None, Field(description="Why; needed for completed or failed set by hand.")
+    ] = None,
     created_by: Identity = DEFAULT_IDENTITY,
 ) -> dict[str, Any]:
     """Move a task through its lifecycle: draft -> ready (when every readiness check passes),
     ready -> draft, submitted -> completed | failed (submitted only comes from a recorded PanDA
     submission). Returns {name, from, status, task, commit} (and published)."""
-    return task_writes.set_status(
-        app_of(ctx).publisher(), str(task_name), status, actor_of(ctx, created_by)
-    )
+    actor = actor_of(ctx, created_by)
+    return task_writes.set_status(app_of(ctx).publisher(), str(task_name), status, actor, reason)
 
 
 @refusals

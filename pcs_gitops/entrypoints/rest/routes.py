@@ -234,7 +234,8 @@ def link_input(ctx: RestContext, args: dict[str, Any], actor: Actor) -> Reply:
 
 
 def set_status(ctx: RestContext, args: dict[str, Any], actor: Actor) -> Reply:
-    return Reply(task_writes.set_status(ctx.publisher(), args["name"], args["status"], actor))
+    name, status, reason = args["name"], args["status"], args["reason"]
+    return Reply(task_writes.set_status(ctx.publisher(), name, status, actor, reason))
 
 
 def record_submission(ctx: RestContext, args: dict[str, Any], actor: Actor) -> Reply:
@@ -417,7 +418,10 @@ ROUTES: tuple[Endpoint, ...] = (
         "{name, from, status, task, commit, published?}",
         MANAGERS,
         path_params=(TASK,),
-        body=(Param("status", "draft, ready, completed or failed.", required=True),),
+        body=(
+            Param("status", "draft, ready, completed or failed.", required=True),
+            Param("reason", "Why; needed for completed or failed set by hand."),
+        ),
     ),
     Endpoint(
         "POST",
