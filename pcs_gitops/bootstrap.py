@@ -304,7 +304,12 @@ class Services:
             server_url=settings.github_server_url,
             default_branch=base,
             validate_base=self.base_problems,
+            panda=self.configured_panda,
         )
+
+    def configured_panda(self) -> PandaPort | None:
+        """PanDA when this job has its address (``PANDA_URL_SSL``), else None."""
+        return self.panda_submitter() if "PANDA_URL_SSL" in self.settings.panda.client_env else None
 
     def base_problems(self) -> list[Problem]:
         """What 'pcs validate' finds in the checkout (the default branch, in Actions)."""

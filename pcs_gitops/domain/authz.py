@@ -116,6 +116,8 @@ def action_for(command: Command) -> Operation:
     """The operation a GitHub comment command asks for."""
     if command.kind is CommandKind.STATUS:
         return Operation.APPROVE if command.argument == "ready" else Operation.DRAFT
+    if command.kind is CommandKind.RETRY:
+        return Operation.SUBMIT
     if command.kind in (CommandKind.HELP, CommandKind.INVALID):
         return Operation.HELP
     return Operation.UPDATE

@@ -21,6 +21,7 @@ class CommandKind(StrEnum):
     STATUS = "status"
     LINK_INPUT = "link-input"
     REFRESH = "refresh"
+    RETRY = "retry"
     INVALID = "invalid"
 
 
@@ -37,7 +38,7 @@ class Command:
 _UPDATE_PREFIX = re.compile(r"^!update(?=\s|$)", re.IGNORECASE)
 _PCS_PREFIX = re.compile(r"^/pcs(?=\s|$)", re.IGNORECASE)
 UPDATE_USAGE = "`!update Field: value` (the field by its form label or id; an empty value clears)"
-PCS_SUBCOMMANDS = ("help", "update", "status", "link-input", "refresh")
+PCS_SUBCOMMANDS = ("help", "update", "status", "link-input", "refresh", "retry")
 
 
 _COMMAND_LINE = re.compile(r"^(?:!update|/pcs)(?=\s|$)", re.IGNORECASE)
@@ -67,7 +68,7 @@ def parse_command(body: str) -> Command | None:
     """The command a comment's text starts with, or None when it starts with none.
 
     ``!update Field: value`` (the value runs to the end of the text and may span lines) or
-    ``/pcs help | update field=value | status ready|draft | link-input DID | refresh``.
+    ``/pcs help | update field=value | status ready|draft | link-input DID | refresh | retry``.
     Prefixes are case-insensitive.
     """
     text = body.replace("\r\n", "\n").lstrip()
@@ -102,6 +103,8 @@ def parse_command(body: str) -> Command | None:
         return Command(CommandKind.LINK_INPUT, argument=words[2], text=first)
     if sub == "refresh":
         return Command(CommandKind.REFRESH, text=first)
+    if sub == "retry":
+        return Command(CommandKind.RETRY, text=first)
     return Command(
         CommandKind.INVALID,
         error=f"unknown command '{words[1]}'; the commands are: {', '.join(PCS_SUBCOMMANDS)}",

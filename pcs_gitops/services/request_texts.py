@@ -49,6 +49,7 @@ HELP_TEXT = """\
   approves their own request).
 - `/pcs link-input SCOPE:NAME`: link an existing input dataset by its DID.
 - `/pcs refresh`: bring the request branch up to date with the default branch.
+- `/pcs retry`: ask PanDA to run a failed task again, same payload (production managers).
 - `/pcs help`: this text.
 
 The requester may correct their own draft; production managers, admins and members of the

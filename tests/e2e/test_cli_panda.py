@@ -391,3 +391,52 @@ def test_a_terminal_status_by_hand_is_a_managers_and_needs_a_reason(
     entry = task_record(root)["history"][-1]
     assert (entry["by"], entry["detail"]["to"]) == ("boss", "completed")
     assert entry["detail"]["reason"].startswith("PanDA's monitor")
+
+
+def test_a_managers_retry_comment_on_the_issue_retries_in_panda(
+    root: Path, pcs: RunCli, fake_panda: FakePanda, tmp_path: Path
+) -> None:
+    from tests.support.gh_events import comment_event, issue, write_event
+
+    (root / "state" / "roles.yaml").write_text(
+        "grants:\n- role: production_manager\n  logins:\n  - boss\n  teams: []\n",
+        encoding="utf-8",
+    )
+    _ok(pcs("--actor", "boss", "task", "submit", "issue-7"))
+    fake_panda.set_status(4242, "failed", error_dialog="a site went down", files=(10, 6, 4))
+    _ok(pcs("panda", "sync", "--offline"))
+    assert task_record(root)["status"] == "failed"
+    git = _git(root)
+    git("add", "-A")
+    git("commit", "-qm", "The failed task, on main")
+
+    def comment(sender: str, cid: int, **env: str) -> str:
+        event = write_event(
+            tmp_path, f"c{cid}", comment_event(issue(7), "/pcs retry", sender, comment_id=cid)
+        )
+        _ok(
+            pcs(
+                "gh",
+                "handle",
+                "--offline",
+                "--event-name",
+                "issue_comment",
+                "--event-path",
+                str(event),
+                env=env,
+            )
+        )
+        return next(
+            e["body"] for e in _outbox(root) if f"<!-- pcs-reply: {cid} -->" in e.get("body", "")
+        )
+
+    refused = comment("mallory", 81)
+    assert "Not applied: mallory may not submit this request to PanDA" in refused
+    no_access = comment("boss", 80, PANDA_URL_SSL="", PANDA_URL="")
+    assert "request job has no PanDA access" in no_access
+    assert fake_panda.endpoint_calls("retry") == []
+    retried = comment("boss", 82)
+    assert "Asked PanDA to retry jediTaskID 4242" in retried and "recorded as try" in retried
+    assert [c.params for c in fake_panda.endpoint_calls("retry")] == [{"task_id": 4242}]
+    record = task_record(root)
+    assert record["status"] == "submitted" and record["attempts"][-1]["kind"] == "retry"

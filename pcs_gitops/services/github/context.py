@@ -10,6 +10,7 @@ from pcs_gitops.domain.readiness import PathProbe
 from pcs_gitops.domain.rules import Problem
 from pcs_gitops.domain.state import State
 from pcs_gitops.services.github_port import GitHubPort
+from pcs_gitops.services.panda_port import PandaPort
 from pcs_gitops.services.ports import Actor, BranchWorkspace, Clock, Publisher
 
 SURFACE = "github"
@@ -36,6 +37,8 @@ class Pipeline:
     default_branch: str = "main"
     # what 'pcs validate' finds on the default branch as checked out (asked only on a failure)
     validate_base: Callable[[], list[Problem]] = field(default=lambda: [])
+    # PanDA, when this job is given access to it (None: it is not)
+    panda: Callable[[], PandaPort | None] = field(default=lambda: None)
     _trusted: State | None = None
     _base_problems: list[Problem] | None = None
     _teams_cache: dict[tuple[str, str, str], bool] = field(default_factory=dict)
