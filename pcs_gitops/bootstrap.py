@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from pcs_gitops.adapters.clock import SystemClock
 from pcs_gitops.adapters.git import GitRepository
-from pcs_gitops.adapters.schema_validator import SchemaValidator
-from pcs_gitops.adapters.site_files import PagePlanner, SiteFiles
 from pcs_gitops.adapters.worktree_publisher import WorkingTreePublisher
 from pcs_gitops.adapters.yaml_store import DryRunStore, YamlStateStore
 from pcs_gitops.config import PANDA_CLIENT_VARIABLES, Settings, on_github_hosted_runner
@@ -36,6 +34,8 @@ if TYPE_CHECKING:
     from pcs_gitops.adapters.jekyll import SitePreview
     from pcs_gitops.adapters.page_preview import RenderedPages
     from pcs_gitops.adapters.request_branch import GitBranchWorkspace
+    from pcs_gitops.adapters.schema_validator import SchemaValidator
+    from pcs_gitops.adapters.site_files import PagePlanner, SiteFiles
     from pcs_gitops.domain.issue_form import IssueForm
     from pcs_gitops.domain.rules import Problem
     from pcs_gitops.services.github.context import Pipeline
@@ -54,6 +54,20 @@ def path_probe(path: str) -> bool | None:
     if not os.path.isdir(top):
         return None
     return os.access(path, os.R_OK)
+
+
+def _schemas_at(root: Path) -> SchemaValidator:
+    """The JSON Schemas of a checkout (jsonschema is imported when first needed)."""
+    from pcs_gitops.adapters.schema_validator import SchemaValidator
+
+    return SchemaValidator(root / "schemas")
+
+
+def _site_at(root: Path, cache_root: Path | None = None) -> SiteFiles:
+    """The derived files of a checkout (their writer is imported when first needed)."""
+    from pcs_gitops.adapters.site_files import SiteFiles
+
+    return SiteFiles(root, _page_planner(cache_root))
 
 
 def _page_planner(cache_root: Path | None = None) -> PagePlanner:
@@ -89,10 +103,10 @@ class Services:
         return YamlStateStore(self.root)
 
     def schemas(self) -> SchemaValidator:
-        return SchemaValidator(self.root / "schemas")
+        return _schemas_at(self.root)
 
     def derived(self) -> SiteFiles:
-        return SiteFiles(self.root, _page_planner(self.root))
+        return _site_at(self.root, self.root)
 
     def uow(self) -> UnitOfWork:
         vcs = GitRepository(self.root) if self.commit else None
@@ -179,8 +193,8 @@ class Services:
         """A unit of work over another checkout (a request branch's temporary worktree)."""
         return UnitOfWork(
             YamlStateStore(root),
-            SchemaValidator(root / "schemas"),
-            SiteFiles(root, _page_planner()),
+            _schemas_at(root),
+            _site_at(root),
             self.clock,
             vcs,
             probe=path_probe,
@@ -191,10 +205,10 @@ class Services:
         from pcs_gitops.services import checks, publishing
 
         store = YamlStateStore(root)
-        report = checks.validate_repository(store, SchemaValidator(root / "schemas"))
+        report = checks.validate_repository(store, _schemas_at(root))
         if not report.ok:
             return [str(p) for p in report.problems]
-        drift = publishing.render(store, SiteFiles(root, _page_planner()), check=True)
+        drift = publishing.render(store, _site_at(root), check=True)
         stale = drift.derived_written + drift.derived_deleted
         return [f"{p}: derived file is stale; run 'pcs render'" for p in stale]
 
@@ -386,7 +400,7 @@ def init_repository(
     workspace = Workspace(
         tree=DirectoryTree(root),
         store=YamlStateStore(root),
-        derived=SiteFiles(root, _page_planner()),
+        derived=_site_at(root),
         history=GitRepository(root),
     )
     options = _scaffold_options(repository, action_ref)

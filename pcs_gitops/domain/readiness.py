@@ -26,6 +26,8 @@ SUBSTATE_OF_CHECK = {
     "background": "needs-config",
 }
 SUBSTATE_ORDER = ("needs-input", "needs-metadata", "needs-config")
+# Every sub-state a draft can be in: what it waits for, else the review.
+DRAFT_SUBSTATES = (*SUBSTATE_ORDER, "awaiting-review")
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,7 @@ def test_read_tools_answer_as_the_cli_does(imported_repo: Path, run_cli: RunCli)
             ("pcs_tag_list", {"tag_type": "evgen", "limit": 7}),
             ("pcs_tag_get", {"tag_label": "p6001"}),
             ("pcs_tag_search", {"query": "PYTHIA8", "tag_type": "e"}),
+            ("pcs_prodtask_list", {"pwg": "Jets & HF", "priority": "2", "limit": 3}),
         ],
     )
     data = [payload(r) for r in results]
@@ -163,6 +164,10 @@ def test_read_tools_answer_as_the_cli_does(imported_repo: Path, run_cli: RunCli)
     assert data[11]["count"] >= 1
     assert all("pythia8" in json.dumps(t).casefold() for t in data[11]["tags"])
     assert all(t["kind"] == "evgen" for t in data[11]["tags"])
+    assert data[12] == cli_json(
+        run_cli, root, "task", "list", "--pwg", "jets_hf", "--priority", "2", "--limit", "3"
+    )
+    assert data[12]["count"] > 0
 
 
 def test_dataset_get_needs_exactly_one_key(repo: Path) -> None:

@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 import click
 
 from pcs_gitops.domain.model import CATALOG_FIELD_IDS
+from pcs_gitops.domain.readiness import DRAFT_SUBSTATES
 from pcs_gitops.entrypoints.cli.common import (
     Context,
     describe_commit,
     emit,
     json_option,
+    paging_options,
     pass_ctx,
     unit,
 )
@@ -41,16 +43,16 @@ def _intake_options(func: F) -> F:
         click.option(
             "--public-catalog-row-key", help="Row key, e.g. 'Dataset Path=/volatile/...'."
         ),
-        click.option("--public-catalog-repo"),
-        click.option("--public-catalog-pr"),
-        click.option("--public-catalog-row-index"),
-        click.option("--public-catalog-page-url"),
-        click.option("--public-catalog-commit-sha"),
+        click.option("--public-catalog-repo", help="owner/name of the catalogue repository."),
+        click.option("--public-catalog-pr", help="The pull request that published the row."),
+        click.option("--public-catalog-row-index", help="The row's position in the CSV."),
+        click.option("--public-catalog-page-url", help="The request page's URL."),
+        click.option("--public-catalog-commit-sha", help="The commit that published the row."),
         click.option("--name", help="Task name (default derived from the key)."),
         click.option("--dataset", help="Input dataset (name or DID)."),
         click.option("--prod-config", help="Production config name (default: the standard one)."),
-        click.option("--description"),
-        click.option("--input-dataset-did"),
+        click.option("--description", help="Task description (free text)."),
+        click.option("--input-dataset-did", help="Input dataset DID (wins over --dataset)."),
     ]
     options += [
         click.option(
@@ -135,7 +137,12 @@ def set_status(ctx: Context, name: str, status: str, reason: str | None, as_json
 
 @task.command("record-submission")
 @click.argument("name")
-@click.option("--panda-task-id", type=click.IntRange(min=1), required=True)
+@click.option(
+    "--panda-task-id",
+    type=click.IntRange(min=1),
+    required=True,
+    help="The jediTaskID PanDA gave the submission.",
+)
 @json_option
 @pass_ctx
 def record_submission(ctx: Context, name: str, panda_task_id: int, as_json: bool) -> None:
@@ -201,11 +208,17 @@ def readiness(ctx: Context, name: str, as_json: bool) -> None:
 
 
 @task.command("list")
-@click.option("--status", type=click.Choice(STATUSES))
-@click.option("--public-catalog-issue")
-@click.option("--name-contains")
-@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--status", type=click.Choice(STATUSES), help="Only tasks in this status.")
+@click.option(
+    "--substate",
+    type=click.Choice(DRAFT_SUBSTATES),
+    help="Only drafts in this sub-state (what they wait for).",
+)
+@click.option("--pwg", help="Only requests of this DSC or PWG (its slug or its name).")
+@click.option("--priority", help="Only requests of this catalogue priority (1, 2, 3 or -1).")
+@click.option("--public-catalog-issue", help="Only the task of this request issue.")
+@click.option("--name-contains", help="Only names containing this text (any case).")
+@paging_options(20)
 @json_option
 @pass_ctx
 def list_cmd(ctx: Context, /, as_json: bool, **kw: Any) -> None:
@@ -237,17 +250,24 @@ def get(ctx: Context, name: str, as_json: bool) -> None:
 @task.command()
 @click.argument("name")
 @click.option(
+    "--format",
     "--fmt",
+    "fmt",
     type=click.Choice(submission.ARTIFACT_FORMATS),
     required=True,
     help="condor (submit_csv.sh line), panda (prun), jedi (taskParamMap JSON) or dump (JSON).",
 )
+@json_option
 @pass_ctx
-def artifact(ctx: Context, name: str, fmt: str) -> None:
-    """Print a submission artifact of the task (regenerated from the records; writes nothing)."""
+def artifact(ctx: Context, name: str, fmt: str, as_json: bool) -> None:
+    """Print a submission artifact of the task (regenerated from the records; writes nothing).
+    With --json: {name, fmt, text} and, for jedi and dump, the artifact as an object."""
     with unit(ctx) as uow:
-        text = submission.render_artifact(uow.state, name, fmt)
-    click.echo(text, nl=False)
+        payload = submission.artifact_payload(uow.state, name, fmt)
+    if as_json:
+        emit(True, payload, "")
+    else:
+        click.echo(payload["text"], nl=False)
 
 
 @task.command()

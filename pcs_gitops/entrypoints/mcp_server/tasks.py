@@ -38,6 +38,19 @@ def pcs_prodtask_list(
     status: Annotated[
         str | None, Field(description="draft, ready, submitted, completed or failed.")
     ] = None,
+    substate: Annotated[
+        str | None,
+        Field(
+            description="Only drafts in this sub-state: needs-input, needs-metadata, "
+            "needs-config or awaiting-review."
+        ),
+    ] = None,
+    pwg: Annotated[
+        str | None, Field(description="Only requests of this DSC or PWG (slug or name).")
+    ] = None,
+    priority: Annotated[
+        str | None, Field(description="Only requests of this catalogue priority: 1, 2, 3 or -1.")
+    ] = None,
     public_catalog_issue: IssueNumber = None,
     name_contains: Annotated[str | None, Field(description="Text the name must contain.")] = None,
     limit: Limit = 20,

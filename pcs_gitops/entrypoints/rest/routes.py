@@ -329,6 +329,9 @@ ROUTES: tuple[Endpoint, ...] = (
         "{count, limit, offset, tasks}",
         query=(
             Param("status", "draft, ready, submitted, completed or failed."),
+            Param("substate", "Only drafts in this sub-state (what they wait for)."),
+            Param("pwg", "Only requests of this DSC or PWG (its slug or its name)."),
+            Param("priority", "Only requests of this catalogue priority (1, 2, 3 or -1)."),
             Param("public_catalog_issue", "Issue number of the request."),
             NAME_CONTAINS,
             LIMIT,
