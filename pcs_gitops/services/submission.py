@@ -128,8 +128,8 @@ def check_submittable(task: ProdTask) -> None:
     unknown outcome, or that was withdrawn (the messages say what to do)."""
     if task.withdrawn is not None:
         raise InvalidTransition(
-            f"task '{task.name}' was {task.withdrawn.describe()}: a withdrawn request is never "
-            f"submitted. A production manager may reinstate it ('pcs task reinstate {task.name}')"
+            f"task '{task.name}' was {task.withdrawn.describe()}. A withdrawn request is never "
+            f"submitted; a production manager may reinstate it ('pcs task reinstate {task.name}')"
         )
     if task.panda_task_id is not None:
         last = task.attempts[-1] if task.attempts else None

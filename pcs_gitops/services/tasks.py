@@ -447,6 +447,8 @@ def task_summary(state: State, task: ProdTask, probe: PathProbe | None = None) -
         "name": task.name,
         "status": task.status.value,
         "substate": None,
+        "campaign": task.campaign,
+        "withdrawn": task.withdrawn is not None,
         "prod_config": task.prod_config,
         "pwg": task.catalog.get("pwg", ""),
         "priority": task.catalog.get("priority", ""),
@@ -474,6 +476,7 @@ def list_tasks(
     limit: int = 20,
     offset: int = 0,
     probe: PathProbe | None = None,
+    campaign: str | None = None,  # "none": the tasks of no campaign
 ) -> dict[str, Any]:
     if limit < 0 or offset < 0:
         raise UsageError("limit and offset must be zero or positive")
@@ -487,6 +490,7 @@ def list_tasks(
         if (status is None or t.status.value == status)
         and (issue is None or t.public_catalog.issue == issue)
         and (not needle or needle in t.name.casefold())
+        and (not campaign or (t.campaign or "none") == campaign.strip())
     ]
     page = matches[offset : offset + limit]
     return {

@@ -225,15 +225,19 @@ def infer(ctx: Context, path: str, release_url: str | None, as_json: bool) -> No
 # the groups import main's helpers, so they come last
 from pcs_gitops.entrypoints.cli import (  # noqa: E402
     bench,
+    campaigns,
     datasets,
     gh,
     init,
     mcp,
     panda,
+    remind,
     report,
     serve,
     site,
+    tag_authoring,
     tags,
+    task_changes,
     tasks,
 )
 
@@ -251,10 +255,16 @@ for _command in (
     serve.serve,
     bench.bench,
     panda.panda,
+    campaigns.campaign,
+    remind.remind,
 ):
     cli.add_command(_command)
 tasks.task.add_command(panda.reconcile_cmd)
 tasks.task.add_command(panda.retry_cmd)
+for _command in task_changes.COMMANDS:
+    tasks.task.add_command(_command)
+for _command in tag_authoring.COMMANDS:
+    tags.tag.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -204,6 +204,7 @@ def readiness(ctx: Context, name: str, as_json: bool) -> None:
 @click.option("--status", type=click.Choice(STATUSES))
 @click.option("--public-catalog-issue")
 @click.option("--name-contains")
+@click.option("--campaign", help="Tasks of this campaign ('none': of no campaign).")
 @click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True)
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
 @json_option
