@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,12 +21,20 @@ import pytest
 from click.testing import CliRunner, Result
 
 from pcs_gitops.adapters.yaml_store import dump_yaml
+from pcs_gitops.bootstrap import build
+from pcs_gitops.config import Settings
+from pcs_gitops.domain.issue_form import parse_issue_body, render_issue_body
 from pcs_gitops.entrypoints.cli import cli
+from pcs_gitops.errors import UsageError
+from pcs_gitops.services.ports import Actor
+from pcs_gitops.services.usecases.tags import file_physics_config
 from tests.conftest import snapshot
 from tests.support.gh_events import MANAGER, REQUESTER, git, make_catalogue_repo
+from tests.support.mcp_client import call
 from tests.support.surfaces import SURFACES, Surface, surface
 
 MEMBER, CONVENER, STRANGER = "paul", "cora", "mallory"
+PHYSICS_FORM = Path(__file__).parents[2] / ".github" / "ISSUE_TEMPLATE" / "physics_config.yml"
 LOGINS = (MANAGER, REQUESTER, MEMBER, CONVENER, STRANGER)
 TASKS = ("issue-250", "issue-251", "issue-252")
 PATH = "/volatile/eic/EPIC/EVGEN/EXCLUSIVE/DEMP/DEMPgen-1.2.4/10x100/q2_{}/pi+"
@@ -361,3 +370,78 @@ def test_a_task_using_a_draft_pwg_tag_cannot_be_approved_until_it_is_locked(root
     assert f"physics tag {label} is a draft; a production manager approves it" in refused.stderr
     done(pcs(root, "tag", "lock", label))
     done(pcs(root, "task", "set-status", TASKS[2], "ready"))
+
+
+# --------------------------------------------------------------------------- reads, reminders
+
+
+def test_campaigns_read_alike_on_every_surface(root: Path) -> None:
+    done(pcs(root, "campaign", "create", "26.07", "--description", "July"))
+    by_cli = done(pcs(root, "campaign", "list", "--json"))
+    assert [c["name"] for c in by_cli["campaigns"]] == ["26.07"]
+    one = done(pcs(root, "campaign", "get", "26.07", "--json"))
+    assert (one["description"], one["tasks"], one["task_names"]) == ("July", 0, [])
+    assert call(root, "pcs_campaign_list").data == by_cli
+    assert call(root, "pcs_campaign_get", {"name": "26.07"}).data == one
+    with surface("rest", root, LOGINS) as on:
+        assert on.rest is not None
+        assert on.rest.get("/pcs/api/campaigns/").body == by_cli
+        assert on.rest.get("/pcs/api/campaigns/26.07/").body == one
+        missing = on.rest.get("/pcs/api/campaigns/26.10/")
+    assert missing.status == 404 and "campaign '26.10' does not exist" in missing.message
+
+
+def _age_everything(root: Path) -> None:
+    for record in (root / "state" / "prod_tasks").glob("*.yaml"):
+        text = re.sub(
+            r"(\bat|created_at): '[^']+'", r"\1: '2026-01-01T00:00:00Z'", record.read_text()
+        )
+        record.write_text(text, encoding="utf-8")
+
+
+def test_pcs_remind_posts_one_reminder_per_stalled_request_and_period(root: Path) -> None:
+    _age_everything(root)
+    first = done(pcs(root, "remind", "--offline", "--json"))
+    assert [(s["task"], s["reminder"]) for s in first["stalled"]] == [
+        (name, "posted") for name in TASKS
+    ]
+    assert first["days"] == 14 and first["stalled"][0]["substate"] == "awaiting-review"
+    again = done(pcs(root, "remind", "--offline", "--json"))
+    assert {s["reminder"] for s in again["stalled"]} == {"already"}
+    outbox = (root / ".pcs" / "outbox.jsonl").read_text().splitlines()
+    comments = [json.loads(line) for line in outbox if '"create_comment"' in line]
+    assert [c["issue"] for c in comments] == [250, 251, 252]
+    assert "Who can act: `boss` (from state/roles.yaml)." in comments[0]["body"]
+    by_mcp = call(root, "pcs_stalled_list", {"days": 30}).data
+    with surface("rest", root, LOGINS) as on:
+        assert on.rest is not None
+        by_rest = on.rest.get("/pcs/api/stalled/", days=30).body
+    assert [s["task"] for s in by_mcp["stalled"]] == [s["task"] for s in by_rest["stalled"]]
+    assert [s["task"] for s in by_mcp["stalled"]] == list(TASKS)
+
+
+def test_a_filed_physics_configuration_form_becomes_a_draft_tag_of_its_pwg(root: Path) -> None:
+    services = build(Settings.from_env(root, {}))
+    form = services.issue_form(PHYSICS_FORM)
+    answers = {
+        "pwg": "Exclusive/Diffractive/Tagging",
+        "tag_type": "Physics",
+        "process": "DEMP",
+        "beam_energy_electron": "10",
+        "beam_energy_hadron": "100",
+        "other_parameters": "q2_range = q2_10_20\nparticle = pi+",
+        "description": "DEMP pi+ at 10x100",
+    }
+    body = render_issue_body(form, answers)
+    parsed = parse_issue_body(form, body)
+    made = file_physics_config(services.publisher(), parsed, Actor(MEMBER, "github"))
+    tag = made["tag"]
+    assert (made["created"], tag["pwg"], tag["status"]) == (True, "edt", "draft")
+    assert tag["parameters"] == {**GOOD_PHYSICS, "particle": "pi+"}
+    refused = {**answers, "beam_energy_electron": "12"}
+    with pytest.raises(UsageError, match="parameter 'beam_energy_electron' is '12'"):
+        file_physics_config(
+            services.publisher(),
+            parse_issue_body(form, render_issue_body(form, refused)),
+            Actor(MEMBER, "github"),
+        )
