@@ -190,6 +190,11 @@ class GitRepository:
         """The text of every file under ``prefix`` at commit ``ref``, by relative path."""
         if not ref or ref.startswith("-"):
             raise UsageError(f"'{ref}' is not a git revision; give a commit, branch or tag")
+        found = run_git(
+            ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], self.root, check=False
+        )
+        if not found.strip():
+            raise UsageError(f"'{ref}' names no commit of this repository; see 'git log'")
         listing = run_git(["ls-tree", "-r", "-z", ref, "--", prefix], self.root)
         blobs: list[tuple[str, str]] = []
         for entry in filter(None, listing.split("\0")):

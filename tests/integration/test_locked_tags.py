@@ -58,6 +58,8 @@ def test_files_at_reads_a_commits_files_byte_for_byte(root: Path) -> None:
     assert SENTINEL in files and all(p.startswith("state/tags/") for p in files)
     with pytest.raises(UsageError, match="'--help' is not a git revision"):
         GitRepository(root).files_at("--help", "state/tags")
+    with pytest.raises(UsageError, match="'nope' names no commit of this repository"):
+        GitRepository(root).files_at("nope", "state/tags")
 
 
 def test_a_changed_unlocked_or_removed_locked_tag_is_a_problem_naming_its_field(
