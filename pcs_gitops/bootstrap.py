@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from pcs_gitops.adapters.clock import SystemClock
 from pcs_gitops.adapters.git import GitRepository
 from pcs_gitops.adapters.worktree_publisher import WorkingTreePublisher
-from pcs_gitops.adapters.yaml_store import DryRunStore, YamlStateStore
+from pcs_gitops.adapters.yaml_store import DryRunStore, TextStore, YamlStateStore
 from pcs_gitops.config import PANDA_CLIENT_VARIABLES, Settings, on_github_hosted_runner
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import UsageError
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from pcs_gitops.adapters.site_files import PagePlanner, SiteFiles
     from pcs_gitops.domain.issue_form import IssueForm
     from pcs_gitops.domain.rules import Problem
+    from pcs_gitops.services.checks import Base
     from pcs_gitops.services.github.context import Pipeline
     from pcs_gitops.services.github_port import GitHubPort
     from pcs_gitops.services.reporting import ReportFrames
@@ -107,6 +108,17 @@ class Services:
 
     def derived(self) -> SiteFiles:
         return _site_at(self.root, self.root)
+
+    def base_records(self, ref: str | None = None, root: Path | None = None) -> Base | None:
+        """The tags of commit ``ref`` (default: the commit the checked-out state descends
+        from) that ``pcs validate`` keeps locked tags equal to; None without such a commit."""
+        from pcs_gitops.services.checks import Base
+
+        repository = GitRepository(root or self.root)
+        found = ref or repository.parent_of_worktree("state")
+        if found is None:
+            return None
+        return Base(ref or found[:12], TextStore(repository.files_at(found, "state/tags")))
 
     def uow(self) -> UnitOfWork:
         vcs = GitRepository(self.root) if self.commit else None
@@ -205,7 +217,8 @@ class Services:
         from pcs_gitops.services import checks, publishing
 
         store = YamlStateStore(root)
-        report = checks.validate_repository(store, _schemas_at(root))
+        base = self.base_records(root=root)
+        report = checks.validate_repository(store, _schemas_at(root), base=base)
         if not report.ok:
             return [str(p) for p in report.problems]
         drift = publishing.render(store, _site_at(root), check=True)

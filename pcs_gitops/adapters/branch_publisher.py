@@ -269,7 +269,8 @@ class BranchPublisher:
                 branch=branch,
             )
         title = target.title or target.key or branch
-        body = f"{PULL_MARKER.format(branch=branch)}\n{title}: a change made through pcs.\n\n"
+        text = target.body or f"{title}: a change made through pcs."
+        body = f"{PULL_MARKER.format(branch=branch)}\n{text}\n\n"
         return f"[PCS] {title}", body + PULL_FOOTER + "\n"
 
     def _ensure_pull(

@@ -1,5 +1,5 @@
 """Readiness checks: what must hold before a task may enter ``ready``; failing checks name the
-draft sub-state (needs-input, needs-metadata, needs-config, awaiting-review)."""
+draft sub-state (withdrawn, needs-input, needs-metadata, needs-config, awaiting-review)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pcs_gitops.domain.catalog import PRIORITIES, parse_event_count
 from pcs_gitops.domain.effective_config import effective_config
 from pcs_gitops.domain.inference import beams_from_path
-from pcs_gitops.domain.model import Dataset, ProdTask, TagKind, TaskStatus
+from pcs_gitops.domain.model import Dataset, ProdTask, Tag, TagKind, TagStatus, TaskStatus
 from pcs_gitops.domain.state import State
 
 # A probe answers whether a local path is readable: True, False, or None (not reachable here).
@@ -24,8 +24,9 @@ SUBSTATE_OF_CHECK = {
     "config": "needs-config",
     "output": "needs-config",
     "background": "needs-config",
+    "withdrawn": "withdrawn",
 }
-SUBSTATE_ORDER = ("needs-input", "needs-metadata", "needs-config")
+SUBSTATE_ORDER = ("withdrawn", "needs-input", "needs-metadata", "needs-config")
 # Every sub-state a draft can be in: what it waits for, else the review.
 DRAFT_SUBSTATES = (*SUBSTATE_ORDER, "awaiting-review")
 
@@ -136,6 +137,11 @@ def _tags_check(state: State, task: ProdTask) -> Check:
             missing = tag.missing_parameters()
             if missing:
                 problems.append(f"{kind.value} tag {label} lacks {', '.join(missing)}")
+            if _needs_lock(state, tag):
+                problems.append(
+                    f"{kind.value} tag {label} is a draft; a production manager approves it "
+                    f"with 'pcs tag lock {label}'"
+                )
         physics = state.tags.get(dataset.tags.physics)
         path_beams = beams_from_path(dataset.source.location)
         if physics is not None and path_beams and dataset.tags.background is None:
@@ -149,6 +155,25 @@ def _tags_check(state: State, task: ProdTask) -> Check:
                     f"says {tag_beams}"
                 )
     return _check("tags", "Physics/evgen/simu/reco tags resolved and consistent", problems)
+
+
+def _needs_lock(state: State, tag: Tag) -> bool:
+    """A draft tag blocks approval when a PWG authored it (its production manager approves it
+    by locking it), or everywhere once the catalogue asks for locked tags."""
+    if tag.status is TagStatus.LOCKED:
+        return False
+    return tag.pwg is not None or state.settings.approval_needs_locked_tags
+
+
+def _withdrawn_check(task: ProdTask) -> list[Check]:
+    """Present only for a withdrawn request (the checklist of every other one is unchanged)."""
+    if task.withdrawn is None:
+        return []
+    problem = (
+        f"the request was {task.withdrawn.describe()}; a production manager may reinstate it "
+        f"('pcs task reinstate {task.name}')"
+    )
+    return [_check("withdrawn", "Request not withdrawn", [problem])]
 
 
 def _config_checks(state: State, task: ProdTask) -> list[Check]:
@@ -203,6 +228,7 @@ def _catalog_check(state: State, task: ProdTask) -> Check:
 
 def readiness(state: State, task: ProdTask, probe: PathProbe) -> Readiness:
     checks = [
+        *_withdrawn_check(task),
         _source_check(state, task, probe),
         _events_check(task),
         _tags_check(state, task),

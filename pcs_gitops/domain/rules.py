@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from pcs_gitops.domain.campaign_rules import dynamic_problems
 from pcs_gitops.domain.free_text import text_problem
 from pcs_gitops.domain.model import (
     PROD_CONFIG_FIELDS,
@@ -221,6 +222,7 @@ def free_text_problems(state: State) -> list[Problem]:
 def check_state(state: State) -> list[Problem]:
     """Every cross-record rule over the whole state."""
     problems: list[Problem] = free_text_problems(state)
+    problems += [Problem(*found) for found in dynamic_problems(state)]
     for label, tag in state.tags.items():
         file = tag_path(tag.kind, label)
         match = TAG_LABEL_RE.match(label)

@@ -112,6 +112,7 @@ class Target:
     issue: int | None = None
     title: str = ""  # a short description for the pull request of a non-request branch
     row: tuple[str, str] | None = None  # (csv path, row key) of a row-keyed task
+    body: str = ""  # what the pull request of a non-request branch says (default: the title)
 
 
 @dataclass(frozen=True)

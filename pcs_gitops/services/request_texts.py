@@ -26,6 +26,7 @@ SUBSTATE_LABELS: dict[str, str] = {
     "needs-metadata": "pcs:needs-metadata",
     "needs-config": "pcs:needs-config",
     "awaiting-review": "pcs:awaiting-review",
+    "withdrawn": "pcs:withdrawn",
 }
 ALL_SUBSTATE_LABELS = frozenset(SUBSTATE_LABELS.values())
 # The lifecycle after draft: one label per status, on the issue while it lives.

@@ -125,7 +125,12 @@ _LOOK_UP = (
 
 def check_submittable(task: ProdTask) -> None:
     """Refuse a task that is already submitted, not ready, or whose last submission has an
-    unknown outcome (the messages say what to do)."""
+    unknown outcome, or that was withdrawn (the messages say what to do)."""
+    if task.withdrawn is not None:
+        raise InvalidTransition(
+            f"task '{task.name}' was {task.withdrawn.describe()}. A withdrawn request is never "
+            f"submitted; a production manager may reinstate it ('pcs task reinstate {task.name}')"
+        )
     if task.panda_task_id is not None:
         last = task.attempts[-1] if task.attempts else None
         detail = f" (try {last.try_number}, {last.task_name})" if last is not None else ""

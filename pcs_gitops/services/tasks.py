@@ -447,6 +447,8 @@ def task_summary(state: State, task: ProdTask, probe: PathProbe | None = None) -
         "name": task.name,
         "status": task.status.value,
         "substate": None,
+        "campaign": task.campaign,
+        "withdrawn": task.withdrawn is not None,
         "prod_config": task.prod_config,
         "pwg": task.catalog.get("pwg", ""),
         "priority": task.catalog.get("priority", ""),
@@ -477,9 +479,10 @@ def list_tasks(
     limit: int = 20,
     offset: int = 0,
     probe: PathProbe | None = None,
+    campaign: str | None = None,  # "none": the tasks of no campaign
 ) -> dict[str, Any]:
     """Tasks by name, filtered (status, draft sub-state, PWG by slug or name, catalogue
-    priority, issue, name text) and paged."""
+    priority, issue, name text, campaign) and paged."""
     if limit < 0 or offset < 0:
         raise UsageError("limit and offset must be zero or positive")
     if status is not None and status not in {s.value for s in TaskStatus}:
@@ -503,6 +506,7 @@ def list_tasks(
         and (not needle or needle in t.name.casefold())
         and (slug is None or state.settings.pwg_slug(t.catalog.get("pwg", "")) == slug)
         and (wanted_priority is None or t.catalog.get("priority") == wanted_priority)
+        and (not campaign or (t.campaign or "none") == campaign.strip())
     ]
     if substate is not None:
         if substate not in DRAFT_SUBSTATES:

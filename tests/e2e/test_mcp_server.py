@@ -53,6 +53,9 @@ EXPECTED_TOOLS = {
     "pcs_tag_get",
     "pcs_tag_search",
     "pcs_request_open_issue",
+    "pcs_campaign_list",
+    "pcs_campaign_get",
+    "pcs_stalled_list",
 }
 WRITE_TOOLS = {
     "pcs_dataset_intake",
@@ -61,7 +64,17 @@ WRITE_TOOLS = {
     "pcs_prodtask_set_status",
     "pcs_prodtask_comment",
     "pcs_request_open_issue",
+    "pcs_campaign_create",
+    "pcs_campaign_close",
+    "pcs_prodtask_clone",
+    "pcs_prodtask_priority",
+    "pcs_prodtask_withdraw",
+    "pcs_prodtask_reinstate",
+    "pcs_tag_create",
+    "pcs_tag_edit",
+    "pcs_tag_lock",
 }
+EXPECTED_TOOLS |= WRITE_TOOLS
 NEW_PATH = "/volatile/eic/EPIC/EVGEN/DIS/pythia8.306-1.0/NC/noRad/ep/18x275/q2_5to50"
 REQUEST = {
     "dsc_or_pwg": "jets_hf",

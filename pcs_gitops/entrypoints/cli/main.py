@@ -156,6 +156,11 @@ def cli(click_ctx: click.Context, repo: Path, actor: str | None, verbose: int, q
 # fast; tests/e2e/test_cli_conventions.py checks each summary against the command's own help.
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "bench": ("bench", "bench", "Benchmark helpers."),
+    "campaign": (
+        "campaigns",
+        "campaign",
+        "Campaigns: one production pass with one release (family 26.07, release 26.07.1).",
+    ),
     "catalog": ("repository", "catalog", "The public catalogue file."),
     "config": ("tags", "config", "Production configs (execution templates)."),
     "dataset": ("datasets", "dataset", "Datasets: external inputs and produced samples."),
@@ -178,6 +183,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Run the MCP server for the repository given by --repo (stdio by default).",
     ),
     "panda": ("panda", "panda", "PanDA: read the status of submitted tasks back into the records."),
+    "remind": (
+        "remind",
+        "remind",
+        "Post one reminder per period on each draft request unchanged for DAYS or more, "
+        "naming what is missing and who can act; a second run in the same period posts nothing.",
+    ),
     "render": (
         "repository",
         "render",
@@ -200,7 +211,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "validate": (
         "repository",
         "validate",
-        "Check every record against its schema and the cross-record rules.",
+        "Check every record against its schema and the cross-record rules, and that no locked "
+        "tag changed since the base commit.",
     ),
 }
 
@@ -209,12 +221,23 @@ def load_command(name: str) -> click.Command:
     module_name, attribute, _ = COMMANDS[name]
     module = importlib.import_module(f"pcs_gitops.entrypoints.cli.{module_name}")
     command: click.Command = getattr(module, attribute)
-    if name == "task" and isinstance(command, click.Group) and "retry" not in command.commands:
-        from pcs_gitops.entrypoints.cli import panda
-
-        command.add_command(panda.reconcile_cmd)
-        command.add_command(panda.retry_cmd)
+    if isinstance(command, click.Group):
+        for extra in _subcommands_from_elsewhere(name):
+            command.add_command(extra)  # idempotent: keyed by the subcommand's name
     return command
+
+
+def _subcommands_from_elsewhere(name: str) -> list[click.Command]:
+    """Subcommands of a group that live in another module (beside their own use cases)."""
+    if name == "task":
+        from pcs_gitops.entrypoints.cli import panda, task_changes
+
+        return [panda.reconcile_cmd, panda.retry_cmd, *task_changes.COMMANDS]
+    if name == "tag":
+        from pcs_gitops.entrypoints.cli import tag_authoring
+
+        return list(tag_authoring.COMMANDS)
+    return []
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -25,13 +25,26 @@ from pcs_gitops.services.usecases import catalog as catalog_writes
 
 # --------------------------------------------------------------------------- repository
 @click.command()
+@click.option(
+    "--base",
+    metavar="REF",
+    help="Check that no locked tag of this commit changed (default: the commit the checked-out "
+    "state descends from: HEAD with uncommitted changes under state/, else HEAD~1).",
+)
+@click.option("--no-base", is_flag=True, help="Compare with no commit (records and rules only).")
 @json_option
 @pass_ctx
-def validate(ctx: Context, as_json: bool) -> None:
-    """Check every record against its schema and the cross-record rules."""
+def validate(ctx: Context, base: str | None, no_base: bool, as_json: bool) -> None:
+    """Check every record against its schema and the cross-record rules, and that no locked
+    tag changed since the base commit."""
+    if base and no_base:
+        raise click.UsageError("--base and --no-base contradict each other; give one")
     cli_progress.show_progress(ctx, as_json)
     services = ctx.services
-    report = checks.validate_repository(services.store(), services.schemas(), services.progress)
+    compared = None if no_base else services.base_records(base)
+    report = checks.validate_repository(
+        services.store(), services.schemas(), services.progress, base=compared
+    )
     actions_output.report_validation(ctx.services.settings, report.to_dict())
     if as_json:
         emit(True, report.to_dict(), "")

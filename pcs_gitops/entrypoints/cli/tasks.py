@@ -218,6 +218,7 @@ def readiness(ctx: Context, name: str, as_json: bool) -> None:
 @click.option("--priority", help="Only requests of this catalogue priority (1, 2, 3 or -1).")
 @click.option("--public-catalog-issue", help="Only the task of this request issue.")
 @click.option("--name-contains", help="Only names containing this text (any case).")
+@click.option("--campaign", help="Tasks of this campaign ('none': of no campaign).")
 @paging_options(20)
 @json_option
 @pass_ctx

@@ -18,7 +18,15 @@ from mcp.server.mcpserver import MCPServer
 from mcp.types import ToolAnnotations
 
 from pcs_gitops import bootstrap
-from pcs_gitops.entrypoints.mcp_server import datasets, requests, tags, tasks
+from pcs_gitops.entrypoints.mcp_server import (
+    campaigns,
+    datasets,
+    request_changes,
+    requests,
+    tag_authoring,
+    tags,
+    tasks,
+)
 from pcs_gitops.entrypoints.mcp_server.common import (
     AppContext,
     GitHubFactory,
@@ -45,6 +53,9 @@ TOOLS: tuple[tuple[Callable[..., Any], str, ToolAnnotations], ...] = (
     *tasks.TOOLS,
     *tags.TOOLS,
     *requests.TOOLS,
+    *campaigns.TOOLS,
+    *request_changes.TOOLS,
+    *tag_authoring.TOOLS,
 )
 TOOL_NAMES: tuple[str, ...] = tuple(fn.__name__ for fn, _, _ in TOOLS)
 

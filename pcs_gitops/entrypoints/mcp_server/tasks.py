@@ -41,7 +41,7 @@ def pcs_prodtask_list(
     substate: Annotated[
         str | None,
         Field(
-            description="Only drafts in this sub-state: needs-input, needs-metadata, "
+            description="Only drafts in this sub-state: withdrawn, needs-input, needs-metadata, "
             "needs-config or awaiting-review."
         ),
     ] = None,
@@ -55,10 +55,14 @@ def pcs_prodtask_list(
     name_contains: Annotated[str | None, Field(description="Text the name must contain.")] = None,
     limit: Limit = 20,
     offset: Offset = 0,
+    campaign: Annotated[
+        str | None, Field(description="Tasks of this campaign ('none': of no campaign).")
+    ] = None,
 ) -> dict[str, Any]:
     """List production tasks (one per catalogue request), filtered and paged: {count, limit,
-    offset, tasks: [{name, status, substate, prod_config, pwg, priority, dataset_path, events,
-    public_catalog_issue, input_datasets, output_datasets, panda_task_id, attempts}]}."""
+    offset, tasks: [{name, status, substate, campaign, withdrawn, prod_config, pwg, priority,
+    dataset_path, events, public_catalog_issue, input_datasets, output_datasets,
+    panda_task_id, attempts}]}."""
     filters = {k: v for k, v in locals().items() if k != "ctx"}
     with app_of(ctx).publisher().reading() as uow:
         return task_svc.list_tasks(uow.state, probe=uow.probe, **filters)

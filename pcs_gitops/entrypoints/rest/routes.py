@@ -336,6 +336,7 @@ ROUTES: tuple[Endpoint, ...] = (
             NAME_CONTAINS,
             LIMIT,
             OFFSET,
+            Param("campaign", "Tasks of this campaign ('none': of no campaign)."),
         ),
     ),
     Endpoint(
@@ -482,3 +483,8 @@ ROUTES: tuple[Endpoint, ...] = (
         created=True,
     ),
 )
+
+# the dynamic catalogue's endpoints use this module's types, so they are joined last
+from pcs_gitops.entrypoints.rest import dynamic_routes  # noqa: E402
+
+ROUTES = (*ROUTES, *dynamic_routes.ROUTES)
