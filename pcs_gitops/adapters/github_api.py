@@ -46,6 +46,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pcs_gitops.adapters.github_errors import describe_failure, describe_unreachable, wait_message
@@ -349,6 +350,7 @@ class PyGithubClient:
             author=user.login if user is not None else "",
             body=comment.body or "",
             html_url=comment.html_url or "",
+            created_at=_iso(comment.created_at),
         )
 
     # ------------------------------------------------------------------ pull requests
@@ -584,3 +586,12 @@ class PyGithubClient:
                     else:
                         raise
         return self._bot_login
+
+
+def _iso(moment: datetime | None) -> str:
+    """GitHub's timestamp as the records write times (UTC, seconds, ``Z``)."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.replace(microsecond=0).isoformat() + "Z"

@@ -159,11 +159,18 @@ def action_for(command: Command) -> Operation:
     """The operation a GitHub comment command asks for."""
     if command.kind is CommandKind.STATUS:
         return Operation.APPROVE if command.argument == "ready" else Operation.DRAFT
-    if command.kind is CommandKind.RETRY:
-        return Operation.SUBMIT
-    if command.kind in (CommandKind.HELP, CommandKind.INVALID):
-        return Operation.HELP
-    return Operation.UPDATE
+    return _COMMAND_OPERATIONS.get(command.kind, Operation.UPDATE)
+
+
+_COMMAND_OPERATIONS = {
+    CommandKind.RETRY: Operation.SUBMIT,
+    CommandKind.HELP: Operation.HELP,
+    CommandKind.INVALID: Operation.HELP,
+    CommandKind.PRIORITY: Operation.PRIORITY,
+    CommandKind.WITHDRAW: Operation.WITHDRAW,
+    CommandKind.REINSTATE: Operation.REINSTATE,
+    CommandKind.CLONE: Operation.CLONE,
+}
 
 
 def status_operation(target: str) -> Operation:

@@ -37,6 +37,7 @@ class CommentInfo:
     author: str  # login of the author ("" for a deleted account)
     body: str
     html_url: str
+    created_at: str = ""  # ISO 8601 in UTC ("" when the source does not say)
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,14 @@ HELP_TEXT = """\
 - `/pcs link-input SCOPE:NAME`: link an existing input dataset by its DID.
 - `/pcs refresh`: bring the request branch up to date with the default branch.
 - `/pcs retry`: ask PanDA to run a failed task again, same payload (production managers).
+- `/pcs priority N [reason]`: set the priority (1, 2, 3 or -1) of a request that is not
+  finished; the reason, if given, goes into its history (the request's PWG conveners,
+  production managers).
+- `/pcs withdraw [reason]`: withdraw the request; it keeps its records and history and nothing
+  approves or submits it until `/pcs reinstate [reason]` (withdraw: the requester before
+  submission or a production manager; reinstate: a production manager).
+- `/pcs clone CAMPAIGN`: clone the merged request into an open campaign as a new draft, with
+  its own pull request (production managers).
 - `/pcs help`: this text.
 
 The requester may correct their own draft; production managers, admins and members of the

@@ -14,6 +14,7 @@ from pcs_gitops.domain.state import State
 from pcs_gitops.errors import PcsError, Refused, SubmissionError, UsageError
 from pcs_gitops.services import request_texts as texts
 from pcs_gitops.services.authorization import require
+from pcs_gitops.services.github import request_commands
 from pcs_gitops.services.github.context import SURFACE, Pipeline
 from pcs_gitops.services.github.converge import Steer, converge
 from pcs_gitops.services.github.events import CommentEvent
@@ -101,6 +102,9 @@ def _run_comment(p: Pipeline, event: CommentEvent, comment: CommentInfo, out: Ou
             continue
         if command.kind is CommandKind.RETRY:  # PanDA's records are on the default branch
             answers.append((command, retry(p, req)))
+            continue
+        if command.kind is CommandKind.CLONE:  # clones are new requests on their own branch
+            answers.append((command, request_commands.clone(p, req, command)))
             continue
         change = Change(f"Dataset request #{event.issue}: {command.kind.value}", is_command=True)
         refresh = command.kind is CommandKind.REFRESH
@@ -196,6 +200,8 @@ def run_command(
             if linked != task
             else "That input dataset is linked already."
         )
+    elif command.kind in request_commands.REQUEST_CHANGES:
+        request_commands.change_request(command, state, change, req, task, actor, now)
     elif command.kind is CommandKind.REFRESH:
         change.message = f"Refresh dataset request #{req.issue}"
         change.reply = "Refreshed the request branch against the default branch."

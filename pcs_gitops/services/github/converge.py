@@ -16,8 +16,9 @@ from pcs_gitops.errors import Refused, StateFileError, ValidationFailed
 from pcs_gitops.services import request_texts as texts
 from pcs_gitops.services.branches import request_branch
 from pcs_gitops.services.github.context import SURFACE, Pipeline
+from pcs_gitops.services.github.history import record_plain_comments
 from pcs_gitops.services.github.outcome import Change, Outcome, RequestRef
-from pcs_gitops.services.github.status import first_with, own_comments, view_of
+from pcs_gitops.services.github.status import first_with, own_among, view_of
 from pcs_gitops.services.github.status import write_status as write_status_comment
 from pcs_gitops.services.github.views import Snapshot, request_snapshot
 from pcs_gitops.services.github_port import CommentInfo, PullInfo
@@ -70,10 +71,13 @@ def converge(
         return change
     current = [change]
 
+    comments = p.github.list_comments(req.issue)
+
     def run(uow: UnitOfWork) -> Snapshot | None:
         current[0] = change.fresh()
         mutation(uow.state, current[0], req)
-        if uow.state.dirty:
+        if uow.state.dirty:  # issue comments ride along with the request's next commit
+            record_plain_comments(p, uow.state, req.issue, comments)
             uow.commit(current[0].message)
         return request_snapshot(uow.state, req.issue, p.probe)
 
@@ -95,7 +99,7 @@ def converge(
         )
         return request_snapshot(source, req.issue, p.probe)
 
-    own = own_comments(p, req.issue)
+    own = own_among(p, comments)
     status = first_with(own, texts.STATUS_MARKER)
     previous = texts.decode_state(status.body) if status else {}
     validated = previous.get("validated")

@@ -21,7 +21,11 @@ REPLY_ID = re.compile(r"<!-- pcs-reply: (\d+) -->")
 
 def own_comments(p: Pipeline, issue: int) -> list[CommentInfo]:
     """The bot's own marked comments (the bot's login is asked only when one may exist)."""
-    comments = p.github.list_comments(issue)
+    return own_among(p, p.github.list_comments(issue))
+
+
+def own_among(p: Pipeline, comments: Sequence[CommentInfo]) -> list[CommentInfo]:
+    """The bot's own marked comments among ``comments``."""
     marked = [c for c in comments if texts.STATUS_MARKER in c.body or REPLY_PREFIX in c.body]
     if not marked:
         return []
