@@ -96,10 +96,6 @@ class Inference:
         return self.physics.get("beam_species") or self.background.get("beam_species")
 
     @property
-    def derived_anything(self) -> bool:
-        return bool(self.physics or self.evgen or self.background)
-
-    @property
     def beams(self) -> str | None:
         e = self.physics.get("beam_energy_electron") or self.background.get("beam_energy_electron")
         h = self.physics.get("beam_energy_hadron") or self.background.get("beam_energy_hadron")
@@ -152,12 +148,11 @@ def release_from_url(url: str) -> tuple[str, str] | None:
     return None
 
 
-def _release_generator(
-    repo: str, tag: str, path_generator: str | None
-) -> tuple[str | None, str] | None:
-    """(generator or None, version) a release names: the tag's own generator and version, or
-    a bare version tag of the path's generator or of a repository named after a known
-    generator. A repository with another name (``simulation_campaign_datasets``) names none."""
+def _release_generator(repo: str, tag: str) -> tuple[str | None, str] | None:
+    """(generator, version) a release names: the tag's own generator and version, or a bare
+    version tag of a repository named after a known generator; (None, version) for a bare tag
+    of any other repository (``simulation_campaign_datasets``, a samples repository): that
+    version belongs to the samples, not to a generator."""
     found = split_generator(tag)
     if found and found[1]:
         return found
@@ -165,7 +160,7 @@ def _release_generator(
     if bare is None:
         return None
     named = split_generator(repo)
-    return path_generator or (named[0] if named else None), bare.group(1)
+    return (named[0] if named else None), bare.group(1)
 
 
 def _strip_extension(token: str) -> str:
@@ -233,8 +228,8 @@ def infer(
         result.is_evgen_path = True
         tokens = [t for t in clean[at + len(EVGEN_MARKER) :].split("/") if t]
         path_generator = _read_tree(result, tokens) if tokens else None
-    path_generator = _apply_manifest(result, manifest, path_generator)
-    _apply_release(result, release_url, generator_text, path_generator)
+    _apply_manifest(result, manifest, path_generator)
+    _apply_release(result, release_url, generator_text)
     if not (result.physics or result.background or result.sample):
         result.sample = _leaf_sample(f"{clean}/{manifest}" if manifest else clean)
     return result
@@ -374,17 +369,17 @@ def _single_particle_defaults(result: Inference) -> None:
         result.found("generator", Provenance.DEFAULT)
 
 
-def _apply_manifest(result: Inference, manifest: str, path_generator: str | None) -> str | None:
+def _apply_manifest(result: Inference, manifest: str, path_generator: str | None) -> None:
     """The generator a manifest's file name starts with (the path's wins when both name one)."""
     found = generator_in_name(manifest) if manifest else None
     if found is None:
-        return path_generator
+        return
     name, version = found
     if path_generator and path_generator != name:
         result.notes.append(
             f"the manifest name says {name} but the path says {path_generator}; the path wins"
         )
-        return path_generator
+        return
     if result.evgen.get("generator") == name:
         result.corroborated.add("generator")
     result.evgen.setdefault("generator", name)
@@ -392,17 +387,11 @@ def _apply_manifest(result: Inference, manifest: str, path_generator: str | None
     if version and "generator_version" not in result.evgen:
         result.evgen["generator_version"] = version
         result.found("generator_version", Provenance.MANIFEST)
-    return name
 
 
-def _apply_release(
-    result: Inference,
-    release_url: str | None,
-    generator_text: str | None,
-    path_generator: str | None,
-) -> None:
+def _apply_release(result: Inference, release_url: str | None, generator_text: str | None) -> None:
     if release_url:
-        _read_release(result, release_url.strip(), path_generator)
+        _read_release(result, release_url.strip())
     if generator_text and not result.evgen.get("generator"):
         found_text = split_generator(generator_text.strip().replace(" ", ""))
         if found_text is not None:
@@ -418,7 +407,7 @@ def _apply_release(
         )
 
 
-def _read_release(result: Inference, url: str, path_generator: str | None) -> None:
+def _read_release(result: Inference, url: str) -> None:
     release = release_from_url(url)
     if release is None:
         if url.startswith(("http://", "https://")):
@@ -427,18 +416,20 @@ def _read_release(result: Inference, url: str, path_generator: str | None) -> No
         return
     result.release_url = url
     repo, tag = release
-    found = _release_generator(repo, tag, path_generator)
+    found = _release_generator(repo, tag)
     if found is None:
         result.notes.append("release URL carries no recognisable version tag")
         return
     name, version = found
-    if name is None:
+    if name is not None:
+        _merge_release(result, name, version)
+    elif result.evgen.get("generator_version") is not None:
+        _compare_version(result, version)
+    else:
         result.notes.append(
-            f"the release repository {repo} names no known generator; the generator is left "
-            f"open and its tag {tag} is not taken as a generator version"
+            f"the release repository {repo} is not named after a generator; its tag {tag} is "
+            "not taken as the generator version"
         )
-        return
-    _merge_release(result, name, version)
 
 
 def _merge_release(result: Inference, name: str, version: str) -> None:
@@ -446,12 +437,17 @@ def _merge_release(result: Inference, name: str, version: str) -> None:
         result.corroborated.add("generator")
     result.evgen.setdefault("generator", name)
     result.found("generator", Provenance.RELEASE_URL)
-    stated = result.evgen.get("generator_version")
-    if stated is None:
+    if result.evgen.get("generator_version") is None:
         result.evgen["generator_version"] = version
         result.found("generator_version", Provenance.RELEASE_URL)
         result.notes.append(f"generator version {version} taken from the release tag")
-    elif stated == version:
+    else:
+        _compare_version(result, version)
+
+
+def _compare_version(result: Inference, version: str) -> None:
+    stated = result.evgen["generator_version"]
+    if stated == version:
         result.corroborated.add("generator_version")
     else:
         result.notes.append(

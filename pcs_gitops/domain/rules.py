@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from pcs_gitops.domain.campaign_rules import dynamic_problems
 from pcs_gitops.domain.free_text import text_problem
+from pcs_gitops.domain.metadata import TAG_MAPPING_FIELDS, is_placeholder
 from pcs_gitops.domain.model import (
     PROD_CONFIG_FIELDS,
     TAG_LABEL_RE,
@@ -118,6 +119,7 @@ def _dataset_problems(state: State, dataset: Dataset, file: str) -> list[Problem
                     f"name '{dataset.name}' does not match its composition '{expected}'",
                 )
             )
+    problems.extend(_metadata_problems(dataset, file))
     if dataset.did != build_did(dataset.scope, dataset.name, dataset.block):
         problems.append(
             Problem(
@@ -128,6 +130,20 @@ def _dataset_problems(state: State, dataset: Dataset, file: str) -> list[Problem
             )
         )
     return problems
+
+
+def _metadata_problems(dataset: Dataset, file: str) -> list[Problem]:
+    """The recorded tag mapping is the dataset's own (a hand edit of one without the other)."""
+    labels = {f"{k}_tag": v for k, v in dataset.tags.to_dict().items()}
+    return [
+        Problem(
+            file,
+            f"metadata.{name}.value",
+            f"says '{value.value}' but the dataset's tag is '{labels[name]}'; correct one of them",
+        )
+        for name, value in dataset.metadata.values.items()
+        if name in TAG_MAPPING_FIELDS and value.value != (labels[name] or "")
+    ]
 
 
 def _task_problems(
@@ -236,7 +252,11 @@ def check_state(state: State) -> list[Problem]:
                 problems.append(
                     Problem(file, "category", f"label {label} implies category {digit}")
                 )
-        if tag.status is TagStatus.LOCKED and tag.missing_parameters():
+        if is_placeholder(label) and tag.parameters:
+            problems.append(
+                Problem(file, "parameters", f"{label} is a placeholder: it holds no parameters")
+            )
+        elif tag.status is TagStatus.LOCKED and tag.missing_parameters():
             problems.append(
                 Problem(
                     file,

@@ -58,7 +58,7 @@ def placeholder(state: State, field_name: str, now: str) -> str:
             Tag(
                 kind=kind,
                 label=label,
-                status=TagStatus.LOCKED,
+                status=TagStatus.DRAFT,  # never locked: a locked tag holds its parameters
                 description=_PLACEHOLDER_DESCRIPTIONS[field_name],
                 category=0 if kind is TagKind.PHYSICS else None,
                 created_by="pcs",

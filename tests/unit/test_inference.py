@@ -203,9 +203,10 @@ def test_an_upsilon_file_name_drops_its_hepmc3_tree_root_extension() -> None:
     assert any("never guessed" in note for note in found.notes)
 
 
-def test_a_path_outside_an_evgen_tree_derives_nothing_and_says_so() -> None:
-    found = infer("/gpfs02/eic/macink/sample")
-    assert (found.is_evgen_path, found.physics, found.evgen, found.sample) == (False, {}, {}, "")
+def test_a_path_outside_an_evgen_tree_derives_nothing_but_names_its_sample_after_the_leaf() -> None:
+    found = infer("/gpfs02/eic/macink/sample_1")
+    assert (found.is_evgen_path, found.physics, found.evgen) == (False, {}, {})
+    assert found.sample == "sample_1"  # two unknown inputs do not collide on p0.e0
     assert found.notes == ["path is not under an /EVGEN/ tree; nothing derived from it"]
 
 
