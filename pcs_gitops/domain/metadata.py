@@ -67,6 +67,15 @@ FIELD_TITLES: dict[str, str] = {
     "generator_version": "generator version",
 }
 
+PROVENANCE_WORDS: dict[Provenance, str] = {
+    Provenance.PATH: "the path",
+    Provenance.MANIFEST: "the manifest name",
+    Provenance.RELEASE_URL: "the release tag",
+    Provenance.REQUEST: "the request",
+    Provenance.REFERENCE: "the reference PCS",
+    Provenance.DEFAULT: "a convention",
+}
+
 # Placeholder tags: what a dataset carries where nothing revealed its tag. They hold no
 # parameters and no physics; readiness refuses them until the mapping is corrected.
 PLACEHOLDER_LABELS: dict[str, str] = {"physics_tag": "p0", "evgen_tag": "e0"}
@@ -138,9 +147,16 @@ class DatasetMetadata:
         """The fields among ``names`` that hold a value nobody has confirmed yet."""
         return [n for n in names if (v := self.values.get(n)) is not None and not v.confirmed]
 
-    def tags_to_confirm(self) -> list[str]:
-        """The tag-mapping fields that still block readiness (inferred or unknown)."""
-        return self.unconfirmed(TAG_MAPPING_FIELDS)
+    def tags_to_confirm(self, labels: Mapping[str, str | None]) -> list[str]:
+        """The tag-mapping fields that block readiness: inferred, unknown, or bound to another
+        label since they were confirmed (``labels``: the dataset's tags by field now; a request
+        carried onto a newer default branch may get new labels for the same parameters)."""
+        return [
+            name
+            for name in TAG_MAPPING_FIELDS
+            if (value := self.values.get(name)) is not None
+            and (not value.confirmed or value.value != (labels.get(name) or ""))
+        ]
 
     def with_value(self, name: str, value: MetadataValue) -> DatasetMetadata:
         return DatasetMetadata({**self.values, name: value})

@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from pcs_gitops.domain.catalog import PRIORITIES, parse_event_count
 from pcs_gitops.domain.effective_config import effective_config
 from pcs_gitops.domain.inference import beams_from_path
-from pcs_gitops.domain.metadata import FIELD_TITLES, PLACEHOLDER_LABELS, is_placeholder
+from pcs_gitops.domain.metadata import (
+    FIELD_TITLES,
+    PLACEHOLDER_LABELS,
+    PROVENANCE_WORDS,
+    is_placeholder,
+)
 from pcs_gitops.domain.model import Dataset, ProdTask, Tag, TagKind, TagStatus, TaskStatus
 from pcs_gitops.domain.state import State
 
@@ -181,7 +186,7 @@ def _unknown_tag(task: ProdTask, kind: str, label: str) -> str:
     return (
         f"{kind} tag unknown (placeholder {label}): nothing in the input revealed it; correct "
         f"it with 'pcs task confirm {task.name} --field {field}={label[0]}<N>' "
-        f"(or '/pcs confirm {field}={label[0]}<N>' on the request)"
+        f"(or '/pcs confirm {field}={label[0]}<N>' on its issue)"
     )
 
 
@@ -207,15 +212,24 @@ def _confirmation_check(state: State, task: ProdTask) -> Check | None:
         return None
     problems = []
     for dataset in inputs:
-        for field in dataset.metadata.tags_to_confirm():
+        of = f" of {dataset.name}" if len(inputs) > 1 else ""
+        labels = dataset.tag_mapping()
+        for field in dataset.metadata.tags_to_confirm(labels):
             value = dataset.metadata.values[field]
-            if value.unknown:
-                continue
+            if value.unknown or is_placeholder(labels[field]):
+                continue  # the tags check asks for a correction
             offer = f"; candidates: {', '.join(value.candidates)}" if value.candidates else ""
+            how = f"confirm it with 'pcs task confirm {task.name}' (or '/pcs confirm' on its issue)"
+            if value.confirmed:  # relabelled since (a request carried onto a newer base)
+                problems.append(
+                    f"{FIELD_TITLES[field]} {labels[field]}{of} replaced the confirmed "
+                    f"{value.value}: {how}"
+                )
+                continue
             problems.append(
-                f"{FIELD_TITLES[field]} {value.value} of {dataset.name} is inferred (from "
-                f"{value.provenance.value}, {value.confidence.value}), not confirmed: confirm it "
-                f"with 'pcs task confirm {task.name}' or '/pcs confirm' on the request{offer}"
+                f"{FIELD_TITLES[field]} {labels[field]}{of} is inferred from "
+                f"{PROVENANCE_WORDS[value.provenance]} ({value.confidence.value}), not "
+                f"confirmed: {how}{offer}"
             )
     return _check("confirmation", "Inferred tag mapping confirmed", problems)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from pcs_gitops.domain.campaign_rules import dynamic_problems
 from pcs_gitops.domain.free_text import text_problem
-from pcs_gitops.domain.metadata import TAG_MAPPING_FIELDS, is_placeholder
+from pcs_gitops.domain.metadata import is_placeholder
 from pcs_gitops.domain.model import (
     PROD_CONFIG_FIELDS,
     TAG_LABEL_RE,
@@ -119,7 +119,6 @@ def _dataset_problems(state: State, dataset: Dataset, file: str) -> list[Problem
                     f"name '{dataset.name}' does not match its composition '{expected}'",
                 )
             )
-    problems.extend(_metadata_problems(dataset, file))
     if dataset.did != build_did(dataset.scope, dataset.name, dataset.block):
         problems.append(
             Problem(
@@ -130,20 +129,6 @@ def _dataset_problems(state: State, dataset: Dataset, file: str) -> list[Problem
             )
         )
     return problems
-
-
-def _metadata_problems(dataset: Dataset, file: str) -> list[Problem]:
-    """The recorded tag mapping is the dataset's own (a hand edit of one without the other)."""
-    labels = {f"{k}_tag": v for k, v in dataset.tags.to_dict().items()}
-    return [
-        Problem(
-            file,
-            f"metadata.{name}.value",
-            f"says '{value.value}' but the dataset's tag is '{labels[name]}'; correct one of them",
-        )
-        for name, value in dataset.metadata.values.items()
-        if name in TAG_MAPPING_FIELDS and value.value != (labels[name] or "")
-    ]
 
 
 def _task_problems(

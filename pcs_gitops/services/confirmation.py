@@ -127,10 +127,13 @@ def _confirm_dataset(
         dataset = _correct(state, dataset, name, label, actor, now, outcome)
     wanted = request.fields or tuple(dataset.metadata.values)
     metadata = dataset.metadata
+    labels = dataset.tag_mapping()
     for name in wanted:
         value = metadata.get(name)
         if value is None:
             raise UsageError(f"dataset {dataset.name} records no {FIELD_TITLES[name]}")
+        if name in TAG_MAPPING_FIELDS:
+            value = _current(value, labels[name])
         if value.confirmed:
             continue
         if value.unknown:
@@ -147,6 +150,16 @@ def _confirm_dataset(
         entry = HistoryEntry(now, actor.login, actor.surface, "confirmed", detail)
         state.put_dataset(replace(dataset, metadata=metadata, history=(*dataset.history, entry)))
     return outcome
+
+
+def _current(value: MetadataValue, label: str | None) -> MetadataValue:
+    """The value of a tag-mapping field as the dataset is tagged now: a label changed since
+    (a request carried onto a newer base) needs confirming again; a placeholder is unknown."""
+    if is_placeholder(label):
+        return replace(value, value=label or "", confidence=Confidence.UNKNOWN, confirmed_by="")
+    if value.value == (label or ""):
+        return value
+    return replace(value, value=label or "", confirmed_by="", confirmed_at="")
 
 
 def _needs_correction(dataset: Dataset, name: str, value: MetadataValue) -> str:
