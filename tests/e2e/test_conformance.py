@@ -143,8 +143,8 @@ CORPUS: tuple[Case, ...] = (
     status("status: draft to completed", "issue-7", "completed"),
     status("status: same status", "issue-7", "draft", ok=True),
     status("status: ambiguous prefix", "req.EVGEN", "ready"),
-    status("status: first task to ready", FIRST, "ready", ok=True),
-    status("status: ready to completed", FIRST, "completed"),
+    status("status: first task to ready, its tags only inferred", FIRST, "ready"),
+    status("status: draft to completed, the first task", FIRST, "completed"),
     # -- inputs
     Case(
         "link: unknown DID",
