@@ -75,7 +75,12 @@ def test_drafts_report_their_oldest_age_at_the_given_time() -> None:
             }
         ],
         "oldest": [
-            {"name": "issue-7", "pwg": "inclusive", "substate": "needs-confirmation", "age_days": 10}
+            {
+                "name": "issue-7",
+                "pwg": "inclusive",
+                "substate": "needs-confirmation",
+                "age_days": 10,
+            }
         ],
     }
 

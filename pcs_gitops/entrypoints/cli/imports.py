@@ -52,7 +52,7 @@ def pcs_export(ctx: Context, export_file: Path, dry_run: bool, as_json: bool) ->
         text = export_file.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise UsageError(f"{export_file} is not UTF-8 text ({exc}); export it again") from exc
-    actor = Actor(ctx.services.settings.actor, "import")
+    actor = Actor(ctx.services.settings.actor, "import", trusted=True)
     payload = migration.import_pcs_export(
         ctx.publisher(), text, export_file.name, actor, dry_run=dry_run
     )

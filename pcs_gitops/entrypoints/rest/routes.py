@@ -449,7 +449,7 @@ ROUTES: tuple[Endpoint, ...] = (
         confirm_metadata,
         "Confirm the inferred metadata of a task's inputs, or bind another tag (field=label)",
         "{subject, task, datasets, readiness, commit, published?}",
-        Operation.CONFIRM_METADATA,
+        CHANGERS,
         path_params=(TASK,),
         body=(
             Param(

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pcs_gitops.domain.authz import Operation
 from pcs_gitops.domain.model import ProdTask
 from pcs_gitops.domain.readiness import readiness
 from pcs_gitops.errors import PcsError
 from pcs_gitops.services import confirmation
+from pcs_gitops.services.authorization import require
 from pcs_gitops.services.ports import Actor, Publisher, Target
 from pcs_gitops.services.unit_of_work import UnitOfWork
 
@@ -35,8 +37,12 @@ def confirm_metadata(
     binds another tag instead (a correction, confirmed at once). Unknown values are refused:
     they need a correction. Confirming again changes nothing."""
 
+    roles = publisher.roles()
+
     def change(uow: UnitOfWork) -> dict[str, Any]:
         now = uow.clock.now()
+        task, _ = confirmation.subject_datasets(uow.state, subject)
+        require(actor, Operation.CONFIRM, roles, task)  # a lone dataset: managers only
         task, outcomes = confirmation.confirm(uow.state, subject, fields, actor, now)
         if uow.state.dirty:
             what = task.name if task else outcomes[0].dataset

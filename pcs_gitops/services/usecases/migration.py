@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from pcs_gitops.domain.authz import Operation
 from pcs_gitops.services import pcs_import
+from pcs_gitops.services.authorization import require
 from pcs_gitops.services.pcs_import_base import CREATED, ImportReport
 from pcs_gitops.services.ports import Actor, Publisher, Target
 from pcs_gitops.services.unit_of_work import UnitOfWork
@@ -18,7 +20,10 @@ def import_pcs_export(
     skipped with what to do. ``dry_run`` validates the result and writes nothing. Importing the
     same export again changes nothing."""
 
+    roles = publisher.roles()
+
     def change(uow: UnitOfWork) -> ImportReport:
+        require(actor, Operation.ADMINISTER, roles)
         report = pcs_import.import_export(uow.state, text, source_name, actor, uow.clock.now())
         if uow.state.dirty:
             created = report.totals()[CREATED]
