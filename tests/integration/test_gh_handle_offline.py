@@ -17,6 +17,7 @@ from tests.support.gh_events import (
     OTHER_MANAGER,
     REQUESTER,
     comment_event,
+    confirm_input_on_main,
     git,
     issue,
     issue_event,
@@ -129,8 +130,9 @@ def test_first_delivery_commits_the_request_branch_and_writes_the_outbox(
     status = pipeline.outbox()[1]
     assert status["state"] == "success" and status["context"] == "pcs/validate"
     assert status["sha"] == pipeline.head("pcs/request-201")
-    assert pipeline.outbox()[2]["labels"] == ["pcs:awaiting-review"]
-    assert "### Dataset request #201: draft (awaiting review)" in pipeline.status_comment(201)
+    # a new input's tags are only inferred: the request waits for their confirmation
+    assert pipeline.outbox()[2]["labels"] == ["pcs:needs-confirmation"]
+    assert "### Dataset request #201: draft (needs confirmation)" in pipeline.status_comment(201)
     assert out["api_calls"] <= 6
 
 
@@ -243,7 +245,10 @@ def test_the_issue_field_cannot_be_updated(pipeline: Pipeline) -> None:
     assert "Not applied" in reply and "cannot be changed" in reply
 
 
-def test_an_unauthorised_status_change_is_refused_and_names_who_may(pipeline: Pipeline) -> None:
+def test_an_unauthorised_status_change_is_refused_and_names_who_may(
+    pipeline: Pipeline, repo: Path
+) -> None:
+    confirm_input_on_main(repo)
     the_issue = issue(208)
     pipeline.handle("issues", issue_event("opened", the_issue))
     head = pipeline.head("pcs/request-208")
@@ -265,7 +270,8 @@ def test_an_unauthorised_status_change_is_refused_and_names_who_may(pipeline: Pi
     assert "ready" in pipeline.status_comment(208)
 
 
-def test_nobody_approves_their_own_request(pipeline: Pipeline) -> None:
+def test_nobody_approves_their_own_request(pipeline: Pipeline, repo: Path) -> None:
+    confirm_input_on_main(repo)
     the_issue = issue(209, author=MANAGER)
     pipeline.handle("issues", issue_event("opened", the_issue))
     pipeline.handle("issue_comment", comment_event(the_issue, "/pcs status ready", MANAGER))
