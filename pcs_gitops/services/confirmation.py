@@ -189,7 +189,7 @@ def _correct(
     tags = replace(dataset.tags, **{kind.value: tag.label})
     renamed = _renamed(state, replace(dataset, tags=tags, metadata=metadata), dataset, actor, now)
     out.corrected[name] = tag.label
-    out.renamed_from, out.dataset = dataset.name, renamed.name
+    out.renamed_from, out.dataset = out.renamed_from or dataset.name, renamed.name
     return renamed
 
 

@@ -515,3 +515,16 @@ def test_a_refused_path_correction_changes_nothing_and_says_so(
     (reply,) = [b for b in pipeline.comments(231).values() if "<!-- pcs-reply: 92 -->" in b]
     assert reply.count("Not applied") == 1 and "already used by" in reply
     assert "Updated" not in reply
+
+
+def test_a_request_whose_tags_are_only_inferred_is_not_approved_and_says_what_to_confirm(
+    pipeline: Pipeline,
+) -> None:
+    the_issue = issue(230)
+    pipeline.handle("issues", issue_event("opened", the_issue))
+    status = pipeline.status_comment(230)
+    assert "Inferred tag mapping confirmed" in status
+    pipeline.handle("issue_comment", comment_event(the_issue, "/pcs status ready", MANAGER))
+    assert pipeline.task("pcs/request-230", 230)["status"] == "draft"
+    (reply,) = [b for b in pipeline.comments(230).values() if "pcs-reply" in b]
+    assert "Not applied" in reply and "is inferred from the path" in reply
