@@ -110,11 +110,8 @@ def _source(rec: ExportRecord) -> tuple[Source, list[str]]:
 def _metadata(run: ImportRun, rec: ExportRecord, tags: DatasetTags) -> DatasetMetadata:
     """The tag mapping the reference bound: inferred when one of its importers chose it,
     confirmed by its creator when a person composed the dataset."""
-    source_kind = (
-        str(rec.mapping("metadata").get("source", {}).get("kind", ""))
-        if isinstance(rec.mapping("metadata").get("source"), dict)
-        else ""
-    )
+    source = rec.mapping("metadata").get("source")
+    source_kind = str(source.get("kind") or "") if isinstance(source, dict) else ""
     automatic = rec.text("dataset_name").startswith(AUTOMATIC_PREFIXES) or (
         source_kind in AUTOMATIC_KINDS
     )
@@ -139,11 +136,24 @@ def _metadata(run: ImportRun, rec: ExportRecord, tags: DatasetTags) -> DatasetMe
     return DatasetMetadata(values)
 
 
+def _composed(rec: ExportRecord, tags: DatasetTags) -> ComposedName:
+    return ComposedName(
+        scope=rec.text("scope") or "group.EIC",
+        detector_version=rec.text("detector_version"),
+        detector_config=rec.text("detector_config"),
+        physics=tags.physics,
+        evgen=tags.evgen,
+        simu=tags.simu,
+        reco=tags.reco,
+        background=tags.background,
+        sample=rec.text("sample_name"),
+    )
+
+
 def _candidate(run: ImportRun, rec: ExportRecord) -> Candidate:
     labels = _labels(run, rec)
     if isinstance(labels, str):
         return Candidate(rec, problem=labels)
-    scope = rec.text("scope") or "group.EIC"
     tags = DatasetTags(
         physics=labels[TagKind.PHYSICS] or "",
         evgen=labels[TagKind.EVGEN] or "",
@@ -151,28 +161,17 @@ def _candidate(run: ImportRun, rec: ExportRecord) -> Candidate:
         reco=labels[TagKind.RECO] or "",
         background=labels[TagKind.BACKGROUND],
     )
+    parts = _composed(rec, tags)
     try:
-        parts = ComposedName(
-            scope=scope,
-            detector_version=rec.text("detector_version"),
-            detector_config=rec.text("detector_config"),
-            physics=tags.physics,
-            evgen=tags.evgen,
-            simu=tags.simu,
-            reco=tags.reco,
-            background=tags.background,
-            sample=rec.text("sample_name"),
-        )
         name = build_dataset_name(parts)
         source, source_notes = _source(rec)
     except (NameError_, PcsError) as exc:
         return Candidate(rec, problem=f"it cannot be recorded here: {exc}")
     stage, stage_notes = _stage(rec, labels)
-    notes = [*source_notes, *stage_notes, *_identity_notes(rec, name)]
     dataset = Dataset(
         name=name,
-        did=build_did(scope, name, 1),
-        scope=scope,
+        did=build_did(parts.scope, name, 1),
+        scope=parts.scope,
         detector_version=parts.detector_version,
         detector_config=parts.detector_config,
         tags=tags,
@@ -185,7 +184,8 @@ def _candidate(run: ImportRun, rec: ExportRecord) -> Candidate:
         history=(_imported(run, rec),),
         metadata=_metadata(run, rec, tags),
     )
-    return Candidate(rec, dataset, notes=tuple(notes))
+    notes = (*source_notes, *stage_notes, *_identity_notes(rec, name))
+    return Candidate(rec, dataset, notes=notes)
 
 
 def _identity_notes(rec: ExportRecord, name: str) -> list[str]:
