@@ -105,3 +105,18 @@ def test_infer_reads_the_generator_of_a_pythia8_manifest(repo: Path, run_cli: Ru
     assert payload["manifest"] == MANIFEST.rsplit("/", 1)[1]
     nothing = run_cli("--repo", str(repo), "infer", "rucio:foo", "--json")
     assert json.loads(nothing.stdout)["unknown"] == ["physics_tag", "evgen_tag"]
+
+
+def test_infer_says_where_each_value_came_from_and_what_stays_unknown(
+    repo: Path, run_cli: RunCli
+) -> None:
+    made = run_cli("--repo", str(repo), "dataset", "intake", "--source-location", BEAGLE)
+    assert made.exit_code == 0, made.output
+    other = BEAGLE.replace("q2_1to1000", "q2_1to10")
+    text = run_cli("--repo", str(repo), "infer", other, "--release-url", RELEASE).stdout
+    assert "generator version: 1.03.02-1.3 (from path, certain)" in text.splitlines()
+    assert "physics tag: no exact match (candidates: p2002; a draft tag is created)" in text
+    assert "evgen tag: e1 matches" in text
+    nothing = run_cli("--repo", str(repo), "infer", "rucio:foo").stdout.splitlines()
+    assert "physics tag: unknown (a placeholder until it is corrected)" in nothing
+    assert "sample: foo" in nothing
