@@ -81,6 +81,11 @@ PROVENANCE_WORDS: dict[Provenance, str] = {
 PLACEHOLDER_LABELS: dict[str, str] = {"physics_tag": "p0", "evgen_tag": "e0"}
 
 
+def tag_fields(tags: Mapping[str, str | None]) -> dict[str, str | None]:
+    """A dataset's tag labels (``DatasetTags.to_dict()``) by metadata field (``physics_tag``)."""
+    return {f"{kind}_tag": label for kind, label in tags.items()}
+
+
 def is_placeholder(label: str | None) -> bool:
     return label in PLACEHOLDER_LABELS.values()
 

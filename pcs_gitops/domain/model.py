@@ -278,10 +278,6 @@ class Dataset:
     def is_external(self) -> bool:
         return self.source.kind in EXTERNAL_SOURCE_KINDS
 
-    def tag_mapping(self) -> dict[str, str | None]:
-        """The tag labels by metadata field (``physics_tag``, ``evgen_tag``, ...)."""
-        return {f"{kind}_tag": label for kind, label in self.tags.to_dict().items()}
-
 
 # Execution template fields with their types; the single list that overrides are checked against.
 PROD_CONFIG_FIELDS: dict[str, type] = {

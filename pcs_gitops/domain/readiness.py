@@ -16,6 +16,7 @@ from pcs_gitops.domain.metadata import (
     PLACEHOLDER_LABELS,
     PROVENANCE_WORDS,
     is_placeholder,
+    tag_fields,
 )
 from pcs_gitops.domain.model import Dataset, ProdTask, Tag, TagKind, TagStatus, TaskStatus
 from pcs_gitops.domain.state import State
@@ -213,7 +214,7 @@ def _confirmation_check(state: State, task: ProdTask) -> Check | None:
     problems = []
     for dataset in inputs:
         of = f" of {dataset.name}" if len(inputs) > 1 else ""
-        labels = dataset.tag_mapping()
+        labels = tag_fields(dataset.tags.to_dict())
         for field in dataset.metadata.tags_to_confirm(labels):
             value = dataset.metadata.values[field]
             if value.unknown or is_placeholder(labels[field]):

@@ -20,6 +20,7 @@ from pcs_gitops.domain.metadata import (
     MetadataValue,
     Provenance,
     is_placeholder,
+    tag_fields,
 )
 from pcs_gitops.domain.model import Dataset, DatasetTags, HistoryEntry, ProdTask, TaskStatus
 from pcs_gitops.domain.naming import ComposedName, NameError_, build_dataset_name, build_did
@@ -127,7 +128,7 @@ def _confirm_dataset(
         dataset = _correct(state, dataset, name, label, actor, now, outcome)
     wanted = request.fields or tuple(dataset.metadata.values)
     metadata = dataset.metadata
-    labels = dataset.tag_mapping()
+    labels = tag_fields(dataset.tags.to_dict())
     for name in wanted:
         value = metadata.get(name)
         if value is None:

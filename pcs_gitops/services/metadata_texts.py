@@ -15,6 +15,7 @@ from pcs_gitops.domain.metadata import (
     TAG_MAPPING_FIELDS,
     MetadataValue,
     is_placeholder,
+    tag_fields,
 )
 from pcs_gitops.domain.model import Dataset
 from pcs_gitops.services.request_texts import md_escape
@@ -54,7 +55,7 @@ def _table(dataset: Dataset) -> list[str]:
         "| Value | Inferred | From | Confidence | Candidates | Status |",
         "|---|---|---|---|---|---|",
     ]
-    labels = dataset.tag_mapping()
+    labels = tag_fields(dataset.tags.to_dict())
     for name in METADATA_FIELDS:
         found = dataset.metadata.get(name)
         if found is None:
@@ -77,6 +78,6 @@ def inferred_values_section(inputs: Sequence[Dataset]) -> str:
     lines = [SECTION_TITLE, ""]
     for dataset in tracked:
         lines += [*_table(dataset), ""]
-    pending = any(d.metadata.tags_to_confirm(d.tag_mapping()) for d in tracked)
+    pending = any(d.metadata.tags_to_confirm(tag_fields(d.tags.to_dict())) for d in tracked)
     lines.append(HOW_TO if pending else ALL_CONFIRMED)
     return "\n".join(lines)

@@ -25,7 +25,7 @@ from pcs_gitops.domain.pcs_export import (
 )
 from pcs_gitops.domain.settings import PHYSICS_CATEGORIES, category_for_process
 from pcs_gitops.domain.state import State
-from pcs_gitops.services import pcs_import_datasets, pcs_import_tasks
+from pcs_gitops.services import pcs_import_campaigns, pcs_import_datasets, pcs_import_tasks
 from pcs_gitops.services.pcs_import_base import (
     COLLISION,
     CREATED,
@@ -232,11 +232,13 @@ def report_unsupported(run: ImportRun, handled: Iterable[str]) -> None:
 def import_export(state: State, text: str, source: str, actor: Actor, now: str) -> ImportReport:
     """Import every record of a reference PCS export into ``state``; the report says what
     happened to each. Records are applied in dependency order: categories (compared), tags,
-    production configs, datasets, tasks (with their PanDA attempts); the rest is reported."""
+    production configs, campaigns, datasets, tasks (with their PanDA attempts); the rest is
+    reported."""
     run = ImportRun(state, read_export(text), actor, now, ImportReport(source))
     import_categories(run)
     import_tags(run)
     import_configs(run)
+    pcs_import_campaigns.import_campaigns(run)
     pcs_import_datasets.import_datasets(run)
     pcs_import_tasks.import_tasks(run)
     report_unsupported(run, IMPORTED_MODELS)

@@ -82,6 +82,7 @@ class ImportRun:
     report: ImportReport
     tag_labels: dict[tuple[str, Any], str] = field(default_factory=dict)  # (model, pk) -> label
     config_names: dict[Any, str] = field(default_factory=dict)  # pk -> name here
+    campaign_names: dict[Any, str] = field(default_factory=dict)  # pk -> family here
     dataset_dids: dict[Any, str] = field(default_factory=dict)  # pk -> DID here
     export_dids: dict[str, str] = field(default_factory=dict)  # exported DID -> DID here
 

@@ -194,8 +194,8 @@ def _identity_notes(rec: ExportRecord, name: str) -> list[str]:
         notes.append(f"the reference's composed_name '{rec.text('composed_name')}' is stale")
     if rec.text("did"):
         notes.append(f"the reference's DID {rec.text('did')} is kept in its history")
-    if rec.fields.get("campaign") is not None:
-        notes.append(f"campaign pk={rec.fields['campaign']} not imported (no campaign records)")
+    if rec.fields.get("campaign") is not None:  # no campaign on a dataset here: on its task
+        notes.append(f"its campaign (pcs.campaign pk={rec.fields['campaign']}) is its task's")
     return notes
 
 

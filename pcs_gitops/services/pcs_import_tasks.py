@@ -192,7 +192,7 @@ def _task(
         inputs = _csv_input(run, rec, draft.name, notes)
     outputs = [draft.output, *_linked(run, split.outputs, "output", notes)]
     panda_id, attempts = _lifecycle(rec, status, _attempts(run, rec, notes), notes)
-    _dropped_columns(rec, notes)
+    _dropped_columns(run, rec, notes)
     return ProdTask(
         name=draft.name,
         prod_config=config,
@@ -208,12 +208,14 @@ def _task(
         created_by=rec.text("created_by"),
         created_at=rec.text("created_at"),
         history=(_imported(run, rec),),
+        campaign=run.campaign_names.get(rec.fields.get("campaign")),
     )
 
 
-def _dropped_columns(rec: ExportRecord, notes: list[str]) -> None:
-    if rec.fields.get("campaign") is not None:
-        notes.append(f"campaign pk={rec.fields['campaign']} not imported (no campaign records)")
+def _dropped_columns(run: ImportRun, rec: ExportRecord, notes: list[str]) -> None:
+    campaign = rec.fields.get("campaign")
+    if campaign is not None and campaign not in run.campaign_names:
+        notes.append(f"its campaign (pcs.campaign pk={campaign}) is not imported: none is set")
     if any(rec.text(k) for k in ("requestor", "priority")):
         notes.append(
             "requester columns (requestor, priority, use flags) not imported: the public "

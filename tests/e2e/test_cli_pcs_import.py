@@ -18,7 +18,7 @@ EXPORT = str(DATA / "pcs-export" / "export.json")
 C = "group.EIC.26.02.0.epic_craterlake."
 EXPECTED_COUNTS = {
     "pcs.backgroundtag": {"created": 1, "unchanged": 0, "collision": 0, "skipped": 0},
-    "pcs.campaign": {"created": 0, "unchanged": 0, "collision": 0, "skipped": 2},
+    "pcs.campaign": {"created": 2, "unchanged": 0, "collision": 2, "skipped": 1},
     "pcs.dataset": {"created": 7, "unchanged": 0, "collision": 2, "skipped": 1},
     "pcs.evgenmark": {"created": 0, "unchanged": 0, "collision": 0, "skipped": 1},
     "pcs.evgentag": {"created": 4, "unchanged": 0, "collision": 0, "skipped": 0},
@@ -51,11 +51,11 @@ def test_every_exported_record_is_accounted_for_by_type(repo: Path, run_cli: Run
     payload = run_import(run_cli, repo)
     assert payload["counts"] == EXPECTED_COUNTS
     assert payload["totals"] == {
-        "records": 61,
-        "created": 30,
+        "records": 64,
+        "created": 32,
         "unchanged": 9,
-        "collision": 6,
-        "skipped": 16,
+        "collision": 8,
+        "skipped": 15,
     }
     assert run_cli("--repo", str(repo), "validate").exit_code == 0
     assert run_cli("--repo", str(repo), "render", "--check").exit_code == 0
@@ -95,6 +95,7 @@ def test_the_reference_fields_land_where_they_belong(repo: Path, run_cli: RunCli
     assert f"input_datasets:\n- {dataset}\noutput_datasets:\n- {dataset}\n" in task
     assert "overrides:\n  events_per_job: 500\n  copy_full: true\n" in task
     assert "  issue: 41\n" in task and "  row_key: Issue=41\n" in task
+    assert "campaign: '26.02'\n" in task
     submitted = (repo / "state" / "prod_tasks" / "issue-42.yaml").read_text(encoding="utf-8")
     assert "panda_task_id: 5002\n" in submitted
     assert "task_name: group.EIC.26.02.0.epic_craterlake.p2001.e1.s1.r1.try2\n" in submitted
@@ -115,7 +116,7 @@ def test_importing_the_same_export_twice_gives_the_same_state(repo: Path, run_cl
     again = run_import(run_cli, repo)
     assert snapshot(repo) == before
     assert again["totals"]["created"] == 0 and again["commit"] is None
-    assert again["totals"]["unchanged"] == 39
+    assert again["totals"]["unchanged"] == 41
 
 
 def test_a_dry_run_reports_the_same_and_writes_nothing(repo: Path, run_cli: RunCli) -> None:
@@ -132,10 +133,10 @@ def test_the_text_report_lists_collisions_and_skips_with_what_to_do(
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == (
-        "export.json: 61 records: 30 created, 9 unchanged, 6 collisions, 16 skipped"
+        "export.json: 64 records: 32 created, 9 unchanged, 8 collisions, 15 skipped"
     )
     assert "  pcs.dataset: 7 created, 2 collision, 1 skipped" in lines
-    assert "collision (6):" in lines and "skipped (16):" in lines
+    assert "collision (8):" in lines and "skipped (15):" in lines
     assert lines[-1] == "dry run: nothing written"
 
 
@@ -153,6 +154,20 @@ def test_labels_meaning_other_things_here_are_collisions_and_their_users_stay_ou
     assert payload["counts"]["pcs.prodtask"]["created"] == 0
     check = run_cli("--repo", str(imported_repo), "render", "--check")
     assert check.exit_code == 0, check.output  # the public catalogue did not change
+
+
+def test_campaigns_become_records_and_two_rows_of_one_family_collide(
+    repo: Path, run_cli: RunCli
+) -> None:
+    records = by_record(run_import(run_cli, repo))
+    campaign = (repo / "state" / "campaigns" / "26.07.yaml").read_text(encoding="utf-8")
+    assert "status: open\n" in campaign and "detector_version: 26.07.1\n" in campaign
+    for pk in (4, 5):
+        assert records[f"pcs.campaign pk={pk}"]["outcome"] == "collision"
+    assert records["pcs.campaign pk=3"]["message"] == (
+        "not imported: its release is not known here (its datasets name none); create it with "
+        "'pcs campaign create 25.10 --detector-version 25.10.N ...'"
+    )
 
 
 def test_a_file_that_is_not_an_export_is_a_usage_error(
