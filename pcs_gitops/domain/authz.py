@@ -3,7 +3,8 @@
 Everyone may file requests (dataset and task intake, request issues, comments) and ask for
 help. Production managers and admins may do everything else, except approving their own
 request. ``RULES`` names who else may do an operation: a request's fields and inputs may be
-changed by its requester or a member (or convener) of its PWG; its priority set by a convener
+changed, and the metadata inferred for its inputs confirmed or corrected, by its requester or a
+member (or convener) of its PWG; its priority set by a convener
 of its PWG; the requester may withdraw their own request before it is submitted; members and
 conveners of a PWG author and edit that PWG's physics and EvGen tags. Everything not in
 ``RULES`` (approving, sending back to draft, submitting, finishing by hand, publications,
@@ -29,6 +30,7 @@ class Operation(StrEnum):
     FILE = "file a request"
     HELP = "ask for help"
     UPDATE = "change this request"
+    CONFIRM = "confirm the inferred metadata of this request"
     APPROVE = "approve this request"
     DRAFT = "move this request back to draft"
     SUBMIT = "submit this request to PanDA"
@@ -66,6 +68,11 @@ class Rule:
 MANAGERS_ONLY = Rule("a production manager or an admin")
 RULES: dict[Operation, Rule] = {
     Operation.UPDATE: Rule(
+        "the requester, a member of the request's PWG, a production manager or an admin",
+        requester=True,
+        pwg_roles=PWG_ROLES,
+    ),
+    Operation.CONFIRM: Rule(  # vouching for (or correcting) the tags inferred for its inputs
         "the requester, a member of the request's PWG, a production manager or an admin",
         requester=True,
         pwg_roles=PWG_ROLES,

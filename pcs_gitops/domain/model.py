@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from pcs_gitops.domain.metadata import DatasetMetadata
 from pcs_gitops.domain.withdrawal import Withdrawal
 
 JsonDict = dict[str, Any]
@@ -230,8 +231,11 @@ class Dataset:
     created_by: str = ""
     created_at: str = ""
     history: tuple[HistoryEntry, ...] = ()
+    metadata: DatasetMetadata = field(default_factory=DatasetMetadata)
 
     def to_dict(self) -> JsonDict:
+        # records written before metadata tracking have no block (and stay byte-identical)
+        metadata = {"metadata": self.metadata.to_dict()} if self.metadata else {}
         return {
             "name": self.name,
             "did": self.did,
@@ -243,6 +247,7 @@ class Dataset:
             "block": self.block,
             "stage": self.stage.value,
             "source": self.source.to_dict(),
+            **metadata,
             "description": self.description,
             "created_by": self.created_by,
             "created_at": self.created_at,
@@ -266,6 +271,7 @@ class Dataset:
             created_by=str(data.get("created_by") or ""),
             created_at=str(data.get("created_at") or ""),
             history=tuple(HistoryEntry.from_dict(h) for h in data.get("history") or ()),
+            metadata=DatasetMetadata.from_dict(data.get("metadata")),
         )
 
     @property

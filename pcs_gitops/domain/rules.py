@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from pcs_gitops.domain.campaign_rules import dynamic_problems
 from pcs_gitops.domain.free_text import text_problem
+from pcs_gitops.domain.metadata import is_placeholder
 from pcs_gitops.domain.model import (
     PROD_CONFIG_FIELDS,
     TAG_LABEL_RE,
@@ -236,7 +237,11 @@ def check_state(state: State) -> list[Problem]:
                 problems.append(
                     Problem(file, "category", f"label {label} implies category {digit}")
                 )
-        if tag.status is TagStatus.LOCKED and tag.missing_parameters():
+        if is_placeholder(label) and tag.parameters:
+            problems.append(
+                Problem(file, "parameters", f"{label} is a placeholder: it holds no parameters")
+            )
+        elif tag.status is TagStatus.LOCKED and tag.missing_parameters():
             problems.append(
                 Problem(
                     file,

@@ -127,6 +127,12 @@ class State:
             self._by_source[(dataset.source.kind.value, dataset.source.location)] = dataset.name
         self.dirty.add(record_path(RecordKind.DATASET, dataset.name))
 
+    def remove_dataset(self, name: str) -> None:
+        """Drop a dataset (renamed: its tags changed); its file is deleted on commit."""
+        del self.datasets[name]
+        self._by_did = self._by_source = None
+        self.dirty.add(record_path(RecordKind.DATASET, name))
+
     def put_prod_config(self, config: ProdConfig) -> None:
         self.prod_configs[config.name] = config
         self.dirty.add(record_path(RecordKind.PROD_CONFIG, config.name))

@@ -24,6 +24,7 @@ STATUS_CONTEXT = "pcs/validate"
 SUBSTATE_LABELS: dict[str, str] = {
     "needs-input": "pcs:needs-input",
     "needs-metadata": "pcs:needs-metadata",
+    "needs-confirmation": "pcs:needs-confirmation",
     "needs-config": "pcs:needs-config",
     "awaiting-review": "pcs:awaiting-review",
     "withdrawn": "pcs:withdrawn",

@@ -39,7 +39,7 @@ from tests.support.rest_client import token as token_of
 RunCli = Callable[..., Result]
 NEW_PATH = "/volatile/eic/EPIC/EVGEN/DIS/pythia8.306-1.0/NC/noRad/ep/18x275/q2_7to70"
 # Keys that name who acted and when, or what was written: they differ between the surfaces.
-VOLATILE = {"history", "created_by", "created_at", "commit"}
+VOLATILE = {"history", "created_by", "created_at", "confirmed_at", "commit"}
 SAMPLE_ROWS = 30
 FIRST = "<first task>"  # replaced by the name of the first imported task
 FIRST_DID = "<first did>"  # replaced by the DID of the first imported dataset
@@ -143,6 +143,26 @@ CORPUS: tuple[Case, ...] = (
     status("status: draft to completed", "issue-7", "completed"),
     status("status: same status", "issue-7", "draft", ok=True),
     status("status: ambiguous prefix", "req.EVGEN", "ready"),
+    status("status: first task to ready, its tags only inferred", FIRST, "ready"),
+    Case(
+        "confirm: an unknown field",
+        ("task", "confirm", FIRST, "--field", "colour"),
+        "pcs_prodtask_confirm",
+        {"task_name": FIRST, "fields": ["colour"]},
+    ),
+    Case(
+        "confirm: a read value cannot be set",
+        ("task", "confirm", FIRST, "--field", "beams=5x41"),
+        "pcs_prodtask_confirm",
+        {"task_name": FIRST, "fields": ["beams=5x41"]},
+    ),
+    Case(
+        "confirm: the first task's inferred values",
+        ("task", "confirm", FIRST),
+        "pcs_prodtask_confirm",
+        {"task_name": FIRST},
+        ok=True,
+    ),
     status("status: first task to ready", FIRST, "ready", ok=True),
     status("status: ready to completed", FIRST, "completed"),
     # -- inputs
@@ -324,6 +344,7 @@ REST_ROUTES: dict[str, tuple[str, str, str | None]] = {
     "pcs_prodtask_intake": ("POST", "/prod-tasks/intake/", None),
     "pcs_prodtask_set_status": ("POST", "/prod-tasks/{}/set-status/", "task_name"),
     "pcs_prodtask_link_input": ("POST", "/prod-tasks/{}/link-input/", "task_name"),
+    "pcs_prodtask_confirm": ("POST", "/prod-tasks/{}/confirm/", "task_name"),
     "pcs_prodtask_comment": ("POST", "/prod-tasks/{}/comment/", "task_name"),
     "pcs_prodtask_get": ("GET", "/prod-tasks/{}/", "name"),
     "pcs_prodtask_readiness": ("GET", "/prod-tasks/{}/readiness/", "name"),
@@ -341,6 +362,7 @@ WRITES = frozenset(
         "pcs_prodtask_intake",
         "pcs_prodtask_set_status",
         "pcs_prodtask_link_input",
+        "pcs_prodtask_confirm",
         "pcs_prodtask_comment",
     }
 )
@@ -480,6 +502,7 @@ def test_the_corpus_covers_both_verdicts_of_every_write_tool() -> None:
         "pcs_prodtask_intake",
         "pcs_prodtask_set_status",
         "pcs_prodtask_link_input",
+        "pcs_prodtask_confirm",
         "pcs_prodtask_comment",
     ):
         assert (tool, True) in verdicts and (tool, False) in verdicts, tool

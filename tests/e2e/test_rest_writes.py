@@ -289,6 +289,8 @@ def test_the_lifecycle_refusals_have_their_statuses(rest: Rest) -> None:
 def test_a_manager_readies_and_records_a_submission_once(rest: Rest) -> None:
     listing = rest.get(f"{API}/prod-tasks/", name_contains="req.EVGEN.BACKGROUNDS", limit=1)
     name = listing.body["tasks"][0]["name"]
+    confirmed = post(rest, f"/prod-tasks/{name}/confirm/", {}, MANAGER)
+    assert confirmed.status == 200, confirmed.body
     ready = post(rest, f"/prod-tasks/{name}/set-status/", {"status": "ready"}, MANAGER)
     assert (ready.status, ready.body["status"]) == (200, "ready"), ready.body
     by_requester = post(

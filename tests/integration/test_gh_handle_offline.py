@@ -15,6 +15,7 @@ from tests.support.gh_events import (
     OTHER_MANAGER,
     REQUESTER,
     comment_event,
+    confirm_input_on_main,
     git,
     issue,
     issue_event,
@@ -69,8 +70,9 @@ def test_first_delivery_commits_the_request_branch_and_writes_the_outbox(
     status = pipeline.outbox()[1]
     assert status["state"] == "success" and status["context"] == "pcs/validate"
     assert status["sha"] == pipeline.head("pcs/request-201")
-    assert pipeline.outbox()[2]["labels"] == ["pcs:awaiting-review"]
-    assert "### Dataset request #201: draft (awaiting review)" in pipeline.status_comment(201)
+    # a new input's tags are only inferred: the request waits for their confirmation
+    assert pipeline.outbox()[2]["labels"] == ["pcs:needs-confirmation"]
+    assert "### Dataset request #201: draft (needs confirmation)" in pipeline.status_comment(201)
     assert out["api_calls"] <= 6
 
 
@@ -183,7 +185,10 @@ def test_the_issue_field_cannot_be_updated(pipeline: Pipeline) -> None:
     assert "Not applied" in reply and "cannot be changed" in reply
 
 
-def test_an_unauthorised_status_change_is_refused_and_names_who_may(pipeline: Pipeline) -> None:
+def test_an_unauthorised_status_change_is_refused_and_names_who_may(
+    pipeline: Pipeline, repo: Path
+) -> None:
+    confirm_input_on_main(repo)
     the_issue = issue(208)
     pipeline.handle("issues", issue_event("opened", the_issue))
     head = pipeline.head("pcs/request-208")
@@ -205,7 +210,8 @@ def test_an_unauthorised_status_change_is_refused_and_names_who_may(pipeline: Pi
     assert "ready" in pipeline.status_comment(208)
 
 
-def test_nobody_approves_their_own_request(pipeline: Pipeline) -> None:
+def test_nobody_approves_their_own_request(pipeline: Pipeline, repo: Path) -> None:
+    confirm_input_on_main(repo)
     the_issue = issue(209, author=MANAGER)
     pipeline.handle("issues", issue_event("opened", the_issue))
     pipeline.handle("issue_comment", comment_event(the_issue, "/pcs status ready", MANAGER))
@@ -449,3 +455,16 @@ def test_a_refused_path_correction_changes_nothing_and_says_so(
     (reply,) = [b for b in pipeline.comments(231).values() if "<!-- pcs-reply: 92 -->" in b]
     assert reply.count("Not applied") == 1 and "already used by" in reply
     assert "Updated" not in reply
+
+
+def test_a_request_whose_tags_are_only_inferred_is_not_approved_and_says_what_to_confirm(
+    pipeline: Pipeline,
+) -> None:
+    the_issue = issue(230)
+    pipeline.handle("issues", issue_event("opened", the_issue))
+    status = pipeline.status_comment(230)
+    assert "Inferred tag mapping confirmed" in status
+    pipeline.handle("issue_comment", comment_event(the_issue, "/pcs status ready", MANAGER))
+    assert pipeline.task("pcs/request-230", 230)["status"] == "draft"
+    (reply,) = [b for b in pipeline.comments(230).values() if "pcs-reply" in b]
+    assert "Not applied" in reply and "is inferred from the path" in reply

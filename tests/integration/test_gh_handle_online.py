@@ -16,6 +16,7 @@ from tests.support.fake_github_fixture import fake_github_server  # noqa: F401
 from tests.support.gh_events import (
     REQUESTER,
     comment_event,
+    confirm_input_on_main,
     git,
     issue,
     issue_event,
@@ -51,7 +52,8 @@ def test_first_delivery_makes_at_most_six_api_calls_and_pushes_the_branch(online
     pulls = list(online.fake.state.pulls.values())
     assert len(pulls) == 1 and pulls[0]["head"] == "pcs/request-201"
     assert online.fake.state.issues[pulls[0]["number"]]["body"].rstrip().endswith("Request #201")
-    assert online.fake.state.labels_of(201) == ["dataset-request", "pcs:awaiting-review"]
+    # a new input's tags are only inferred: the request waits for their confirmation
+    assert online.fake.state.labels_of(201) == ["dataset-request", "pcs:needs-confirmation"]
     [status] = online.fake.state.statuses
     assert (status["sha"], status["state"], status["context"]) == (head, "success", "pcs/validate")
     # the Actions checkout stays on main, untouched, and holds no credential
@@ -93,6 +95,8 @@ def test_a_correction_replies_once_and_edits_the_status_comment_in_place(online:
 
 
 def test_team_membership_grants_the_manager_role(online: Online) -> None:
+    confirm_input_on_main(online.checkout)
+    git(online.checkout, "push", "-q", "origin", "main")
     the_issue = file_issue(online, 204)
     online.handle("issues", issue_event("opened", the_issue))
     refused = comment_event(the_issue, "/pcs status ready", "mallory", comment_id=1)

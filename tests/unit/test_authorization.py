@@ -214,3 +214,21 @@ def test_members_and_conveners_edit_their_pwgs_tags_and_imported_tags_are_the_ma
     with pytest.raises(Refused):
         require_on_tag(actor("pwg-person"), Operation.TAG_EDIT, PWG_ROLES, imported)
     require_on_tag(actor("Maria"), Operation.TAG_EDIT, PWG_ROLES, imported)
+
+
+@pytest.mark.parametrize("login", ["requester", "pwg-person", "Maria", "root-admin"])
+def test_the_requester_their_pwg_managers_and_admins_may_confirm_inferred_metadata(
+    login: str,
+) -> None:
+    require(actor(login), Operation.CONFIRM, ROLES, task())
+
+
+def test_anyone_else_may_not_confirm_and_is_told_who_may() -> None:
+    with pytest.raises(Refused) as refused:
+        require(actor("mallory"), Operation.CONFIRM, ROLES, task(pwg="inclusive"))
+    assert str(refused.value) == (
+        "mallory may not confirm the inferred metadata of this request ('issue-7'): only the "
+        "requester, a member of the request's PWG, a production manager or an admin may confirm "
+        "the inferred metadata of this request. Who may: the requester and `Maria`, "
+        "`epic/prod-managers`, `root-admin` (from state/roles.yaml)"
+    )

@@ -166,6 +166,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "dataset": ("datasets", "dataset", "Datasets: external inputs and produced samples."),
     "form": ("gh", "form", "Issue forms."),
     "gh": ("gh", "gh", "GitHub: handle the events of the dataset-request pipeline."),
+    "import": ("imports", "import_group", "Import records from other systems (the reference PCS)."),
     "infer": (
         "repository",
         "infer",
@@ -230,9 +231,13 @@ def load_command(name: str) -> click.Command:
 def _subcommands_from_elsewhere(name: str) -> list[click.Command]:
     """Subcommands of a group that live in another module (beside their own use cases)."""
     if name == "task":
-        from pcs_gitops.entrypoints.cli import panda, task_changes
+        from pcs_gitops.entrypoints.cli import metadata, panda, task_changes
 
-        return [panda.reconcile_cmd, panda.retry_cmd, *task_changes.COMMANDS]
+        return [panda.reconcile_cmd, panda.retry_cmd, metadata.confirm_cmd, *task_changes.COMMANDS]
+    if name == "dataset":
+        from pcs_gitops.entrypoints.cli import metadata
+
+        return [metadata.confirm_cmd]
     if name == "tag":
         from pcs_gitops.entrypoints.cli import tag_authoring
 

@@ -27,6 +27,7 @@ from pcs_gitops.services import tasks as task_svc
 from pcs_gitops.services.github_port import GitHubPort
 from pcs_gitops.services.ports import Actor, IdentityResolver, Publisher
 from pcs_gitops.services.usecases import datasets as dataset_writes
+from pcs_gitops.services.usecases import metadata as metadata_writes
 from pcs_gitops.services.usecases import requests as request_cases
 from pcs_gitops.services.usecases import tasks as task_writes
 
@@ -247,6 +248,11 @@ def comment(ctx: RestContext, args: dict[str, Any], actor: Actor) -> Reply:
     return Reply(task_writes.comment(ctx.publisher(), args["name"], args["text"], actor))
 
 
+def confirm_metadata(ctx: RestContext, args: dict[str, Any], actor: Actor) -> Reply:
+    fields = args["fields"]
+    return Reply(metadata_writes.confirm_metadata(ctx.publisher(), args["name"], fields, actor))
+
+
 # --------------------------------------------------------------------------- tags, inference
 
 
@@ -436,6 +442,23 @@ ROUTES: tuple[Endpoint, ...] = (
         FILERS,
         path_params=(TASK,),
         body=(Param("text", "The comment (plain text).", required=True),),
+    ),
+    Endpoint(
+        "POST",
+        f"{API}/prod-tasks/{{name}}/confirm/",
+        confirm_metadata,
+        "Confirm the inferred metadata of a task's inputs, or bind another tag (field=label)",
+        "{subject, task, datasets, readiness, commit, published?}",
+        CHANGERS,
+        path_params=(TASK,),
+        body=(
+            Param(
+                "fields",
+                "Values to confirm (physics_tag, evgen_tag, ...; none: every known value), or "
+                "field=label to bind another tag: a list or one comma-separated string.",
+                LIST,
+            ),
+        ),
     ),
     Endpoint(
         "GET",
