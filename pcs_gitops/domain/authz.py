@@ -177,6 +177,7 @@ _COMMAND_OPERATIONS = {
     CommandKind.WITHDRAW: Operation.WITHDRAW,
     CommandKind.REINSTATE: Operation.REINSTATE,
     CommandKind.CLONE: Operation.CLONE,
+    CommandKind.CONFIRM: Operation.CONFIRM,
 }
 
 

@@ -26,6 +26,7 @@ class CommandKind(StrEnum):
     WITHDRAW = "withdraw"
     REINSTATE = "reinstate"
     CLONE = "clone"
+    CONFIRM = "confirm"
     INVALID = "invalid"
 
 
@@ -35,6 +36,7 @@ class Command:
     field: str = ""  # UPDATE: the field as written
     value: str = ""  # UPDATE: the new value ("" clears)
     argument: str = ""  # STATUS: ready|draft; LINK_INPUT: the DID; PRIORITY: N; CLONE: campaign
+    fields: tuple[str, ...] = ()  # CONFIRM: the values confirmed (none: all), or field=label
     reason: str = ""  # PRIORITY, WITHDRAW, REINSTATE: the optional reason (rest of the comment)
     error: str = ""  # INVALID: what is wrong
     text: str = ""  # the command's first line, as written (for replies)
@@ -54,6 +56,7 @@ PCS_SUBCOMMANDS = (
     "withdraw",
     "reinstate",
     "clone",
+    "confirm",
 )
 
 
@@ -85,7 +88,8 @@ def parse_command(body: str) -> Command | None:
 
     ``!update Field: value`` (the value runs to the end of the text and may span lines) or
     ``/pcs help | update field=value | status ready|draft | link-input DID | refresh | retry |
-    priority N [reason] | withdraw [reason] | reinstate [reason] | clone CAMPAIGN``. Prefixes
+    priority N [reason] | withdraw [reason] | reinstate [reason] | clone CAMPAIGN |
+    confirm [field | field=label ...]``. Prefixes
     are case-insensitive; a reason runs to the end of the command (it may span lines).
     """
     text = body.replace("\r\n", "\n").lstrip()
@@ -128,6 +132,8 @@ def parse_command(body: str) -> Command | None:
         if len(words) != 3:
             return Command(CommandKind.INVALID, error="expected `/pcs clone CAMPAIGN`", text=first)
         return Command(CommandKind.CLONE, argument=words[2], text=first)
+    if sub == "confirm":
+        return Command(CommandKind.CONFIRM, fields=tuple(words[2:]), text=first)
     return Command(
         CommandKind.INVALID,
         error=f"unknown command '{words[1]}'; the commands are: {', '.join(PCS_SUBCOMMANDS)}",

@@ -25,7 +25,11 @@ MARKER = "<!-- pcs-reminder: {task} since {since} period {period} -->"
 MAX_PROBLEM = 300
 # Who acts on a draft in each sub-state: the requester's side fixes the request, managers
 # review (and lock tags, fix configs).
-ACTORS_OF_SUBSTATE = {"needs-input": Operation.UPDATE, "needs-metadata": Operation.UPDATE}
+ACTORS_OF_SUBSTATE = {
+    "needs-input": Operation.UPDATE,
+    "needs-metadata": Operation.UPDATE,
+    "needs-confirmation": Operation.CONFIRM,
+}
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,9 @@ HELP_TEXT = """\
 - `/pcs withdraw [reason]`: withdraw the request; it keeps its records and history and nothing
   approves or submits it until `/pcs reinstate [reason]` (withdraw: the requester before
   submission or a production manager; reinstate: a production manager).
+- `/pcs confirm [field | field=label ...]`: vouch for the values inferred for the input
+  dataset (all of them, or those named), or bind another tag (`/pcs confirm physics_tag=p2079`);
+  the requester, the request's PWG, production managers.
 - `/pcs clone CAMPAIGN`: clone the merged request into an open campaign as a new draft, with
   its own pull request (production managers).
 - `/pcs help`: this text.

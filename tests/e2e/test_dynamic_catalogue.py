@@ -369,6 +369,7 @@ def test_a_task_using_a_draft_pwg_tag_cannot_be_approved_until_it_is_locked(root
     assert refused.exit_code == 1
     assert f"physics tag {label} is a draft; a production manager approves it" in refused.stderr
     done(pcs(root, "tag", "lock", label))
+    done(pcs(root, "task", "confirm", TASKS[2]))  # the EvGen tag was inferred from the path
     done(pcs(root, "task", "set-status", TASKS[2], "ready"))
 
 
@@ -405,13 +406,14 @@ def test_pcs_remind_posts_one_reminder_per_stalled_request_and_period(root: Path
     assert [(s["task"], s["reminder"]) for s in first["stalled"]] == [
         (name, "posted") for name in TASKS
     ]
-    assert first["days"] == 14 and first["stalled"][0]["substate"] == "awaiting-review"
+    assert first["days"] == 14 and first["stalled"][0]["substate"] == "needs-confirmation"
     again = done(pcs(root, "remind", "--offline", "--json"))
     assert {s["reminder"] for s in again["stalled"]} == {"already"}
     outbox = (root / ".pcs" / "outbox.jsonl").read_text().splitlines()
     comments = [json.loads(line) for line in outbox if '"create_comment"' in line]
     assert [c["issue"] for c in comments] == [250, 251, 252]
-    assert "Who can act: `boss` (from state/roles.yaml)." in comments[0]["body"]
+    who = "Who can act: the requester and `boss`, `paul`, `cora` (from state/roles.yaml)."
+    assert who in comments[0]["body"]
     by_mcp = call(root, "pcs_stalled_list", {"days": 30}).data
     with surface("rest", root, LOGINS) as on:
         assert on.rest is not None

@@ -144,3 +144,23 @@ def test_plain_comments_ride_along_with_the_next_commit(online: Online) -> None:
     )
     history = online.task("pcs/request-305", 305)["history"]
     assert sum(h["action"] == "comment" for h in history) == 1
+
+
+def test_confirm_vouches_for_the_inferred_input_and_unblocks_approval(pipeline: Pipeline) -> None:
+    out = pipeline.handle("issues", issue_event("opened", issue(306)))
+    assert "pcs:needs-confirmation" in out["labels_added"]
+    refused = say(pipeline, 306, "/pcs status ready", MANAGER, 1)
+    assert "Not applied" in refused and "/pcs confirm" in refused
+    assert "Not applied" in say(pipeline, 306, "/pcs confirm", "mallory", 2)
+    done = say(pipeline, 306, "/pcs confirm", REQUESTER, 3)
+    assert "Confirmed the input's metadata:" in done and "confirmed " in done
+    files = git(pipeline.root, "ls-tree", "-r", "--name-only", "pcs/request-306", "state/datasets")
+    records = [pipeline.show("pcs/request-306", f) for f in files.splitlines()]
+    assert any(f"confirmed_by: {REQUESTER}" in r for r in records), records
+    again = say(pipeline, 306, "/pcs confirm", REQUESTER, 4)
+    assert "confirmed already" in again
+    bad = say(pipeline, 306, "/pcs confirm colour", REQUESTER, 5)
+    assert "Not applied" in bad and "colour" in bad
+    assert "Moved the request from draft to **ready**" in say(
+        pipeline, 306, "/pcs status ready", MANAGER, 6
+    )

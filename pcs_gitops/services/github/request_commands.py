@@ -8,7 +8,7 @@ from pcs_gitops.domain.commands import Command, CommandKind
 from pcs_gitops.domain.model import ProdTask
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import PcsError, RecordNotFound
-from pcs_gitops.services import request_changes
+from pcs_gitops.services import confirmation, request_changes
 from pcs_gitops.services import request_texts as texts
 from pcs_gitops.services.cloning import CloneSelection
 from pcs_gitops.services.github.context import Pipeline
@@ -16,7 +16,12 @@ from pcs_gitops.services.github.outcome import Change, RequestRef
 from pcs_gitops.services.ports import Actor
 from pcs_gitops.services.usecases import campaigns
 
-REQUEST_CHANGES = (CommandKind.PRIORITY, CommandKind.WITHDRAW, CommandKind.REINSTATE)
+REQUEST_CHANGES = (
+    CommandKind.PRIORITY,
+    CommandKind.WITHDRAW,
+    CommandKind.REINSTATE,
+    CommandKind.CONFIRM,
+)
 
 
 def _why(command: Command) -> str:
@@ -34,7 +39,9 @@ def change_request(
 ) -> None:
     """Priority, withdrawal or reinstatement of the request, on its branch."""
     by = f"(by {req.sender})"
-    if command.kind is CommandKind.PRIORITY:
+    if command.kind is CommandKind.CONFIRM:
+        confirm(command, state, change, req, task, actor, now)
+    elif command.kind is CommandKind.PRIORITY:
         updated, before = request_changes.set_priority(
             state, task.name, command.argument, command.reason, actor, now
         )
@@ -65,6 +72,33 @@ def change_request(
         request_changes.reinstate(state, task.name, command.reason, actor, now)
         change.message = f"Dataset request #{req.issue}: reinstated {by}"
         change.reply = f"**Reinstated** the request{_why(command)}."
+
+
+def confirm(
+    command: Command,
+    state: State,
+    change: Change,
+    req: RequestRef,
+    task: ProdTask,
+    actor: Actor,
+    now: str,
+) -> None:
+    """``/pcs confirm [field | field=label ...]``: vouch for (or correct) the metadata inferred
+    for the request's inputs, as ``pcs task confirm`` does."""
+    _, outcomes = confirmation.confirm(state, task.name, command.fields or None, actor, now)
+    change.message = f"Dataset request #{req.issue}: confirm the input's metadata (by {req.sender})"
+    lines = []
+    for outcome in outcomes:
+        done = [f"confirmed {', '.join(outcome.confirmed)}"] if outcome.confirmed else []
+        done += [f"bound {k} to {v}" for k, v in outcome.corrected.items()]
+        if outcome.renamed_from:
+            done.append(f"renamed from {outcome.renamed_from}")
+        what = "; ".join(done) or "nothing new: every value named was confirmed already"
+        lines.append(f"- `{outcome.dataset}`: {texts.md_escape(what)}")
+        if outcome.left_open:
+            unknown = ", ".join(outcome.left_open)
+            lines.append(f"  - still unknown (correct them with `!update`): {unknown}")
+    change.reply = "Confirmed the input's metadata:\n" + "\n".join(lines)
 
 
 def clone(p: Pipeline, req: RequestRef, command: Command) -> str:
