@@ -13,6 +13,9 @@ from enum import StrEnum
 from typing import Any
 
 from pcs_gitops.domain.approval_record import Approval
+from pcs_gitops.domain.metadata import DatasetMetadata
+from pcs_gitops.domain.panda_progress import PandaProgress as PandaProgress
+from pcs_gitops.domain.withdrawal import Withdrawal
 
 JsonDict = dict[str, Any]
 
@@ -126,6 +129,7 @@ class Tag:
     category: int | None = None  # physics tags only
     created_by: str = ""
     created_at: str = ""
+    pwg: str | None = None  # the PWG that authored it (its members may edit it while draft)
 
     @property
     def number(self) -> int:
@@ -140,6 +144,8 @@ class Tag:
             out["category"] = self.category
         out["description"] = self.description
         out["parameters"] = dict(self.parameters)
+        if self.pwg is not None:
+            out["pwg"] = self.pwg
         out["created_by"] = self.created_by
         out["created_at"] = self.created_at
         return out
@@ -155,6 +161,7 @@ class Tag:
             category=_opt_int(data.get("category")),
             created_by=str(data.get("created_by") or ""),
             created_at=str(data.get("created_at") or ""),
+            pwg=_opt_str(data.get("pwg")),
         )
 
 
@@ -226,10 +233,15 @@ class Dataset:
     created_by: str = ""
     created_at: str = ""
     history: tuple[HistoryEntry, ...] = ()
+    metadata: DatasetMetadata = field(default_factory=DatasetMetadata)
     files: int | None = None  # input files (manifest lines), when counted
 
     def to_dict(self) -> JsonDict:
-        out: JsonDict = {
+        # records written before metadata tracking or file counting have neither key
+        # (and stay byte-identical)
+        metadata = {"metadata": self.metadata.to_dict()} if self.metadata else {}
+        files = {"files": self.files} if self.files is not None else {}
+        return {
             "name": self.name,
             "did": self.did,
             "scope": self.scope,
@@ -240,14 +252,13 @@ class Dataset:
             "block": self.block,
             "stage": self.stage.value,
             "source": self.source.to_dict(),
+            **metadata,
+            **files,
+            "description": self.description,
+            "created_by": self.created_by,
+            "created_at": self.created_at,
+            "history": [h.to_dict() for h in self.history],
         }
-        if self.files is not None:
-            out["files"] = self.files
-        out["description"] = self.description
-        out["created_by"] = self.created_by
-        out["created_at"] = self.created_at
-        out["history"] = [h.to_dict() for h in self.history]
-        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Dataset:
@@ -266,6 +277,7 @@ class Dataset:
             created_by=str(data.get("created_by") or ""),
             created_at=str(data.get("created_at") or ""),
             history=tuple(HistoryEntry.from_dict(h) for h in data.get("history") or ()),
+            metadata=DatasetMetadata.from_dict(data.get("metadata")),
             files=_opt_int(data.get("files")),
         )
 
@@ -454,51 +466,6 @@ class Attempt:
 
 
 @dataclass(frozen=True)
-class PandaProgress:
-    """What PanDA last said about the task's current jediTaskID (written by sync, reconcile
-    and retry). ``checked_at`` is when pcs recorded this observation, so a sync that sees
-    nothing new writes nothing."""
-
-    status: str
-    reason: str = ""
-    files_total: int = 0
-    files_finished: int = 0
-    files_failed: int = 0
-    attempt_nr: int = 0
-    last_change: str = ""  # PanDA's modificationTime, ISO-8601 UTC
-    checked_at: str = ""
-
-    def to_dict(self) -> JsonDict:
-        return {
-            "status": self.status,
-            "reason": self.reason,
-            "files_total": self.files_total,
-            "files_finished": self.files_finished,
-            "files_failed": self.files_failed,
-            "attempt_nr": self.attempt_nr,
-            "last_change": self.last_change,
-            "checked_at": self.checked_at,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> PandaProgress:
-        return cls(
-            status=str(data["status"]),
-            reason=str(data.get("reason") or ""),
-            files_total=int(data.get("files_total") or 0),
-            files_finished=int(data.get("files_finished") or 0),
-            files_failed=int(data.get("files_failed") or 0),
-            attempt_nr=int(data.get("attempt_nr") or 0),
-            last_change=str(data.get("last_change") or ""),
-            checked_at=str(data.get("checked_at") or ""),
-        )
-
-    def same_observation(self, other: PandaProgress | None) -> bool:
-        """Equal in everything PanDA said (``checked_at`` aside)."""
-        return other is not None and replace(other, checked_at=self.checked_at) == self
-
-
-@dataclass(frozen=True)
 class ProdTask:
     name: str
     prod_config: str
@@ -518,6 +485,9 @@ class ProdTask:
     created_at: str = ""
     history: tuple[HistoryEntry, ...] = ()
     requested_by: str = ""  # the physicist, when a bot filed the request for them
+    campaign: str | None = None  # the campaign (family, e.g. 26.07) the task produces for
+    cloned_from: str | None = None  # the task this one was cloned from
+    withdrawn: Withdrawal | None = None
     approval: Approval | None = None  # set by approving; ready means approved
     sample_variant: str = ""  # what tells this request's output apart from another's
 
@@ -538,6 +508,12 @@ class ProdTask:
             "catalog": {k: self.catalog[k] for k in CATALOG_FIELD_IDS if k in self.catalog},
             "public_catalog": self.public_catalog.to_dict(),
         }
+        if self.campaign is not None:
+            out["campaign"] = self.campaign
+        if self.cloned_from:
+            out["cloned_from"] = self.cloned_from
+        if self.withdrawn is not None:
+            out["withdrawn"] = self.withdrawn.to_dict()
         if self.unmapped:
             out["unmapped"] = dict(self.unmapped)
         out["panda_task_id"] = self.panda_task_id
@@ -574,6 +550,9 @@ class ProdTask:
             created_at=str(data.get("created_at") or ""),
             history=tuple(HistoryEntry.from_dict(h) for h in data.get("history") or ()),
             requested_by=str(data.get("requested_by") or ""),
+            campaign=_opt_str(data.get("campaign")),
+            cloned_from=_opt_str(data.get("cloned_from")),
+            withdrawn=Withdrawal.from_dict(data["withdrawn"]) if data.get("withdrawn") else None,
             approval=Approval.from_dict(data["approval"]) if data.get("approval") else None,
             sample_variant=str(data.get("sample_variant") or ""),
         )
