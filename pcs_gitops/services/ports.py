@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -270,7 +270,10 @@ class BranchWorkspace(Protocol):
 
     def branches(self, prefix: str) -> list[str]: ...
 
-    def behind(self, branch: str, base: str) -> bool: ...
+    def stale(self, branches: Sequence[str], base: str) -> list[str]:
+        """The ``branches`` that lack records or derived files ``base`` changed since they
+        forked (online: one fetch for all of them)."""
+        ...
 
 
 class FileTree(Protocol):
