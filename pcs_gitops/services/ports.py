@@ -293,7 +293,10 @@ class BranchWorkspace(Protocol):
 
     def branches(self, prefix: str) -> list[str]: ...
 
-    def behind(self, branch: str, base: str) -> bool: ...
+    def stale(self, branches: Sequence[str], base: str) -> list[str]:
+        """The ``branches`` that lack records or derived files ``base`` changed since they
+        forked (online: one fetch for all of them)."""
+        ...
 
 
 class FileTree(Protocol):

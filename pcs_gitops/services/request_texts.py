@@ -12,6 +12,7 @@ from typing import Any
 from pcs_gitops.domain.commands import Command
 from pcs_gitops.domain.request_form import NOT_A_FORM
 from pcs_gitops.domain.settings import CatalogSettings
+from pcs_gitops.services.github_wording import for_github
 
 # --------------------------------------------------------------------------- texts
 
@@ -163,7 +164,7 @@ def _checklist(view: RequestView) -> list[str]:
     lines = []
     for check in view.checks:
         mark = "x" if check.ok else " "
-        detail = "; ".join(md_escape(p) for p in check.problems)
+        detail = "; ".join(md_escape(for_github(p)) for p in check.problems)
         lines.append(f"- [{mark}] {check.title}" + (f": {detail}" if detail else ""))
     return lines
 

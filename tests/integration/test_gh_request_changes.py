@@ -164,3 +164,20 @@ def test_confirm_vouches_for_the_inferred_input_and_unblocks_approval(pipeline: 
     assert "Moved the request from draft to **ready**" in say(
         pipeline, 306, "/pcs status ready", MANAGER, 6
     )
+
+
+def test_what_github_shows_names_comment_commands_not_cli_commands(pipeline: Pipeline) -> None:
+    """Status comments and replies across the request's life speak GitHub (#10 point 7)."""
+    from pcs_gitops.services.github_wording import names_cli_command
+
+    pipeline.handle("issues", issue_event("opened", issue(307)))  # needs confirmation
+    say(pipeline, 307, "/pcs status ready", MANAGER, 1)  # refused: not confirmed
+    say(pipeline, 307, "/pcs withdraw", REQUESTER, 2)  # the checklist: reinstate
+    say(pipeline, 307, "/pcs status ready", MANAGER, 3)  # refused: withdrawn
+    say(pipeline, 307, "/pcs retry", MANAGER, 4)  # no PanDA in this job
+    say(pipeline, 307, "!update Dataset Path: rucio:foo", REQUESTER, 5)  # unknown tags
+    bodies = list(pipeline.comments(307).values())
+    assert any("/pcs reinstate" in b for b in bodies)
+    assert any("/pcs confirm" in b for b in bodies)
+    offending = [b for b in bodies if names_cli_command(b)]
+    assert offending == []

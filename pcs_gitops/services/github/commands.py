@@ -22,6 +22,7 @@ from pcs_gitops.services.github.intake import apply_answers, field_label, take_i
 from pcs_gitops.services.github.outcome import Change, Outcome, RequestRef
 from pcs_gitops.services.github.status import answered_comments, first_with, reply
 from pcs_gitops.services.github_port import CommentInfo
+from pcs_gitops.services.github_wording import for_github
 from pcs_gitops.services.ports import Actor
 from pcs_gitops.services.tasks import link_input, set_status
 from pcs_gitops.services.usecases import panda as panda_cases
@@ -127,7 +128,7 @@ def retry(p: Pipeline, req: RequestRef) -> str:
     try:
         done = panda_cases.retry(p.publisher, panda, p.github, str(req.issue), p.actor(req.sender))
     except PcsError as exc:
-        return f"Not applied: {exc}"
+        return f"Not applied: {texts.md_escape(for_github(str(exc)))}"
     attempt = done["attempt"]
     how = "PanDA runs it again already" if done["already_running"] else done["panda_message"]
     return (

@@ -16,9 +16,10 @@ def on_push(p: Pipeline, event: PushEvent, out: Outcome) -> None:
         out.ignore(f"a push to {event.ref or 'an unknown ref'}, not to the default branch")
         return
     out.handled = True
-    for branch in sorted(p.workspace.branches(REQUEST_PREFIX)):
+    requests = [b for b in p.workspace.branches(REQUEST_PREFIX) if issue_of_branch(b) is not None]
+    for branch in sorted(p.workspace.stale(requests, p.default_branch)):
         number = issue_of_branch(branch)
-        if number is None or not p.workspace.behind(branch, p.default_branch):
+        if number is None:
             continue
         pull = p.github.find_pull(branch)
         if pull is None or pull.state != "open":

@@ -13,6 +13,7 @@ from pcs_gitops.services import request_texts as texts
 from pcs_gitops.services.cloning import CloneSelection
 from pcs_gitops.services.github.context import Pipeline
 from pcs_gitops.services.github.outcome import Change, RequestRef
+from pcs_gitops.services.github_wording import for_github
 from pcs_gitops.services.ports import Actor
 from pcs_gitops.services.usecases import campaigns
 
@@ -113,7 +114,7 @@ def clone(p: Pipeline, req: RequestRef, command: Command) -> str:
             "after its pull request is merged."
         )
     except PcsError as exc:
-        return f"Not applied: {texts.md_escape(str(exc))}"
+        return f"Not applied: {texts.md_escape(for_github(str(exc)))}"
     campaign = texts.md_escape(done["campaign"])
     where = _pull_link(done.get("published"))
     if done["created"]:
