@@ -56,6 +56,29 @@ class PagePreview(Protocol):
         ...
 
 
+class InputFiles(Protocol):
+    """How many input files an external source holds, read from the filesystem."""
+
+    def count(self, kind: str, location: str, roots: tuple[str, ...]) -> int | None:
+        """A CSV manifest's data lines, or the event files under a directory; None when the
+        source cannot be read from here (outside ``roots``, not mounted, unreadable)."""
+        ...
+
+
+class RecordHistory(Protocol):
+    """The records of past commits (git), for comparing two of them."""
+
+    def resolve(self, ref: str) -> str: ...
+    def merge_base(self, base: str, head: str) -> str: ...
+    def authors(self, base: str, head: str) -> list[tuple[str, str, str]]:
+        """(commit, author name, author e-mail) of each non-merge commit in base..head."""
+        ...
+
+    def records(self, commit: str, prefixes: Sequence[str] = ("state",)) -> list[Any]:
+        """The parsed record files (``RawRecordFile``) of ``commit`` under ``prefixes``."""
+        ...
+
+
 class Clock(Protocol):
     def now(self) -> str: ...
 
