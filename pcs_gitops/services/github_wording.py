@@ -35,6 +35,32 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
         "a production manager retries it where PanDA is reachable (the pcs tool, MCP or REST)",
     ),
     (
+        re.compile(r"link its input, or run 'pcs task compose-outputs \S+'"),
+        "link its input ('/pcs link-input SCOPE:NAME')",
+    ),
+    (
+        re.compile(r"; run 'pcs task compose-outputs \S+'"),
+        "; correct the request with '!update' (its outputs are composed from its input and "
+        "tags), or a production manager composes them again",
+    ),
+    (
+        re.compile(
+            r"run 'pcs dataset count-files NAME' \(it reads [^)]*\), or give the number of events"
+        ),
+        "give the number of events ('!update Number of Events: N'), or a production manager "
+        "records how many files the input holds",
+    ),
+    (
+        re.compile(
+            r"; run 'pcs task withdraw-stale-approvals' \(the task goes back to draft\), then"
+        ),
+        "; the task goes back to draft, then",
+    ),
+    (
+        re.compile(r"'pcs task approve \S+'"),
+        "'/pcs approve'",
+    ),
+    (
         re.compile(r"; see 'pcs (?:task|config|dataset|tag) list'"),
         "; the catalogue's pages list them",
     ),

@@ -41,6 +41,24 @@ from pcs_gitops.services.github_wording import for_github, names_cli_command
             "the pcs tool, MCP or REST)",
         ),
         (
+            "no output dataset is composed yet; run 'pcs task compose-outputs issue-7'",
+            "no output dataset is composed yet; correct the request with '!update' (its outputs "
+            "are composed from its input and tags), or a production manager composes them again",
+        ),
+        (
+            "how many files x holds is not recorded: run 'pcs dataset count-files NAME' (it "
+            "reads a CSV manifest under the data roots; --files N records a known count), or "
+            "give the number of events",
+            "how many files x holds is not recorded: give the number of events ('!update Number "
+            "of Events: N'), or a production manager records how many files the input holds",
+        ),
+        (
+            "approval withdrawn: payload changed: x; run 'pcs task withdraw-stale-approvals' "
+            "(the task goes back to draft), then a production manager approves the new payload",
+            "approval withdrawn: payload changed: x; the task goes back to draft, then a "
+            "production manager approves the new payload",
+        ),
+        (
             "no task is named 'x'; see 'pcs task list'",
             "no task is named 'x'; the catalogue's pages list them",
         ),
