@@ -250,6 +250,16 @@ class Services:
             raise UsageError(f"no issue form at {path}; pass --template or add the form")
         return IssueForm.from_template(self.store().load_file(path), aliases=FORM_ALIASES)
 
+    def physics_form(self) -> IssueForm | None:
+        """The "Physics configuration" form of the checkout (None: the repository has none)."""
+        from pcs_gitops.domain.issue_form import IssueForm
+        from pcs_gitops.domain.physics_config_form import FORM_NAME
+
+        path = self.root / ".github" / "ISSUE_TEMPLATE" / FORM_NAME
+        if not path.is_file():
+            return None
+        return IssueForm.from_template(self.store().load_file(path))
+
     def trusted_state(self) -> State:
         """Settings and roles of the checked-out default branch (not the whole state)."""
         from pcs_gitops.domain.settings import CatalogSettings, Roles
@@ -339,6 +349,7 @@ class Services:
             workspace=workspace,
             clock=self.clock,
             form=self.issue_form(),
+            physics_form=self.physics_form,
             trusted_state=self.trusted_state,
             probe=path_probe,
             repository=repository,

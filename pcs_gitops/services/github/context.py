@@ -37,6 +37,8 @@ class Pipeline:
     default_branch: str = "main"
     # what 'pcs validate' finds on the default branch as checked out (asked only on a failure)
     validate_base: Callable[[], list[Problem]] = field(default=lambda: [])
+    # the "Physics configuration" form, when the repository has one
+    physics_form: Callable[[], IssueForm | None] = field(default=lambda: None)
     # PanDA, when this job is given access to it (None: it is not)
     panda: Callable[[], PandaPort | None] = field(default=lambda: None)
     _trusted: State | None = None

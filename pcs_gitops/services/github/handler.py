@@ -16,6 +16,7 @@ from pcs_gitops.services.github.events import (
 from pcs_gitops.services.github.intake import on_issue
 from pcs_gitops.services.github.merge import on_pull
 from pcs_gitops.services.github.outcome import Outcome
+from pcs_gitops.services.github.physics import is_physics_config, on_physics_issue
 from pcs_gitops.services.github.refresh import on_push
 
 
@@ -24,7 +25,9 @@ def handle(p: Pipeline, event: Event) -> Outcome:
     out = Outcome(event=event.name, action=event.action)
     try:
         body = event.body
-        if isinstance(body, IssueEvent):
+        if isinstance(body, IssueEvent) and is_physics_config(p, body):
+            on_physics_issue(p, body, out)
+        elif isinstance(body, IssueEvent):
             on_issue(p, body, out)
         elif isinstance(body, CommentEvent):
             on_comment(p, body, out)
