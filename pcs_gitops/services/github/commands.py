@@ -203,8 +203,9 @@ def run_command(
             if linked != task
             else "That input dataset is linked already."
         )
-    elif command.kind in request_commands.REQUEST_CHANGES:
-        request_commands.change_request(command, state, change, req, task, actor, now, p.probe)
+    elif command.kind in request_commands.ON_BRANCH:
+        on = request_commands.On(command, state, change, req, task, actor, now, p.probe)
+        request_commands.ON_BRANCH[command.kind](on)
     elif command.kind is CommandKind.REFRESH:
         change.message = f"Refresh dataset request #{req.issue}"
         change.reply = "Refreshed the request branch against the default branch."

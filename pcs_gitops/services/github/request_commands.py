@@ -1,8 +1,12 @@
-"""``/pcs priority``, ``/pcs withdraw``, ``/pcs reinstate`` and ``/pcs clone`` on a request's
-issue: the same use cases as ``pcs task priority|withdraw|reinstate`` and ``pcs campaign
-clone``, with the reply the commenter reads."""
+"""``/pcs priority``, ``/pcs withdraw``, ``/pcs reinstate``, ``/pcs confirm``, ``/pcs approve``
+and ``/pcs clone`` on a request's issue: the same operations as ``pcs task
+priority|withdraw|reinstate|confirm|approve`` and ``pcs task clone``, with the reply the
+commenter reads."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from pcs_gitops.domain.commands import Command, CommandKind
 from pcs_gitops.domain.model import ProdTask
@@ -19,105 +23,87 @@ from pcs_gitops.services.github_wording import for_github
 from pcs_gitops.services.ports import Actor
 from pcs_gitops.services.usecases import campaigns
 
-REQUEST_CHANGES = (
-    CommandKind.PRIORITY,
-    CommandKind.WITHDRAW,
-    CommandKind.REINSTATE,
-    CommandKind.CONFIRM,
-    CommandKind.APPROVE,
-)
+
+@dataclass(frozen=True)
+class On:
+    """A command at work on the request's branch: its state, the change it makes, the request,
+    its task as it was, who asks and when."""
+
+    command: Command
+    state: State
+    change: Change
+    req: RequestRef
+    task: ProdTask
+    actor: Actor
+    now: str
+    probe: PathProbe
+
+    @property
+    def by(self) -> str:
+        return f"(by {self.req.sender})"
+
+    @property
+    def why(self) -> str:
+        reason = self.command.reason
+        return f" ({texts.md_escape(reason)})" if reason else ""
 
 
-def _why(command: Command) -> str:
-    return f" ({texts.md_escape(command.reason)})" if command.reason else ""
+def priority(on: On) -> None:
+    updated, before = request_changes.set_priority(
+        on.state, on.task.name, on.command.argument, on.command.reason, on.actor, on.now
+    )
+    after = updated.catalog["priority"]
+    on.change.message = f"Dataset request #{on.req.issue}: priority {after} {on.by}"
+    on.change.reply = (
+        f"The priority is {before} already."
+        if before == after
+        else f"Changed the priority from {before or 'none'} to **{after}**{on.why}."
+    )
 
 
-def change_request(
-    command: Command,
-    state: State,
-    change: Change,
-    req: RequestRef,
-    task: ProdTask,
-    actor: Actor,
-    now: str,
-    probe: PathProbe,
-) -> None:
-    """Priority, withdrawal, reinstatement, confirmation or approval of the request, on its
-    branch."""
-    by = f"(by {req.sender})"
-    if command.kind is CommandKind.CONFIRM:
-        confirm(command, state, change, req, task, actor, now)
-    elif command.kind is CommandKind.APPROVE:
-        approve(state, change, req, task, actor, now, probe)
-    elif command.kind is CommandKind.PRIORITY:
-        updated, before = request_changes.set_priority(
-            state, task.name, command.argument, command.reason, actor, now
-        )
-        priority = updated.catalog["priority"]
-        change.message = f"Dataset request #{req.issue}: priority {priority} {by}"
-        change.reply = (
-            f"The priority is {before} already."
-            if before == updated.catalog.get("priority")
-            else f"Changed the priority from {before or 'none'} to **{command.argument}**"
-            + _why(command)
-            + "."
-        )
-    elif command.kind is CommandKind.WITHDRAW:
-        if task.withdrawn is not None:
-            change.reply = "The request is withdrawn already; `/pcs reinstate` lifts it."
-            return
-        updated = request_changes.withdraw(state, task.name, command.reason, actor, now)
-        change.message = f"Dataset request #{req.issue}: withdrawn {by}"
-        back = " It is a draft again." if task.status is not updated.status else ""
-        change.reply = (
-            f"**Withdrew** the request{_why(command)}: it keeps its records and history, and "
-            f"nothing approves or submits it until `/pcs reinstate`.{back}"
-        )
-    else:
-        if task.withdrawn is None:
-            change.reply = "The request is not withdrawn; nothing to reinstate."
-            return
-        request_changes.reinstate(state, task.name, command.reason, actor, now)
-        change.message = f"Dataset request #{req.issue}: reinstated {by}"
-        change.reply = f"**Reinstated** the request{_why(command)}."
+def withdraw(on: On) -> None:
+    if on.task.withdrawn is not None:
+        on.change.reply = "The request is withdrawn already; `/pcs reinstate` lifts it."
+        return
+    updated = request_changes.withdraw(on.state, on.task.name, on.command.reason, on.actor, on.now)
+    on.change.message = f"Dataset request #{on.req.issue}: withdrawn {on.by}"
+    back = " It is a draft again." if on.task.status is not updated.status else ""
+    on.change.reply = (
+        f"**Withdrew** the request{on.why}: it keeps its records and history, and nothing "
+        f"approves or submits it until `/pcs reinstate`.{back}"
+    )
 
 
-def approve(
-    state: State,
-    change: Change,
-    req: RequestRef,
-    task: ProdTask,
-    actor: Actor,
-    now: str,
-    probe: PathProbe,
-) -> None:
+def reinstate(on: On) -> None:
+    if on.task.withdrawn is None:
+        on.change.reply = "The request is not withdrawn; nothing to reinstate."
+        return
+    request_changes.reinstate(on.state, on.task.name, on.command.reason, on.actor, on.now)
+    on.change.message = f"Dataset request #{on.req.issue}: reinstated {on.by}"
+    on.change.reply = f"**Reinstated** the request{on.why}."
+
+
+def approve(on: On) -> None:
     """``/pcs approve``: a production manager who is not the requester approves the payload the
     request would send, as ``pcs task approve`` does (the approval holds that payload's hash)."""
-    updated = approvals.approve(state, task, actor, now, probe)
+    updated = approvals.approve(on.state, on.task, on.actor, on.now, on.probe)
     digest = updated.approval.payload_sha256[:12] if updated.approval else "?"
-    if updated is task:
-        change.reply = f"Already approved for this payload (sha256 `{digest}`)."
+    if updated is on.task:
+        on.change.reply = f"Already approved for this payload (sha256 `{digest}`)."
         return
-    change.message = f"Dataset request #{req.issue}: approved (by {req.sender})"
-    change.reply = (
+    on.change.message = f"Dataset request #{on.req.issue}: approved {on.by}"
+    on.change.reply = (
         f"**Approved** the payload (sha256 `{digest}`): the request is **ready**. Any later "
         "change to what the payload is built from sends it back to draft."
     )
 
 
-def confirm(
-    command: Command,
-    state: State,
-    change: Change,
-    req: RequestRef,
-    task: ProdTask,
-    actor: Actor,
-    now: str,
-) -> None:
+def confirm(on: On) -> None:
     """``/pcs confirm [field | field=label ...]``: vouch for (or correct) the metadata inferred
     for the request's inputs, as ``pcs task confirm`` does."""
-    _, outcomes = confirmation.confirm(state, task.name, command.fields or None, actor, now)
-    change.message = f"Dataset request #{req.issue}: confirm the input's metadata (by {req.sender})"
+    fields = on.command.fields or None
+    _, outcomes = confirmation.confirm(on.state, on.task.name, fields, on.actor, on.now)
+    on.change.message = f"Dataset request #{on.req.issue}: confirm the input's metadata {on.by}"
     lines = []
     for outcome in outcomes:
         done = [f"confirmed {', '.join(outcome.confirmed)}"] if outcome.confirmed else []
@@ -129,7 +115,17 @@ def confirm(
         if outcome.left_open:
             unknown = ", ".join(outcome.left_open)
             lines.append(f"  - still unknown (correct them with `!update`): {unknown}")
-    change.reply = "Confirmed the input's metadata:\n" + "\n".join(lines)
+    on.change.reply = "Confirmed the input's metadata:\n" + "\n".join(lines)
+
+
+# The commands that change the request on its branch, each as its CLI twin does.
+ON_BRANCH: dict[CommandKind, Callable[[On], None]] = {
+    CommandKind.PRIORITY: priority,
+    CommandKind.WITHDRAW: withdraw,
+    CommandKind.REINSTATE: reinstate,
+    CommandKind.CONFIRM: confirm,
+    CommandKind.APPROVE: approve,
+}
 
 
 def clone(p: Pipeline, req: RequestRef, command: Command) -> str:
