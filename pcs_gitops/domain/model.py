@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from pcs_gitops.domain.approval_record import Approval
+from pcs_gitops.domain.generation import Generation
 
 JsonDict = dict[str, Any]
 
@@ -520,6 +521,8 @@ class ProdTask:
     requested_by: str = ""  # the physicist, when a bot filed the request for them
     approval: Approval | None = None  # set by approving; ready means approved
     sample_variant: str = ""  # what tells this request's output apart from another's
+    generation: Generation | None = None  # what an internal_evgen task generates
+    twin: str = ""  # the same request in the other workflow mode
 
     def to_dict(self) -> JsonDict:
         out: JsonDict = {
@@ -533,6 +536,10 @@ class ProdTask:
         }
         if self.sample_variant:
             out["sample_variant"] = self.sample_variant
+        if self.generation is not None:
+            out["generation"] = self.generation.to_dict()
+        if self.twin:
+            out["twin"] = self.twin
         out |= {
             "overrides": dict(self.overrides),
             "catalog": {k: self.catalog[k] for k in CATALOG_FIELD_IDS if k in self.catalog},
@@ -576,6 +583,8 @@ class ProdTask:
             requested_by=str(data.get("requested_by") or ""),
             approval=Approval.from_dict(data["approval"]) if data.get("approval") else None,
             sample_variant=str(data.get("sample_variant") or ""),
+            generation=Generation.from_dict(data["generation"]) if data.get("generation") else None,
+            twin=str(data.get("twin") or ""),
         )
 
     def with_history(self, entry: HistoryEntry) -> ProdTask:

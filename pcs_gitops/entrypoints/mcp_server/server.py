@@ -18,7 +18,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.types import ToolAnnotations
 
 from pcs_gitops import bootstrap
-from pcs_gitops.entrypoints.mcp_server import datasets, payload, requests, tags, tasks
+from pcs_gitops.entrypoints.mcp_server import datasets, payload, requests, tags, tasks, twins
 from pcs_gitops.entrypoints.mcp_server.common import (
     AppContext,
     GitHubFactory,
@@ -46,6 +46,7 @@ TOOLS: tuple[tuple[Callable[..., Any], str, ToolAnnotations], ...] = (
     *payload.TOOLS,
     *tags.TOOLS,
     *requests.TOOLS,
+    *twins.TOOLS,
 )
 TOOL_NAMES: tuple[str, ...] = tuple(fn.__name__ for fn, _, _ in TOOLS)
 
