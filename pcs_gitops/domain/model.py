@@ -278,6 +278,7 @@ class Dataset:
 # Execution template fields with their types; the single list that overrides are checked against.
 PROD_CONFIG_FIELDS: dict[str, type] = {
     "workflow_mode": str,
+    "stages": dict,  # per-stage settings (domain/stages.py)
     "detector_version": str,
     "detector_config": str,
     "jug_xl_tag": str,

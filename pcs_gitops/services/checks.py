@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from pcs_gitops.domain.approval import approval_problems
 from pcs_gitops.domain.rules import Problem, check_state
+from pcs_gitops.domain.twin_rules import twin_problems
 from pcs_gitops.services.loading import load_state
 from pcs_gitops.services.ports import Progress, SchemaCheck, StateStore, no_progress
 
@@ -38,6 +39,7 @@ def validate_repository(
         )
     else:
         problems.extend(check_state(loaded.state))
+        problems.extend(twin_problems(loaded.state))
         if not problems:  # a payload is only built from a consistent state
             problems.extend(approval_problems(loaded.state))
     return ValidationReport(loaded.files, sorted(set(problems)))

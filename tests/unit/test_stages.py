@@ -292,3 +292,23 @@ def test_differences_are_empty_exactly_when_the_flat_forms_agree(
 ) -> None:
     assert (differences(left, right) == []) == (flatten(left) == flatten(right))
     assert differences(left, left) == []
+
+
+# -- validation ------------------------------------------------------------------------------
+def test_a_one_way_twin_link_is_a_problem_naming_the_fix(state: State) -> None:
+    from pcs_gitops.domain.twin_rules import twin_problems
+
+    twin = _twin(state)
+    assert twin_problems(state) == []
+    state.put_task(replace(twin, twin=""))
+    (problem,) = twin_problems(state)
+    assert problem.path == "twin" and "twins link both ways" in problem.message
+
+
+def test_a_misspelt_stage_setting_is_a_problem(state: State) -> None:
+    from pcs_gitops.domain.twin_rules import twin_problems
+
+    task = state.tasks["issue-11"]
+    state.put_task(replace(task, overrides={"stages": {"simu": {"exe": "./x"}}}))
+    (problem,) = twin_problems(state)
+    assert problem.path == "overrides.stages"
