@@ -224,6 +224,7 @@ from pcs_gitops.entrypoints.cli import (  # noqa: E402
     site,
     tags,
     tasks,
+    twins,
 )
 
 for _command in (
@@ -249,6 +250,8 @@ for _command in (payload.approve_cmd, payload.plan_cmd, payload.compose_outputs_
     tasks.task.add_command(_command)
 tasks.task.add_command(payload.withdraw_cmd)
 datasets.dataset.add_command(payload.count_files_cmd)
+for _command in twins.COMMANDS:
+    tasks.task.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:

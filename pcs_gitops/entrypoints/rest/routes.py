@@ -550,3 +550,8 @@ ROUTES: tuple[Endpoint, ...] = (
         created=True,
     ),
 )
+
+# joined last: those modules import this one's helpers
+from pcs_gitops.entrypoints.rest import twin_routes  # noqa: E402
+
+ROUTES = (*ROUTES, *twin_routes.ROUTES)
