@@ -49,6 +49,8 @@ EXPECTED_TOOLS = {
     "pcs_prodtask_comment",
     "pcs_prodtask_approve",
     "pcs_prodtask_plan",
+    "pcs_prodtask_twin",
+    "pcs_prodtask_compare",
     "pcs_prodtask_compose_outputs",
     "pcs_prodtask_withdraw_stale_approvals",
     "pcs_dataset_count_files",
@@ -69,6 +71,7 @@ WRITE_TOOLS = {
     "pcs_prodtask_compose_outputs",
     "pcs_prodtask_withdraw_stale_approvals",
     "pcs_dataset_count_files",
+    "pcs_prodtask_twin",
     "pcs_request_open_issue",
 }
 NEW_PATH = "/volatile/eic/EPIC/EVGEN/DIS/pythia8.306-1.0/NC/noRad/ep/18x275/q2_5to50"
