@@ -11,10 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from pcs_gitops.adapters.clock import SystemClock
 from pcs_gitops.adapters.git import GitRepository
-from pcs_gitops.adapters.schema_validator import SchemaValidator
-from pcs_gitops.adapters.site_files import PagePlanner, SiteFiles
 from pcs_gitops.adapters.worktree_publisher import WorkingTreePublisher
-from pcs_gitops.adapters.yaml_store import DryRunStore, YamlStateStore
+from pcs_gitops.adapters.yaml_store import DryRunStore, TextStore, YamlStateStore
 from pcs_gitops.config import PANDA_CLIENT_VARIABLES, Settings, on_github_hosted_runner
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import UsageError
@@ -24,6 +22,7 @@ from pcs_gitops.services.ports import (
     IdentityResolver,
     Progress,
     Publisher,
+    VersionControl,
     no_progress,
 )
 from pcs_gitops.services.unit_of_work import UnitOfWork
@@ -37,7 +36,11 @@ if TYPE_CHECKING:
     from pcs_gitops.adapters.jekyll import SitePreview
     from pcs_gitops.adapters.page_preview import RenderedPages
     from pcs_gitops.adapters.request_branch import GitBranchWorkspace
+    from pcs_gitops.adapters.schema_validator import SchemaValidator
+    from pcs_gitops.adapters.site_files import PagePlanner, SiteFiles
     from pcs_gitops.domain.issue_form import IssueForm
+    from pcs_gitops.domain.rules import Problem
+    from pcs_gitops.services.checks import Base
     from pcs_gitops.services.github.context import Pipeline
     from pcs_gitops.services.github_port import GitHubPort
     from pcs_gitops.services.reporting import ReportFrames
@@ -54,6 +57,20 @@ def path_probe(path: str) -> bool | None:
     if not os.path.isdir(top):
         return None
     return os.access(path, os.R_OK)
+
+
+def _schemas_at(root: Path) -> SchemaValidator:
+    """The JSON Schemas of a checkout (jsonschema is imported when first needed)."""
+    from pcs_gitops.adapters.schema_validator import SchemaValidator
+
+    return SchemaValidator(root / "schemas")
+
+
+def _site_at(root: Path, cache_root: Path | None = None) -> SiteFiles:
+    """The derived files of a checkout (their writer is imported when first needed)."""
+    from pcs_gitops.adapters.site_files import SiteFiles
+
+    return SiteFiles(root, _page_planner(cache_root))
 
 
 def _page_planner(cache_root: Path | None = None) -> PagePlanner:
@@ -89,10 +106,21 @@ class Services:
         return YamlStateStore(self.root)
 
     def schemas(self) -> SchemaValidator:
-        return SchemaValidator(self.root / "schemas")
+        return _schemas_at(self.root)
 
     def derived(self) -> SiteFiles:
-        return SiteFiles(self.root, _page_planner(self.root))
+        return _site_at(self.root, self.root)
+
+    def base_records(self, ref: str | None = None, root: Path | None = None) -> Base | None:
+        """The tags of commit ``ref`` (default: the commit the checked-out state descends
+        from) that ``pcs validate`` keeps locked tags equal to; None without such a commit."""
+        from pcs_gitops.services.checks import Base
+
+        repository = GitRepository(root or self.root)
+        found = ref or repository.parent_of_worktree("state")
+        if found is None:
+            return None
+        return Base(ref or found[:12], TextStore(repository.files_at(found, "state/tags")))
 
     def uow(self) -> UnitOfWork:
         vcs = GitRepository(self.root) if self.commit else None
@@ -187,13 +215,14 @@ class Services:
         return SitePreview()
 
     # -- the dataset-request pipeline (pcs gh handle) ----------------------------------------
-    def uow_at(self, root: Path) -> UnitOfWork:
+    def uow_at(self, root: Path, vcs: VersionControl | None = None) -> UnitOfWork:
         """A unit of work over another checkout (a request branch's temporary worktree)."""
         return UnitOfWork(
             YamlStateStore(root),
-            SchemaValidator(root / "schemas"),
-            SiteFiles(root, _page_planner()),
+            _schemas_at(root),
+            _site_at(root),
             self.clock,
+            vcs,
             probe=path_probe,
         )
 
@@ -202,10 +231,11 @@ class Services:
         from pcs_gitops.services import checks, publishing
 
         store = YamlStateStore(root)
-        report = checks.validate_repository(store, SchemaValidator(root / "schemas"))
+        base = self.base_records(root=root)
+        report = checks.validate_repository(store, _schemas_at(root), base=base)
         if not report.ok:
             return [str(p) for p in report.problems]
-        drift = publishing.render(store, SiteFiles(root, _page_planner()), check=True)
+        drift = publishing.render(store, _site_at(root), check=True)
         stale = drift.derived_written + drift.derived_deleted
         return [f"{p}: derived file is stale; run 'pcs render'" for p in stale]
 
@@ -314,7 +344,19 @@ class Services:
             repository=repository,
             server_url=settings.github_server_url,
             default_branch=base,
+            validate_base=self.base_problems,
+            panda=self.configured_panda,
         )
+
+    def configured_panda(self) -> PandaPort | None:
+        """PanDA when this job has its address (``PANDA_URL_SSL``), else None."""
+        return self.panda_submitter() if "PANDA_URL_SSL" in self.settings.panda.client_env else None
+
+    def base_problems(self) -> list[Problem]:
+        """What 'pcs validate' finds in the checkout (the default branch, in Actions)."""
+        from pcs_gitops.services import checks
+
+        return checks.validate_repository(self.store(), self.schemas()).problems
 
     def _branch_workspace(
         self, offline: bool, dry_run: bool, remote_url: str | None, repository: str
@@ -385,7 +427,7 @@ def init_repository(
     workspace = Workspace(
         tree=DirectoryTree(root),
         store=YamlStateStore(root),
-        derived=SiteFiles(root, _page_planner()),
+        derived=_site_at(root),
         history=GitRepository(root),
     )
     options = _scaffold_options(repository, action_ref)

@@ -8,7 +8,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from pcs_gitops.errors import GitError
+from pcs_gitops.errors import GitError, UsageError
 
 LOG = logging.getLogger(__name__)
 
@@ -173,6 +173,31 @@ class GitRepository:
         run_git([*identity, "commit", "--quiet", "--no-verify", "-m", message], self.root)
         return run_git(["rev-parse", "HEAD"], self.root).strip()
 
+    def parent_of_worktree(self, prefix: str) -> str | None:
+        """The commit the checked-out ``prefix`` descends from: HEAD when it has uncommitted
+        changes (a change being made), else HEAD's first parent (the last commit's base: on a
+        pull request's merge commit, the target branch). None outside git or without one."""
+        if not self.is_repository():
+            return None
+        if not run_git(["rev-parse", "--verify", "--quiet", "HEAD"], self.root, check=False):
+            return None
+        status = run_git(["status", "--porcelain", "--", prefix], self.root)
+        ref = "HEAD" if status.strip() else "HEAD~1"
+        found = run_git(["rev-parse", "--verify", "--quiet", ref], self.root, check=False)
+        return found.strip() or None
+
+    def files_at(self, ref: str, prefix: str) -> dict[str, str]:
+        """The text of every file under ``prefix`` at commit ``ref``, by relative path."""
+        if not ref or ref.startswith("-"):
+            raise UsageError(f"'{ref}' is not a git revision; give a commit, branch or tag")
+        found = run_git(
+            ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], self.root, check=False
+        )
+        if not found.strip():
+            raise UsageError(f"'{ref}' names no commit of this repository; see 'git log'")
+        contents = _tree_files(self.root, ref, prefix, full_tree=False)
+        return {path: data.decode("utf-8", errors="replace") for path, data in contents.items()}
+
 
 def _git_bytes(args: Sequence[str], cwd: Path, input_bytes: bytes) -> bytes:
     """Run git with binary input and output (``cat-file --batch`` sizes count bytes)."""
@@ -185,6 +210,38 @@ def _git_bytes(args: Sequence[str], cwd: Path, input_bytes: bytes) -> bytes:
         output = proc.stderr.decode("utf-8", "replace")
         raise GitError(failure_summary(args, proc.returncode, output), detail=output)
     return proc.stdout
+
+
+def _tree_files(root: Path, commit: str, prefix: str, *, full_tree: bool) -> dict[str, bytes]:
+    """Every file under ``prefix`` in ``commit``: path -> content, read in one ``cat-file``."""
+    listing = run_git(
+        ["ls-tree", "-r", "-z", *(["--full-tree"] if full_tree else []), commit, "--", prefix],
+        root,
+    )
+    blobs: list[tuple[str, str]] = []
+    for entry in filter(None, listing.split("\0")):
+        meta, _, path = entry.partition("\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == "blob":
+            blobs.append((path, parts[2]))
+    if not blobs:
+        return {}
+    batch = "".join(f"{sha}\n" for _, sha in blobs).encode("ascii")
+    data = _git_bytes(["cat-file", "--batch"], root, batch)
+    return dict(zip((path for path, _ in blobs), _batch_contents(data), strict=True))
+
+
+def _batch_contents(data: bytes) -> list[bytes]:
+    """The contents of ``git cat-file --batch`` output (``<sha> blob <size>``, a newline, the
+    data, a newline; sizes in bytes)."""
+    contents: list[bytes] = []
+    at = 0
+    while at < len(data):
+        end = data.index(b"\n", at)
+        size = int(data[at:end].split()[2])
+        contents.append(data[end + 1 : end + 1 + size])
+        at = end + 1 + size + 1
+    return contents
 
 
 class GitHistory:
@@ -217,25 +274,7 @@ class GitHistory:
 
     def files(self, commit: str, prefix: str) -> dict[str, bytes]:
         """Every file under ``prefix`` in ``commit``: path -> content."""
-        listing = run_git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix], self.root)
-        blobs: list[tuple[str, str]] = []
-        for entry in filter(None, listing.split("\0")):
-            meta, _, path = entry.partition("\t")
-            parts = meta.split()
-            if len(parts) == 3 and parts[1] == "blob":
-                blobs.append((path, parts[2]))
-        if not blobs:
-            return {}
-        batch = "".join(f"{sha}\n" for _, sha in blobs).encode("ascii")
-        data = _git_bytes(["cat-file", "--batch"], self.root, batch)
-        out: dict[str, bytes] = {}
-        at = 0
-        for path, _ in blobs:
-            header_end = data.index(b"\n", at)
-            size = int(data[at:header_end].split()[2])
-            out[path] = data[header_end + 1 : header_end + 1 + size]
-            at = header_end + 1 + size + 1
-        return out
+        return _tree_files(self.root, commit, prefix, full_tree=True)
 
     def authors(self, base: str, head: str) -> list[tuple[str, str, str]]:
         """(commit, author name, author e-mail) of every non-merge commit in base..head."""

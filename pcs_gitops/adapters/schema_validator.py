@@ -25,6 +25,7 @@ SCHEMA_NAMES = (
     "catalog",
     "roles",
     "physics_categories",
+    "campaign",
 )
 
 

@@ -44,6 +44,11 @@ class WorkingTreePublisher:
         with self.lock, self._uow() as uow:
             yield uow
 
+    @contextmanager
+    def session(self, target: Target) -> Iterator[UnitOfWork]:
+        with self.lock, self._uow() as uow:
+            yield uow
+
     def rehearse(self, change: Callable[[UnitOfWork], T]) -> T:
         with self.lock, self._dry() as uow:
             return change(uow)

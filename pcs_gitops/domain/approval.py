@@ -59,7 +59,9 @@ def _datasets(state: State, task: ProdTask) -> list[Dataset]:
 
 def _inputs(state: State, task: ProdTask) -> dict[str, Any]:
     datasets = _datasets(state, task)
-    keep = ("description", "created_by", "created_at", "history")
+    # what names and sizes a dataset: its metadata block says who vouched for the tags (the
+    # tags themselves are in the record), which is no input of the payload
+    keep = ("description", "created_by", "created_at", "history", "metadata")
     labels = sorted({label for d in datasets for label in d.tags.labels().values()})
     config = state.prod_configs.get(task.prod_config)
     settings = state.settings

@@ -14,7 +14,9 @@ from typing import Any
 
 from pcs_gitops.domain.approval_record import Approval
 from pcs_gitops.domain.generation import Generation
-from pcs_gitops.domain.panda_progress import PandaProgress as PandaProgress  # re-exported
+from pcs_gitops.domain.metadata import DatasetMetadata
+from pcs_gitops.domain.panda_progress import PandaProgress as PandaProgress
+from pcs_gitops.domain.withdrawal import Withdrawal
 
 JsonDict = dict[str, Any]
 
@@ -128,6 +130,7 @@ class Tag:
     category: int | None = None  # physics tags only
     created_by: str = ""
     created_at: str = ""
+    pwg: str | None = None  # the PWG that authored it (its members may edit it while draft)
 
     @property
     def number(self) -> int:
@@ -142,6 +145,8 @@ class Tag:
             out["category"] = self.category
         out["description"] = self.description
         out["parameters"] = dict(self.parameters)
+        if self.pwg is not None:
+            out["pwg"] = self.pwg
         out["created_by"] = self.created_by
         out["created_at"] = self.created_at
         return out
@@ -157,6 +162,7 @@ class Tag:
             category=_opt_int(data.get("category")),
             created_by=str(data.get("created_by") or ""),
             created_at=str(data.get("created_at") or ""),
+            pwg=_opt_str(data.get("pwg")),
         )
 
 
@@ -228,10 +234,15 @@ class Dataset:
     created_by: str = ""
     created_at: str = ""
     history: tuple[HistoryEntry, ...] = ()
+    metadata: DatasetMetadata = field(default_factory=DatasetMetadata)
     files: int | None = None  # input files (manifest lines), when counted
 
     def to_dict(self) -> JsonDict:
-        out: JsonDict = {
+        # records written before metadata tracking or file counting have neither key
+        # (and stay byte-identical)
+        metadata = {"metadata": self.metadata.to_dict()} if self.metadata else {}
+        files = {"files": self.files} if self.files is not None else {}
+        return {
             "name": self.name,
             "did": self.did,
             "scope": self.scope,
@@ -242,14 +253,13 @@ class Dataset:
             "block": self.block,
             "stage": self.stage.value,
             "source": self.source.to_dict(),
+            **metadata,
+            **files,
+            "description": self.description,
+            "created_by": self.created_by,
+            "created_at": self.created_at,
+            "history": [h.to_dict() for h in self.history],
         }
-        if self.files is not None:
-            out["files"] = self.files
-        out["description"] = self.description
-        out["created_by"] = self.created_by
-        out["created_at"] = self.created_at
-        out["history"] = [h.to_dict() for h in self.history]
-        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Dataset:
@@ -268,6 +278,7 @@ class Dataset:
             created_by=str(data.get("created_by") or ""),
             created_at=str(data.get("created_at") or ""),
             history=tuple(HistoryEntry.from_dict(h) for h in data.get("history") or ()),
+            metadata=DatasetMetadata.from_dict(data.get("metadata")),
             files=_opt_int(data.get("files")),
         )
 
@@ -476,6 +487,9 @@ class ProdTask:
     created_at: str = ""
     history: tuple[HistoryEntry, ...] = ()
     requested_by: str = ""  # the physicist, when a bot filed the request for them
+    campaign: str | None = None  # the campaign (family, e.g. 26.07) the task produces for
+    cloned_from: str | None = None  # the task this one was cloned from
+    withdrawn: Withdrawal | None = None
     approval: Approval | None = None  # set by approving; ready means approved
     sample_variant: str = ""  # what tells this request's output apart from another's
     generation: Generation | None = None  # what an internal_evgen task generates
@@ -502,6 +516,12 @@ class ProdTask:
             "catalog": {k: self.catalog[k] for k in CATALOG_FIELD_IDS if k in self.catalog},
             "public_catalog": self.public_catalog.to_dict(),
         }
+        if self.campaign is not None:
+            out["campaign"] = self.campaign
+        if self.cloned_from:
+            out["cloned_from"] = self.cloned_from
+        if self.withdrawn is not None:
+            out["withdrawn"] = self.withdrawn.to_dict()
         if self.unmapped:
             out["unmapped"] = dict(self.unmapped)
         out["panda_task_id"] = self.panda_task_id
@@ -538,6 +558,9 @@ class ProdTask:
             created_at=str(data.get("created_at") or ""),
             history=tuple(HistoryEntry.from_dict(h) for h in data.get("history") or ()),
             requested_by=str(data.get("requested_by") or ""),
+            campaign=_opt_str(data.get("campaign")),
+            cloned_from=_opt_str(data.get("cloned_from")),
+            withdrawn=Withdrawal.from_dict(data["withdrawn"]) if data.get("withdrawn") else None,
             approval=Approval.from_dict(data["approval"]) if data.get("approval") else None,
             sample_variant=str(data.get("sample_variant") or ""),
             generation=Generation.from_dict(data["generation"]) if data.get("generation") else None,

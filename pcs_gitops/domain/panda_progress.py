@@ -1,4 +1,4 @@
-"""What PanDA last said about a task's current jediTaskID (a task record's ``panda`` block)."""
+"""What PanDA last said about a task's current jediTaskID (the ``panda`` block of a task)."""
 
 from __future__ import annotations
 

@@ -266,7 +266,9 @@ def report_stale(settings: Settings, stale: Sequence[str]) -> None:
 def report_event(settings: Settings, report: Mapping[str, Any]) -> None:
     output = ActionsOutput(settings)
     if output.enabled:
-        output.annotate(handle_annotations(report))
+        broken = report.get("base_problems") or []
+        annotations = problem_annotations(settings.repo_root, broken) if broken else []
+        output.annotate([*annotations, *handle_annotations(report)])
         output.summarise(handle_summary(report, settings))
 
 

@@ -67,9 +67,11 @@ def payload_refusal(state: State, task: ProdTask, *, for_submission: bool) -> st
     )
 
 
-def approve(state: State, task: ProdTask, actor: Actor, now: str, probe: PathProbe) -> ProdTask:
+def approve(
+    state: State, task: ProdTask, actor: Actor, now: str, probe: PathProbe, reason: str = ""
+) -> ProdTask:
     """Approve the task's current payload (see the module docstring); an approval that still
-    holds is kept as it is."""
+    holds is kept as it is. A ``reason`` given goes into the history entry."""
     if task.status is TaskStatus.READY and staleness(state, task) is None:
         return task
     if task.status is not TaskStatus.READY:
@@ -86,6 +88,8 @@ def approve(state: State, task: ProdTask, actor: Actor, now: str, probe: PathPro
         raise InvalidPayload(refusal)
     approval = approval_for(state, task, actor.login, now)
     detail = {"from": task.status.value, "to": "ready", "payload_sha256": approval.payload_sha256}
+    if reason:
+        detail["reason"] = reason
     updated = replace(task, status=TaskStatus.READY, approval=approval).with_history(
         HistoryEntry(now, actor.login, actor.surface, STATUS_ACTION, detail)
     )
@@ -93,12 +97,12 @@ def approve(state: State, task: ProdTask, actor: Actor, now: str, probe: PathPro
     return updated
 
 
-def send_back(state: State, task: ProdTask, actor: Actor, now: str) -> ProdTask:
+def send_back(state: State, task: ProdTask, actor: Actor, now: str, reason: str = "") -> ProdTask:
     """ready -> draft: the approval is dropped (the history keeps who approved what)."""
     refusal = transition_refusal(task.status, TaskStatus.DRAFT)
     if refusal:
         raise InvalidTransition(f"task '{task.name}': {refusal}")
-    detail = {"from": "ready", "to": "draft"}
+    detail = {"from": "ready", "to": "draft", **({"reason": reason} if reason else {})}
     updated = replace(task, status=TaskStatus.DRAFT, approval=None).with_history(
         HistoryEntry(now, actor.login, actor.surface, STATUS_ACTION, detail)
     )

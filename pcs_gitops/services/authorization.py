@@ -12,8 +12,15 @@ CLI, a local MCP server) then act as admins; every other actor is refused with h
 
 from __future__ import annotations
 
-from pcs_gitops.domain.authz import Operation, RoleCheck, authorize, grants_nobody, who_may
-from pcs_gitops.domain.model import ProdTask
+from pcs_gitops.domain.authz import (
+    Operation,
+    RoleCheck,
+    Subject,
+    authorize,
+    grants_nobody,
+    who_may,
+)
+from pcs_gitops.domain.model import ProdTask, Tag, TaskStatus
 from pcs_gitops.domain.settings import Role, Roles
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import AmbiguousIdentifier, RecordNotFound, Refused
@@ -51,20 +58,46 @@ def require(
 ) -> None:
     """Return when ``actor`` may do ``operation`` (on ``subject``); raise ``Refused`` saying
     why and who may otherwise."""
+    if subject is None:
+        require_on(actor, operation, roles)
+        return
+    about = Subject(
+        requester=requester_of(subject),
+        pwg=subject.catalog.get("pwg") or None,
+        submitted=subject.status is not TaskStatus.DRAFT and subject.status is not TaskStatus.READY,
+    )
+    require_on(actor, operation, roles, about, name=subject.name)
+
+
+def require_on_tag(actor: Actor, operation: Operation, roles: Roles, tag: Tag) -> None:
+    """``require`` for a tag: its PWG decides who besides the managers may."""
+    require_on(actor, operation, roles, Subject(pwg=tag.pwg), name=tag.label)
+
+
+def require_on(
+    actor: Actor,
+    operation: Operation,
+    roles: Roles,
+    subject: Subject | None = None,
+    *,
+    name: str = "",
+) -> None:
+    """``require`` over a described subject (``name`` for the message)."""
     if actor.trusted and grants_nobody(roles):
         return
+    about = subject or Subject()
     decision = authorize(
         operation,
         sender=actor.login,
         holds=role_check(actor.login, roles, actor.teams),
-        requester=requester_of(subject) if subject is not None else "",
-        request_pwg=(subject.catalog.get("pwg") or None) if subject is not None else None,
+        requester=about.requester,
+        request_pwg=about.pwg,
+        submitted=about.submitted,
     )
     if decision.allowed:
         return
-    what = f"{operation.value} ('{subject.name}')" if subject is not None else operation.value
-    pwg = (subject.catalog.get("pwg") or None) if subject is not None else None
-    who = who_may(operation, roles, pwg)
+    what = f"{operation.value} ('{name}')" if name else operation.value
+    who = who_may(operation, roles, about.pwg)
     raise Refused(f"{actor.login} may not {what}: {decision.reason}. Who may: {who}")
 
 

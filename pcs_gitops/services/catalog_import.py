@@ -13,6 +13,7 @@ from pcs_gitops.domain.naming import task_name_for_issue, task_name_for_row_key
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import PcsError, UsageError, ValidationFailed
 from pcs_gitops.services.datasets import DatasetIntake, intake_dataset
+from pcs_gitops.services.metadata import refresh_candidates
 from pcs_gitops.services.outputs import compose_outputs
 from pcs_gitops.services.ports import Actor, Progress, no_progress
 
@@ -26,6 +27,7 @@ class ImportReport:
     datasets_created: int = 0
     tags_created: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    created_datasets: list[str] = field(default_factory=list)  # not reported
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -46,11 +48,13 @@ def _input_for_row(
     if not path.strip():
         report.warnings.append(f"line {row.line}: no dataset path; the task has no input dataset")
         return ()
-    version = row.fields.get("generator_version", "")
+    version = row.fields.get("generator_version", "").strip()
+    is_url = version.startswith(("http://", "https://"))
     request = DatasetIntake(
         source_location=path,
         description=f"imported from the public catalogue (line {row.line})",
-        release_url=version if version.strip().startswith(("http://", "https://")) else None,
+        release_url=version if is_url else None,
+        generator_text=None if is_url else version or None,
     )
     try:
         outcome = intake_dataset(state, request, actor, now)
@@ -62,6 +66,7 @@ def _input_for_row(
     if outcome.created:
         report.datasets_created += 1
         report.tags_created.extend(outcome.tags_created)
+        report.created_datasets.append(outcome.dataset.name)
     return (outcome.dataset.did,)
 
 
@@ -212,6 +217,10 @@ def import_catalog(
         if len(refusals) > MAX_REFUSALS_SHOWN:
             header += f" (the first {MAX_REFUSALS_SHOWN} of {len(refusals)} are shown)"
         raise ValidationFailed(refusals[:MAX_REFUSALS_SHOWN], header=header)
+    for name in run.report.created_datasets:  # later rows may have added neighbouring tags
+        fresh = refresh_candidates(state, state.datasets[name])
+        if fresh is not state.datasets[name]:
+            state.put_dataset(fresh)
     run.report.warnings[:0] = reader.warnings
     if len(run.report.warnings) > max_warnings:
         run.report.warnings = [*run.report.warnings[:max_warnings], "(more warnings cut)"]

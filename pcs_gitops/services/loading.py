@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pcs_gitops.domain.campaigns import Campaign
 from pcs_gitops.domain.model import Dataset, ProdConfig, ProdTask, Tag, TagKind
 from pcs_gitops.domain.rules import LoadedRecord, Problem, check_identity_files
 from pcs_gitops.domain.settings import CatalogSettings, PhysicsCategory, Roles
@@ -20,6 +21,7 @@ SCHEMA_OF_KIND: dict[RecordKind, str] = {
     RecordKind.DATASET: "dataset",
     RecordKind.PROD_CONFIG: "prod_config",
     RecordKind.PROD_TASK: "prod_task",
+    RecordKind.CAMPAIGN: "campaign",
 }
 
 
@@ -113,5 +115,7 @@ def _add(
         state.datasets.setdefault(key, Dataset.from_dict(data))
     elif kind is RecordKind.PROD_CONFIG:
         state.prod_configs.setdefault(key, ProdConfig.from_dict(data))
+    elif kind is RecordKind.CAMPAIGN:
+        state.campaigns.setdefault(key, Campaign.from_dict(data))
     else:
         state.tasks.setdefault(key, ProdTask.from_dict(data))

@@ -135,6 +135,7 @@ class Target:
     issue: int | None = None
     title: str = ""  # a short description for the pull request of a non-request branch
     row: tuple[str, str] | None = None  # (csv path, row key) of a row-keyed task
+    body: str = ""  # what the pull request of a non-request branch says (default: the title)
 
 
 @dataclass(frozen=True)
@@ -156,9 +157,10 @@ class Placement:
     commit: str | None
     pull: PullRef | None
     head_before: str | None = None
-    validation: tuple[str, ...] | None = None  # problems found on the new head; None: not checked
+    validation: tuple[str, ...] | None = None  # problems found on the head; None: not checked
     notes: tuple[str, ...] = ()
     pull_info: PullInfo | None = None
+    status_head: str | None = None  # the head whose commit status this run posted
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -206,6 +208,14 @@ class BranchOptions:
     known_pull: PullInfo | None = None  # the branch's pull request when the caller knows it
     reopen: bool = False  # reopen a closed pull request even when nothing new was committed
     actor: Actor | None = None  # who carries the records (tags re-allocated on the base)
+    # the head whose commit status is known to be posted (None: unknown): an existing head
+    # without it is checked and gets its status, whatever happened to an earlier run
+    validated_head: str | None = None
+    check_head: bool = False  # post the status of an existing head unless validated_head is it
+
+
+# a unit of work a service opens and commits itself: ``with factory() as uow: ...``
+UnitFactory = Callable[[], "AbstractContextManager[UnitOfWork]"]
 
 
 class Publisher(Protocol):
@@ -227,6 +237,11 @@ class Publisher(Protocol):
         """A unit of work over the current state, for reads (never committed)."""
         ...
 
+    def session(self, target: Target) -> AbstractContextManager[UnitOfWork]:
+        """A unit of work at the target's place whose every commit is published at once (a
+        submission's intent must reach the remote before PanDA is called, its outcome after)."""
+        ...
+
     def rehearse(self, change: Callable[[UnitOfWork], T]) -> T:
         """Run ``change`` in a unit of work whose commit validates everything and writes
         nothing (previews and dry runs)."""
@@ -244,7 +259,8 @@ class BranchCheckout(Protocol):
 
     @property
     def head(self) -> str | None:
-        """The branch head before this run; None when the branch does not exist yet."""
+        """The checkout's head: the branch's when checked out (None when the branch does not
+        exist yet), then each commit made on it."""
         ...
 
     @property
@@ -277,7 +293,10 @@ class BranchWorkspace(Protocol):
 
     def branches(self, prefix: str) -> list[str]: ...
 
-    def behind(self, branch: str, base: str) -> bool: ...
+    def stale(self, branches: Sequence[str], base: str) -> list[str]:
+        """The ``branches`` that lack records or derived files ``base`` changed since they
+        forked (online: one fetch for all of them)."""
+        ...
 
 
 class FileTree(Protocol):

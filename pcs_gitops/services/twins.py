@@ -146,5 +146,6 @@ def _new_twin(
         sample_variant=variant,
         generation=identity if wanted is WorkflowMode.INTERNAL_EVGEN else None,
         twin=task.name,
+        campaign=task.campaign,
         history=(HistoryEntry(now, actor.login, actor.surface, "created", {"twin_of": task.name}),),
     )

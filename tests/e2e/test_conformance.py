@@ -39,7 +39,7 @@ from tests.support.rest_client import token as token_of
 RunCli = Callable[..., Result]
 NEW_PATH = "/volatile/eic/EPIC/EVGEN/DIS/pythia8.306-1.0/NC/noRad/ep/18x275/q2_7to70"
 # Keys that name who acted and when, or what was written: they differ between the surfaces.
-VOLATILE = {"history", "created_by", "created_at", "commit", "at"}
+VOLATILE = {"history", "created_by", "created_at", "confirmed_at", "commit", "at"}
 SAMPLE_ROWS = 30
 FIRST = "<first task>"  # replaced by the name of the first imported task
 FIRST_DID = "<first did>"  # replaced by the DID of the first imported dataset
@@ -183,6 +183,26 @@ CORPUS: tuple[Case, ...] = (
         ("task", "approve", "issue-7"),
         "pcs_prodtask_approve",
         task_name="issue-7",
+    ),
+    status("status: first task to ready, its tags only inferred", FIRST, "ready"),
+    Case(
+        "confirm: an unknown field",
+        ("task", "confirm", FIRST, "--field", "colour"),
+        "pcs_prodtask_confirm",
+        {"task_name": FIRST, "fields": ["colour"]},
+    ),
+    Case(
+        "confirm: a read value cannot be set",
+        ("task", "confirm", FIRST, "--field", "beams=5x41"),
+        "pcs_prodtask_confirm",
+        {"task_name": FIRST, "fields": ["beams=5x41"]},
+    ),
+    Case(
+        "confirm: the first task's inferred values",
+        ("task", "confirm", FIRST),
+        "pcs_prodtask_confirm",
+        {"task_name": FIRST},
+        ok=True,
     ),
     status("status: first task to ready", FIRST, "ready", ok=True),
     payload_case(
@@ -395,6 +415,7 @@ REST_ROUTES: dict[str, tuple[str, str, str | None]] = {
     "pcs_prodtask_intake": ("POST", "/prod-tasks/intake/", None),
     "pcs_prodtask_set_status": ("POST", "/prod-tasks/{}/set-status/", "task_name"),
     "pcs_prodtask_link_input": ("POST", "/prod-tasks/{}/link-input/", "task_name"),
+    "pcs_prodtask_confirm": ("POST", "/prod-tasks/{}/confirm/", "task_name"),
     "pcs_prodtask_comment": ("POST", "/prod-tasks/{}/comment/", "task_name"),
     "pcs_prodtask_get": ("GET", "/prod-tasks/{}/", "name"),
     "pcs_prodtask_readiness": ("GET", "/prod-tasks/{}/readiness/", "name"),
@@ -421,6 +442,7 @@ WRITES = frozenset(
         "pcs_prodtask_intake",
         "pcs_prodtask_set_status",
         "pcs_prodtask_link_input",
+        "pcs_prodtask_confirm",
         "pcs_prodtask_comment",
         "pcs_prodtask_approve",
         "pcs_prodtask_compose_outputs",
@@ -568,6 +590,7 @@ def test_the_corpus_covers_both_verdicts_of_every_write_tool() -> None:
         "pcs_prodtask_intake",
         "pcs_prodtask_set_status",
         "pcs_prodtask_link_input",
+        "pcs_prodtask_confirm",
         "pcs_prodtask_comment",
         "pcs_prodtask_approve",
         "pcs_dataset_count_files",

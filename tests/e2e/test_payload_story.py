@@ -33,12 +33,14 @@ CONFIG = "state/prod_configs/standard.yaml"
 
 @pytest.fixture
 def requested(repo: Path, run_cli: RunCli) -> Path:
-    """maria manages production; rita requested issue 5 (1M events of PATH)."""
+    """maria manages production; rita requested issue 5 (1M events of PATH) and confirmed the
+    tags inferred from its path."""
     grant_roles(repo)
     base = ("--repo", str(repo), "--actor", REQUESTER)
     made = run_cli(*base, "dataset", "intake", "--source-location", PATH, "--json")
     did = json.loads(made.stdout)["dataset"]["did"]
     assert run_cli(*base, *intake(5, did)).exit_code == 0
+    assert run_cli(*base, "task", "confirm", "issue-5").exit_code == 0
     return repo
 
 

@@ -78,8 +78,9 @@ def first_task(rest: Rest) -> dict[str, Any]:
         {"status": "draft", "name_contains": "dis", "limit": 3},
         {"public_catalog_issue": "#40"},
         {"limit": 0},
+        {"pwg": "edt", "priority": "1", "substate": "needs-input", "limit": 4},
     ],
-    ids=["default", "page", "filters", "issue", "empty-page"],
+    ids=["default", "page", "filters", "issue", "empty-page", "pwg-priority-substate"],
 )
 def test_the_task_list_pages_and_filters_as_the_cli_does(
     rest: Rest, cli_json: Callable[..., Any], query: dict[str, Any]

@@ -292,6 +292,8 @@ def test_a_manager_readies_and_records_a_submission_once(rest: Rest) -> None:
     did = listing.body["tasks"][0]["input_datasets"][0]
     counted = post(rest, f"/datasets/{did}/count-files/", {"files": 20}, MANAGER)  # all events
     assert (counted.status, counted.body["files"], counted.body["how"]) == (200, 20, "given")
+    confirmed = post(rest, f"/prod-tasks/{name}/confirm/", {}, MANAGER)
+    assert confirmed.status == 200, confirmed.body
     ready = post(rest, f"/prod-tasks/{name}/set-status/", {"status": "ready"}, MANAGER)
     assert (ready.status, ready.body["status"]) == (200, "ready"), ready.body
     by_requester = post(

@@ -53,7 +53,8 @@ def test_every_request_has_its_page(built: BuiltSite, task_list: dict[str, Any])
 
 def test_every_json_file_parses(built: BuiltSite) -> None:
     files = list((built.site / "api").rglob("*.json"))
-    assert len(files) == 2 + 3 * REQUESTS + REQUESTS  # listings, task + jedi + dump, datasets
+    # listings, task + jedi + dump, datasets (each request's input and its output)
+    assert len(files) == 2 + 3 * REQUESTS + 2 * REQUESTS
     for path in files:
         json.loads(path.read_text(encoding="utf-8"))
 

@@ -49,6 +49,8 @@ def catalogue(repo: Path, run_cli: RunCli) -> Path:
     fields = ("--pwg", "inclusive", "--priority", "1", "--dataset-path", PATH, "--events", "1M")
     intake = ("task", "intake", "--public-catalog-issue", "5", "--input-dataset-did", did)
     assert run_cli(*base, "--actor", "rita", *intake, *fields).exit_code == 0
+    # the requester vouches for the inferred tags, so the request can be approved
+    assert run_cli(*base, "--actor", "rita", "task", "confirm", "issue-5").exit_code == 0
     commit_all(repo, "a request")
     git(repo, "checkout", "--quiet", "-b", "change")
     return repo

@@ -19,7 +19,7 @@ RunCli = Callable[..., Result]
 ROOT = Path(__file__).resolve().parents[2]
 EVENT = ROOT / "examples" / "events" / "dataset-request-opened.json"
 SHA = "0123456789abcdef0123456789abcdef01234567"
-WORKFLOWS = ["checks.yml", "pages.yml", "panda-sync.yml", "request-intake.yml"]
+WORKFLOWS = ["checks.yml", "pages.yml", "panda-sync.yml", "reminders.yml", "request-intake.yml"]
 
 
 def ok(result: Result) -> Result:

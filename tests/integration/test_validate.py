@@ -117,7 +117,16 @@ def test_init_writes_schemas_state_sentinels_standard_config_and_catalogue_setti
     assert schemas == [
         f"{n}.schema.json"
         for n in sorted(
-            ["catalog", "dataset", "physics_categories", "prod_config", "prod_task", "roles", "tag"]
+            [
+                "campaign",
+                "catalog",
+                "dataset",
+                "physics_categories",
+                "prod_config",
+                "prod_task",
+                "roles",
+                "tag",
+            ]
         )
     ]
     assert {p.name for p in (target / "state" / "tags").iterdir()} <= CATEGORIES

@@ -30,7 +30,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def workflows(root: Path) -> list[str]:
     found = sorted(str(p) for p in (root / ".github" / "workflows").glob("*.yml"))
-    assert len(found) == 4, found
+    assert len(found) == 5, found
     return found
 
 

@@ -4,14 +4,16 @@ only when logins do not decide; a repository that grants nobody is set up by tru
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from pcs_gitops.domain.authz import OPEN_TO_ALL, Operation, status_operation
-from pcs_gitops.domain.model import ProdTask, PublicCatalog
+from pcs_gitops.domain.model import ProdTask, PublicCatalog, Tag, TagKind, TaskStatus
 from pcs_gitops.domain.settings import Role, RoleGrant, Roles
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import Refused
-from pcs_gitops.services.authorization import require, subject_task
+from pcs_gitops.services.authorization import require, require_on_tag, subject_task
 from pcs_gitops.services.ports import Actor
 
 ROLES = Roles(
@@ -143,3 +145,90 @@ def test_the_subject_task_is_found_by_name_or_issue_and_none_when_unknown() -> N
     assert subject_task(state, "7") == task()
     assert subject_task(state, "nope") is None
     assert subject_task(state, None) is None
+
+
+# --------------------------------------------------------------------------- the dynamic catalogue
+PWG_ROLES = Roles(
+    grants=(
+        *ROLES.grants,
+        RoleGrant(Role.PWG_CONVENER, logins=("convener",), pwg="jets_hf"),
+        RoleGrant(Role.PWG_CONVENER, logins=("other-convener",), pwg="edt"),
+    )
+)
+MANAGERS_ONLY = (
+    Operation.REINSTATE,
+    Operation.CLONE,
+    Operation.CAMPAIGN,
+    Operation.TAG_LOCK,
+)
+
+
+@pytest.mark.parametrize("operation", MANAGERS_ONLY)
+def test_reinstating_cloning_campaigns_and_locking_are_for_managers_only(
+    operation: Operation,
+) -> None:
+    require(actor("Maria"), operation, PWG_ROLES, task())
+    for login in ("requester", "pwg-person", "convener"):
+        with pytest.raises(Refused) as refused:
+            require(actor(login), operation, PWG_ROLES, task())
+        assert f"only a production manager or an admin may {operation.value}." in str(refused.value)
+
+
+def test_a_convener_of_the_requests_pwg_sets_its_priority_and_a_member_does_not() -> None:
+    require(actor("convener"), Operation.PRIORITY, PWG_ROLES, task(pwg="jets_hf"))
+    with pytest.raises(Refused) as refused:
+        require(actor("other-convener"), Operation.PRIORITY, PWG_ROLES, task(pwg="jets_hf"))
+    assert str(refused.value) == (
+        "other-convener may not change the priority of this request ('issue-7'): only a "
+        "convener of the request's PWG, a production manager or an admin may change the "
+        "priority of this request. Who may: `Maria`, `epic/prod-managers`, `root-admin`, "
+        "`convener` (from state/roles.yaml)"
+    )
+    for login in ("pwg-person", "requester"):
+        with pytest.raises(Refused):
+            require(actor(login), Operation.PRIORITY, PWG_ROLES, task(pwg="jets_hf"))
+
+
+def test_a_convener_may_change_their_pwgs_requests_as_a_member_does() -> None:
+    require(actor("convener"), Operation.UPDATE, PWG_ROLES, task("someone", pwg="jets_hf"))
+
+
+def test_the_requester_withdraws_their_request_only_before_submission() -> None:
+    draft = task("anna")
+    require(actor("anna"), Operation.WITHDRAW, PWG_ROLES, draft)
+    submitted = replace(draft, status=TaskStatus.SUBMITTED)
+    with pytest.raises(Refused, match="it is submitted, and only a production manager"):
+        require(actor("anna"), Operation.WITHDRAW, PWG_ROLES, submitted)
+    require(actor("Maria"), Operation.WITHDRAW, PWG_ROLES, submitted)
+    with pytest.raises(Refused, match="only the requester \\(before submission\\)"):
+        require(actor("pwg-person"), Operation.WITHDRAW, PWG_ROLES, draft)
+
+
+def test_members_and_conveners_edit_their_pwgs_tags_and_imported_tags_are_the_managers() -> None:
+    theirs = Tag(TagKind.PHYSICS, "p2001", category=2, pwg="jets_hf")
+    for login in ("pwg-person", "convener", "Maria"):
+        require_on_tag(actor(login), Operation.TAG_EDIT, PWG_ROLES, theirs)
+    with pytest.raises(Refused, match="only a member or convener of the tag's PWG"):
+        require_on_tag(actor("other-convener"), Operation.TAG_EDIT, PWG_ROLES, theirs)
+    imported = Tag(TagKind.PHYSICS, "p2002", category=2)
+    with pytest.raises(Refused):
+        require_on_tag(actor("pwg-person"), Operation.TAG_EDIT, PWG_ROLES, imported)
+    require_on_tag(actor("Maria"), Operation.TAG_EDIT, PWG_ROLES, imported)
+
+
+@pytest.mark.parametrize("login", ["requester", "pwg-person", "Maria", "root-admin"])
+def test_the_requester_their_pwg_managers_and_admins_may_confirm_inferred_metadata(
+    login: str,
+) -> None:
+    require(actor(login), Operation.CONFIRM, ROLES, task())
+
+
+def test_anyone_else_may_not_confirm_and_is_told_who_may() -> None:
+    with pytest.raises(Refused) as refused:
+        require(actor("mallory"), Operation.CONFIRM, ROLES, task(pwg="inclusive"))
+    assert str(refused.value) == (
+        "mallory may not confirm the inferred metadata of this request ('issue-7'): only the "
+        "requester, a member of the request's PWG, a production manager or an admin may confirm "
+        "the inferred metadata of this request. Who may: the requester and `Maria`, "
+        "`epic/prod-managers`, `root-admin` (from state/roles.yaml)"
+    )

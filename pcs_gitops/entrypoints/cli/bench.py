@@ -23,7 +23,9 @@ def bench() -> None:
 
 @bench.command()
 @click.option("--tasks", type=click.IntRange(min=1), required=True, help="Requests to add.")
-@click.option("--seed", type=int, default=1, show_default=True)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="Random seed (same seed, same state)."
+)
 @json_option
 @pass_ctx
 def generate(ctx: Context, tasks: int, seed: int, as_json: bool) -> None:

@@ -20,7 +20,12 @@ NO_COMMIT = "0" * 40
 @click.command("check-change")
 @click.option("--base", help="The branch or commit the change targets (e.g. main).")
 @click.option("--head", default="HEAD", show_default=True, help="The changed commit.")
-@click.option("--actor", "author", metavar="LOGIN", help="Who makes the change (the PR author).")
+@click.option(
+    "--actor",
+    "author",
+    metavar="LOGIN",
+    help="Who makes the change (the PR author); pcs's global --actor, which may come anywhere.",
+)
 @json_option
 @pass_ctx
 def check_change_cmd(
@@ -35,6 +40,7 @@ def check_change_cmd(
     pull_request (or push) event, --base, --head and --actor default to the event's.
     """
     settings = ctx.services.settings
+    author = author or _global_actor()
     if base is None:
         found = _from_event(settings.github_event_name, settings.github_event_path)
         if found is None:
@@ -59,6 +65,13 @@ def check_change_cmd(
         click.echo(f"{len(report.refusals)} change(s) refused for {author}", err=True)
     if not report.ok:
         sys.exit(1)
+
+
+def _global_actor() -> str | None:
+    """The login of pcs's global ``--actor``: the CLI reads ``--actor`` anywhere before ``--``
+    as the global option (who acts), which for this command is who makes the change."""
+    given = click.get_current_context().find_root().params.get("actor")
+    return str(given).strip() or None if given else None
 
 
 def _from_event(name: str | None, path: str | None) -> tuple[str, str | None, str] | None:

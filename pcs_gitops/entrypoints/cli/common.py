@@ -35,6 +35,28 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
+def paging_options(default_limit: int) -> Callable[[F], F]:
+    """``--limit`` and ``--offset`` of a listing."""
+
+    def decorate(func: F) -> F:
+        func = click.option(
+            "--offset",
+            type=click.IntRange(min=0),
+            default=0,
+            show_default=True,
+            help="Rows to skip (paging).",
+        )(func)
+        return click.option(
+            "--limit",
+            type=click.IntRange(min=0),
+            default=default_limit,
+            show_default=True,
+            help="Page size.",
+        )(func)
+
+    return decorate
+
+
 def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
 

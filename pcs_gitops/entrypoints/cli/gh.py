@@ -11,10 +11,9 @@ import click
 from pcs_gitops.domain.issue_form import parse_issue_body
 from pcs_gitops.entrypoints import actions_output
 from pcs_gitops.entrypoints.cli.common import Context, emit, json_option, pass_ctx
-from pcs_gitops.entrypoints.github_payload import read_event
-from pcs_gitops.errors import UsageError
-from pcs_gitops.services.github import handler
+from pcs_gitops.errors import PcsError, UsageError
 from pcs_gitops.services.github.outcome import Outcome
+from pcs_gitops.services.request_texts import BLOCKED_LABEL
 
 
 @click.group()
@@ -65,6 +64,9 @@ def handle(
             "no event to handle: pass --event-path (and --event-name), or run inside GitHub "
             "Actions (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH)"
         )
+    from pcs_gitops.entrypoints.github_payload import read_event  # the pipeline, on use
+    from pcs_gitops.services.github import handler
+
     event = read_event(name, path)
     offline = offline or not settings.github_token
     pipeline = ctx.services.request_pipeline(
@@ -77,6 +79,15 @@ def handle(
     report = {**outcome.to_dict(), "offline": offline, "dry_run": dry_run}
     actions_output.report_event(settings, report)
     emit(as_json, report, lambda: _describe(outcome, offline, dry_run))
+    if outcome.base_problems:
+        first = outcome.base_problems[0]
+        raise PcsError(
+            f"the default branch does not pass 'pcs validate' ({len(outcome.base_problems)} "
+            f"problem(s); first: {first['file']}: {first['path'] or '(record)'}: "
+            f"{first['message']}); request #{outcome.issue} waits with the label "
+            f"'{BLOCKED_LABEL}'. Repair the default branch: the next push to it takes the "
+            "request in"
+        )
 
 
 def _describe(outcome: Outcome, offline: bool, dry_run: bool) -> str:
@@ -126,8 +137,11 @@ def form() -> None:
     help="The issue-form YAML (.github/ISSUE_TEMPLATE/*.yml).",
 )
 @click.argument("body_file", type=click.File("r", encoding="utf-8"))
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON (the only output: accepted for scripts)."
+)
 @pass_ctx
-def parse(ctx: Context, template: Path, body_file: TextIO) -> None:
+def parse(ctx: Context, template: Path, body_file: TextIO, as_json: bool) -> None:
     """Print the answers of a submitted issue body (BODY_FILE, '-' for stdin) as JSON."""
     issue_form = ctx.services.issue_form(template)
     values = parse_issue_body(issue_form, body_file.read())

@@ -1,6 +1,6 @@
 """Commands about a task's payload: ``pcs task approve``, ``plan``, ``compose-outputs``,
-``withdraw-stale-approvals`` and ``pcs dataset count-files`` (registered on their groups in
-``cli.main``)."""
+``withdraw-stale-approvals`` and ``pcs dataset count-files`` (``cli.main`` adds COMMANDS to
+``pcs task`` and DATASET_COMMANDS to ``pcs dataset``)."""
 
 from __future__ import annotations
 
@@ -127,3 +127,7 @@ def count_files_cmd(ctx: Context, name: str, files: int | None, as_json: bool) -
         f"{payload['name']}: {payload['files']} file(s) ({payload['how']}); "
         f"{describe_commit(payload)}",
     )
+
+
+COMMANDS = (approve_cmd, plan_cmd, compose_outputs_cmd, withdraw_cmd)
+DATASET_COMMANDS = (count_files_cmd,)

@@ -28,6 +28,7 @@ from pcs_gitops.services import tasks as task_svc
 from pcs_gitops.services.github_port import GitHubPort
 from pcs_gitops.services.ports import Actor, IdentityResolver, Publisher
 from pcs_gitops.services.usecases import datasets as dataset_writes
+from pcs_gitops.services.usecases import metadata as metadata_writes
 from pcs_gitops.services.usecases import payload as payload_writes
 from pcs_gitops.services.usecases import requests as request_cases
 from pcs_gitops.services.usecases import tasks as task_writes
@@ -237,7 +238,8 @@ def link_input(ctx: RestContext, args: dict[str, Any], actor: Actor) -> Reply:
 
 
 def set_status(ctx: RestContext, args: dict[str, Any], actor: Actor) -> Reply:
-    return Reply(task_writes.set_status(ctx.publisher(), args["name"], args["status"], actor))
+    name, status, reason = args["name"], args["status"], args["reason"]
+    return Reply(task_writes.set_status(ctx.publisher(), name, status, actor, reason))
 
 
 def record_submission(ctx: RestContext, args: dict[str, Any], actor: Actor) -> Reply:
@@ -247,6 +249,11 @@ def record_submission(ctx: RestContext, args: dict[str, Any], actor: Actor) -> R
 
 def comment(ctx: RestContext, args: dict[str, Any], actor: Actor) -> Reply:
     return Reply(task_writes.comment(ctx.publisher(), args["name"], args["text"], actor))
+
+
+def confirm_metadata(ctx: RestContext, args: dict[str, Any], actor: Actor) -> Reply:
+    fields = args["fields"]
+    return Reply(metadata_writes.confirm_metadata(ctx.publisher(), args["name"], fields, actor))
 
 
 # --------------------------------------------------------------------------- tasks: payload
@@ -368,10 +375,14 @@ ROUTES: tuple[Endpoint, ...] = (
         "{count, limit, offset, tasks}",
         query=(
             Param("status", "draft, ready, submitted, completed or failed."),
+            Param("substate", "Only drafts in this sub-state (what they wait for)."),
+            Param("pwg", "Only requests of this DSC or PWG (its slug or its name)."),
+            Param("priority", "Only requests of this catalogue priority (1, 2, 3 or -1)."),
             Param("public_catalog_issue", "Issue number of the request."),
             NAME_CONTAINS,
             LIMIT,
             OFFSET,
+            Param("campaign", "Tasks of this campaign ('none': of no campaign)."),
         ),
     ),
     Endpoint(
@@ -465,7 +476,10 @@ ROUTES: tuple[Endpoint, ...] = (
         "{name, from, status, task, commit, published?}",
         MANAGERS,
         path_params=(TASK,),
-        body=(Param("status", "draft, ready, completed or failed.", required=True),),
+        body=(
+            Param("status", "draft, ready, completed or failed.", required=True),
+            Param("reason", "Why; needed for completed or failed set by hand."),
+        ),
     ),
     Endpoint(
         "POST",
@@ -503,6 +517,23 @@ ROUTES: tuple[Endpoint, ...] = (
         FILERS,
         path_params=(TASK,),
         body=(Param("text", "The comment (plain text).", required=True),),
+    ),
+    Endpoint(
+        "POST",
+        f"{API}/prod-tasks/{{name}}/confirm/",
+        confirm_metadata,
+        "Confirm the inferred metadata of a task's inputs, or bind another tag (field=label)",
+        "{subject, task, datasets, readiness, commit, published?}",
+        CHANGERS,
+        path_params=(TASK,),
+        body=(
+            Param(
+                "fields",
+                "Values to confirm (physics_tag, evgen_tag, ...; none: every known value), or "
+                "field=label to bind another tag: a list or one comma-separated string.",
+                LIST,
+            ),
+        ),
     ),
     Endpoint(
         "GET",
@@ -551,7 +582,7 @@ ROUTES: tuple[Endpoint, ...] = (
     ),
 )
 
-# joined last: those modules import this one's helpers
-from pcs_gitops.entrypoints.rest import twin_routes  # noqa: E402
+# the dynamic catalogue's endpoints use this module's types, so they are joined last
+from pcs_gitops.entrypoints.rest import dynamic_routes, twin_routes  # noqa: E402
 
-ROUTES = (*ROUTES, *twin_routes.ROUTES)
+ROUTES = (*ROUTES, *dynamic_routes.ROUTES, *twin_routes.ROUTES)

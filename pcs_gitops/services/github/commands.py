@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from pcs_gitops.domain import authz
 from pcs_gitops.domain import request_form as rf
 from pcs_gitops.domain.commands import Command, CommandKind, parse_commands, resolve_field
 from pcs_gitops.domain.model import ProdTask
 from pcs_gitops.domain.state import State
-from pcs_gitops.errors import Refused, UsageError
+from pcs_gitops.errors import PcsError, Refused, SubmissionError, UsageError
 from pcs_gitops.services import request_texts as texts
 from pcs_gitops.services.authorization import require
+from pcs_gitops.services.github import request_commands
 from pcs_gitops.services.github.context import SURFACE, Pipeline
 from pcs_gitops.services.github.converge import Steer, converge
 from pcs_gitops.services.github.events import CommentEvent
@@ -19,8 +22,10 @@ from pcs_gitops.services.github.intake import apply_answers, field_label, take_i
 from pcs_gitops.services.github.outcome import Change, Outcome, RequestRef
 from pcs_gitops.services.github.status import answered_comments, first_with, reply
 from pcs_gitops.services.github_port import CommentInfo
+from pcs_gitops.services.github_wording import for_github
 from pcs_gitops.services.ports import Actor
 from pcs_gitops.services.tasks import link_input, set_status
+from pcs_gitops.services.usecases import panda as panda_cases
 
 
 def on_comment(p: Pipeline, event: CommentEvent, out: Outcome) -> None:
@@ -96,6 +101,12 @@ def _run_comment(p: Pipeline, event: CommentEvent, comment: CommentInfo, out: Ou
         if early is not None:
             answers.append((command, early))
             continue
+        if command.kind is CommandKind.RETRY:  # PanDA's records are on the default branch
+            answers.append((command, retry(p, req)))
+            continue
+        if command.kind is CommandKind.CLONE:  # clones are new requests on their own branch
+            answers.append((command, request_commands.clone(p, req, command)))
+            continue
         change = Change(f"Dataset request #{event.issue}: {command.kind.value}", is_command=True)
         refresh = command.kind is CommandKind.REFRESH
         final = converge(
@@ -108,6 +119,38 @@ def _run_comment(p: Pipeline, event: CommentEvent, comment: CommentInfo, out: Ou
         )
         answers.append((command, final.reply or "Nothing to do."))
     reply(p, event.issue, comment.id, comment.author, answers, out)
+
+
+def retry(p: Pipeline, req: RequestRef) -> str:
+    """``/pcs retry``: a production manager asks PanDA to run the failed task again (the same
+    use case as ``pcs task retry``; its records go to the default branch)."""
+    panda = p.panda() or NoPanda()
+    try:
+        done = panda_cases.retry(p.publisher, panda, p.github, str(req.issue), p.actor(req.sender))
+    except PcsError as exc:
+        return f"Not applied: {texts.md_escape(for_github(str(exc)))}"
+    attempt = done["attempt"]
+    how = "PanDA runs it again already" if done["already_running"] else done["panda_message"]
+    return (
+        f"Asked PanDA to retry jediTaskID {done['jedi_task_id']}: "
+        f"{texts.md_escape(str(how))}; recorded as try {attempt['try_number']}."
+    )
+
+
+class NoPanda:
+    """PanDA as a job without access to it sees it: every call says how to get there."""
+
+    MESSAGE = (
+        "this repository's request job has no PanDA access (PANDA_URL_SSL and the OIDC token "
+        "are not set in its workflow); a production manager runs 'pcs task retry' where PanDA "
+        "is reachable"
+    )
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        def refuse(*args: Any, **kwargs: Any) -> Any:
+            raise SubmissionError(self.MESSAGE)
+
+        return refuse
 
 
 def _early_reply(event: CommentEvent, comment: CommentInfo, command: Command) -> str | None:
@@ -158,6 +201,8 @@ def run_command(
             if linked != task
             else "That input dataset is linked already."
         )
+    elif command.kind in request_commands.REQUEST_CHANGES:
+        request_commands.change_request(command, state, change, req, task, actor, now)
     elif command.kind is CommandKind.REFRESH:
         change.message = f"Refresh dataset request #{req.issue}"
         change.reply = "Refreshed the request branch against the default branch."

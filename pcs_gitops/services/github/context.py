@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 from pcs_gitops.domain.issue_form import IssueForm
 from pcs_gitops.domain.readiness import PathProbe
+from pcs_gitops.domain.rules import Problem
 from pcs_gitops.domain.state import State
 from pcs_gitops.services.github_port import GitHubPort
+from pcs_gitops.services.panda_port import PandaPort
 from pcs_gitops.services.ports import Actor, BranchWorkspace, Clock, Publisher
 
 SURFACE = "github"
@@ -33,7 +35,12 @@ class Pipeline:
     repository: str
     server_url: str = "https://github.com"
     default_branch: str = "main"
+    # what 'pcs validate' finds on the default branch as checked out (asked only on a failure)
+    validate_base: Callable[[], list[Problem]] = field(default=lambda: [])
+    # PanDA, when this job is given access to it (None: it is not)
+    panda: Callable[[], PandaPort | None] = field(default=lambda: None)
     _trusted: State | None = None
+    _base_problems: list[Problem] | None = None
     _teams_cache: dict[tuple[str, str, str], bool] = field(default_factory=dict)
 
     @property
@@ -41,6 +48,13 @@ class Pipeline:
         if self._trusted is None:
             self._trusted = self.trusted_state()
         return self._trusted
+
+    def base_problems(self) -> list[Problem]:
+        """The default branch's own problems (cached for the event): when it is broken, no
+        request can be taken in, and the requester is not to blame."""
+        if self._base_problems is None:
+            self._base_problems = self.validate_base()
+        return self._base_problems
 
     def actor(self, login: str) -> Actor:
         """A GitHub user as the role policy sees them (team answers cached for the event)."""

@@ -62,10 +62,10 @@ def on_issue(p: Pipeline, event: IssueEvent, out: Outcome) -> None:
         converge(p, req, lambda state, ch, r: edit(p, state, ch, r), change, out)
     else:
         change = Change(f"Take in dataset request #{number}")
-        converge(p, req, lambda state, ch, r: _take_in_only(p, state, ch, r), change, out)
+        converge(p, req, lambda state, ch, r: take_in_only(p, state, ch, r), change, out)
 
 
-def _take_in_only(p: Pipeline, state: State, change: Change, req: RequestRef) -> None:
+def take_in_only(p: Pipeline, state: State, change: Change, req: RequestRef) -> None:
     take_in(p, state, req, change)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pcs_gitops.services import request_texts as texts
+from pcs_gitops.services.github_wording import for_github
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     refreshed: list[int] = field(default_factory=list)
+    base_problems: list[dict[str, str]] = field(default_factory=list)  # the default branch's
     api_calls: int = 0
     write_calls: int = 0
 
@@ -61,7 +63,7 @@ class Change:
         self.phase = None
         if self.is_command:
             self.notes = []
-            self.reply = f"Not applied: {texts.md_escape(message)}"
+            self.reply = f"Not applied: {texts.md_escape(for_github(message))}"
         else:
             self.touched = True
             self.notes = [f"Not applied: {message}"]

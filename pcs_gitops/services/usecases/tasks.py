@@ -127,8 +127,11 @@ def link_input(
     return {"name": task.name, "task": task.to_dict(), **done.extra()}
 
 
-def set_status(publisher: Publisher, name: str, status: str, actor: Actor) -> dict[str, Any]:
-    """Move a task through its lifecycle (the transition map and the readiness gate decide)."""
+def set_status(
+    publisher: Publisher, name: str, status: str, actor: Actor, reason: str | None = None
+) -> dict[str, Any]:
+    """Move a task through its lifecycle (the transition map and the readiness gate decide); a
+    completed or failed set by hand (not by the PanDA sync) needs a reason."""
 
     roles = publisher.roles()
 
@@ -136,7 +139,8 @@ def set_status(publisher: Publisher, name: str, status: str, actor: Actor) -> di
         task = _subject(uow, name)
         before = task.status.value
         # the move is checked first (an impossible move says so to anyone), then who asks
-        updated = ops.set_status(uow.state, name, status, actor, uow.clock.now(), uow.probe)
+        now = uow.clock.now()
+        updated = ops.set_status(uow.state, name, status, actor, now, uow.probe, reason)
         require(actor, status_operation(status), roles, task)
         _commit_if_changed(uow, f"Task {updated.name}: {before} -> {updated.status.value}")
         return before, updated
