@@ -57,7 +57,7 @@ from pcs_gitops.domain.naming import (
     attempt_name,
     build_dataset_name,
 )
-from pcs_gitops.domain.stages import StageGraph, stage_graph
+from pcs_gitops.domain.stages import StageGraph, mode_of, stage_graph
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import UsageError
 
@@ -180,6 +180,12 @@ def logical_task_name(state: State, task: ProdTask) -> str:
         if name and "/" not in name and ":" not in name:
             return name
     return task.name
+
+
+def workflow_mode_of(state: State, task: ProdTask) -> str:
+    """The task's workflow mode (its config's, unless an override says otherwise)."""
+    config = state.prod_configs.get(task.prod_config)
+    return mode_of(config.settings if config is not None else {}, task.overrides).value
 
 
 def current_try_number(task: ProdTask) -> int:

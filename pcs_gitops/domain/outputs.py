@@ -30,7 +30,7 @@ from pcs_gitops.domain.effective_config import effective_config
 from pcs_gitops.domain.generation import Generation
 from pcs_gitops.domain.model import Dataset, DatasetTags, ProdTask, SourceKind, Stage
 from pcs_gitops.domain.naming import ComposedName, NameError_, build_dataset_name, check_sample
-from pcs_gitops.domain.stages import StageGraph, stage_graph
+from pcs_gitops.domain.stages import WorkflowMode, kept_outputs, workflow_mode
 from pcs_gitops.domain.state import State
 
 SIMULATOR = "npsim"  # DD4hep's simulation of the ePIC detector, in the eic_xl container
@@ -116,10 +116,10 @@ def output_sample(input_sample: str, variant: str) -> str:
     return ".".join(part for part in (input_sample, variant.strip()) if part)
 
 
-def identity_of(state: State, task: ProdTask, graph: StageGraph) -> Generation | None:
+def identity_of(state: State, task: ProdTask, mode: WorkflowMode) -> Generation | None:
     """What the outputs are named after: the first input's tags and sample (external mode), or
     the task's ``generation`` block (internal mode)."""
-    if not graph.reads_input:
+    if mode is WorkflowMode.INTERNAL_EVGEN:
         return task.generation
     inputs = state.inputs_of(task)
     if not inputs:
@@ -128,11 +128,11 @@ def identity_of(state: State, task: ProdTask, graph: StageGraph) -> Generation |
     return Generation(tags.physics, tags.evgen, tags.background, inputs[0].sample)
 
 
-def _missing_identity(task: ProdTask, graph: StageGraph) -> str:
-    if graph.reads_input:
+def _missing_identity(task: ProdTask, mode: WorkflowMode) -> str:
+    if mode is WorkflowMode.EXTERNAL_EVGEN:
         return "the task has no input dataset to compose its output from; link one first"
     return (
-        f"task '{task.name}' is {graph.mode.value} but has no generation block (physics and "
+        f"task '{task.name}' is {mode.value} but has no generation block (physics and "
         "EvGen tags) to compose its outputs from; make it with 'pcs task twin' or set one"
     )
 
@@ -141,17 +141,17 @@ def plan_outputs(state: State, task: ProdTask) -> tuple[tuple[PlannedOutput, ...
     """The outputs the task should have (kept stages, in stage order), or (nothing, why not)."""
     config = state.prod_configs.get(task.prod_config)
     effective = effective_config(config, task.overrides)
-    graph = stage_graph(effective)
-    identity = identity_of(state, task, graph)
+    mode = workflow_mode(effective)
+    identity = identity_of(state, task, mode)
     if identity is None:
-        return (), [_missing_identity(task, graph)]
+        return (), [_missing_identity(task, mode)]
     problems = _config_problems(task, effective)
     sample = output_sample(identity.sample, task.sample_variant)
     try:
         check_sample(sample)
     except NameError_ as exc:
         problems.append(f"the output's sample: {exc}")
-    stages = tuple(s.produces for s in graph.kept())
+    stages = kept_outputs(effective)
     if problems or not any(s in (Stage.RECO, Stage.FULL) for s in stages):
         return (), problems or ["no physics output configured: set copy_reco or copy_full"]
     simu = simu_parameters(effective)

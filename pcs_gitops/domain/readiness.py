@@ -26,7 +26,7 @@ from pcs_gitops.domain.metadata import (
 )
 from pcs_gitops.domain.model import Dataset, ProdTask, Tag, TagKind, TagStatus, TaskStatus
 from pcs_gitops.domain.outputs import output_problems
-from pcs_gitops.domain.stages import StageGraph, stage_graph
+from pcs_gitops.domain.stages import WorkflowMode, mode_of
 from pcs_gitops.domain.state import State
 
 # A probe answers whether a local path is readable: True, False, or None (not reachable here).
@@ -103,14 +103,16 @@ def _inputs(state: State, task: ProdTask) -> list[Dataset]:
     return state.inputs_of(task)
 
 
-def _graph(state: State, task: ProdTask) -> StageGraph:
-    return stage_graph(effective_config(state.prod_configs.get(task.prod_config), task.overrides))
+def _reads_input(state: State, task: ProdTask) -> bool:
+    config = state.prod_configs.get(task.prod_config)
+    settings = config.settings if config is not None else {}
+    return mode_of(settings, task.overrides) is not WorkflowMode.INTERNAL_EVGEN
 
 
 def _tag_labels(state: State, task: ProdTask) -> list[tuple[TagKind, str]]:
     """The tags the task's physics rests on: its inputs' (external) or its generation's."""
     generation = task.generation
-    if _graph(state, task).reads_input:
+    if _reads_input(state, task):
         return [pair for d in _inputs(state, task) for pair in d.tags.labels().items()]
     if generation is None:
         return []
@@ -154,7 +156,7 @@ def _named(tag: object, key: str) -> bool:
 
 
 def _source_check(state: State, task: ProdTask, probe: PathProbe) -> Check:
-    if not _graph(state, task).reads_input:
+    if not _reads_input(state, task):
         return _generator_check(state, task)
     problems: list[str] = []
     inputs = _inputs(state, task)
@@ -196,7 +198,7 @@ def _events_check(state: State, task: ProdTask) -> Check:
     events = task.catalog.get("events", "").strip()
     problems = []
     effective = effective_config(state.prod_configs.get(task.prod_config), task.overrides)
-    generates = not _graph(state, task).reads_input
+    generates = not _reads_input(state, task)
     if generates and event_count(effective, task) is None:
         problems.append(
             f"an internal_evgen task generates as many events as the request asks, but "
@@ -215,7 +217,7 @@ def _events_check(state: State, task: ProdTask) -> Check:
 
 
 def _outputs_check(state: State, task: ProdTask) -> Check:
-    composable = _inputs(state, task) or not _graph(state, task).reads_input
+    composable = _inputs(state, task) or not _reads_input(state, task)
     problems = output_problems(state, task) if composable else []
     return _check("outputs", "Output datasets composed", problems)
 

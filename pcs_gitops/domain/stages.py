@@ -122,6 +122,14 @@ def workflow_mode(effective: Mapping[str, Any]) -> WorkflowMode:
     return WorkflowMode(value) if value in WORKFLOW_MODES else DEFAULT_MODE
 
 
+def mode_of(settings: Mapping[str, Any], overrides: Mapping[str, Any]) -> WorkflowMode:
+    """A task's mode from its config's settings and its overrides, without building the whole
+    effective config (readiness and the pages ask it of every task)."""
+    return workflow_mode(
+        {"workflow_mode": overrides.get("workflow_mode", settings.get("workflow_mode"))}
+    )
+
+
 def parse_mode(text: str) -> WorkflowMode | None:
     """A mode from user text (``internal_evgen``, ``internal-evgen``, ``Internal``), or None."""
     cleaned = text.strip().lower().replace("-", "_")
@@ -174,6 +182,20 @@ def stage_graph(effective: Mapping[str, Any]) -> StageGraph:
     """The stage graph of an effective config (defaults, config settings, task overrides)."""
     mode = workflow_mode(effective)
     return StageGraph(mode, tuple(_stage(effective, name) for name in TEMPLATES[mode]))
+
+
+def kept_outputs(effective: Mapping[str, Any]) -> tuple[Stage, ...]:
+    """The dataset stages of the kept outputs, in stage order (what :func:`stage_graph` keeps,
+    without building the stages: every task's readiness asks it)."""
+    out = []
+    for name in TEMPLATES[workflow_mode(effective)]:
+        produces, keep_setting = STAGE_OUTPUTS[name]
+        keep = _stage_settings(effective, name).get("keep")
+        if keep is None:
+            keep = True if keep_setting is None else effective.get(keep_setting)
+        if _flag(keep):
+            out.append(produces)
+    return tuple(out)
 
 
 def stage_setting_problems(value: Any) -> list[str]:

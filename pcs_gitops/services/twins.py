@@ -126,7 +126,7 @@ def _new_twin(
     overrides.pop("workflow_mode", None)
     if graph_of_settings(effective_config(config, overrides)).mode is not wanted:
         overrides["workflow_mode"] = wanted.value
-    identity = identity_of(state, task, task_graph(state, task))
+    identity = identity_of(state, task, task_mode(state, task))
     variant = ".".join(p for p in (task.sample_variant, wanted.value) if p)
     return ProdTask(
         name=name,
