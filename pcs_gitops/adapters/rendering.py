@@ -537,6 +537,8 @@ class _Planner:
             "checks": check.checks,
             "fields": [(title, catalog.get(fid, "")) for fid, title in self.columns],
             "panda_task_id": display(task.panda_task_id),
+            "workflow_mode": artifacts.workflow_mode_of(self.state, task),
+            "twin_page": f"{url_name(task.twin)}.html" if task.twin else None,
             "panda_monitor": self.settings.panda_monitor_link(task.panda_task_id),
             "public_catalog": [(k, display(v)) for k, v in task.public_catalog.to_dict().items()],
             "unmapped": list(task.unmapped.items()),

@@ -35,7 +35,7 @@ def _input_parts(task: ProdTask) -> dict[str, str]:
         "overrides": "the task's overrides",
         "datasets": "its input or output datasets",
         "tags": "the tags of those datasets",
-        "request": "the request's events, priority or sample variant",
+        "request": "the request's events, priority, sample variant or generation",
         "settings": "the catalogue settings (state/catalog.yaml)",
     }
 
@@ -52,7 +52,8 @@ def effective_payload(state: State, task: ProdTask) -> dict[str, Any]:
 
 
 def _datasets(state: State, task: ProdTask) -> list[Dataset]:
-    found = (state.dataset_for_did(d) for d in (*task.input_datasets, *task.output_datasets))
+    dids = (*task.input_datasets, *task.intermediate_datasets, *task.output_datasets)
+    found = (state.dataset_for_did(d) for d in dids)
     return [d for d in found if d is not None]
 
 
@@ -74,6 +75,8 @@ def _inputs(state: State, task: ProdTask) -> dict[str, Any]:
             "priority": task.catalog.get("priority", ""),
             "sample_variant": task.sample_variant,
             "created_by": task.created_by,
+            # what an internal_evgen task generates (absent otherwise: older hashes hold)
+            **({"generation": task.generation.to_dict()} if task.generation else {}),
         },
         "settings": {
             "task_priorities": dict(settings.task_priorities),

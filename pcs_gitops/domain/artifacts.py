@@ -19,6 +19,16 @@ Priority
     ``taskPriority`` is the task's ``task_priority`` override, else the catalogue priority through
     the table ``task_priorities`` of ``state/catalog.yaml``, else the config's ``task_priority``.
 
+Workflow mode
+    The stage graph (:mod:`pcs_gitops.domain.stages`) decides what differs. ``external_evgen``
+    reads its input through ``CSV_FILE``. ``internal_evgen`` has no input: the job runs the
+    generator from the EvGen tag's parameters (``GENERATOR``, ``GENERATOR_VERSION`` and one
+    ``EVGEN_<KEY>`` per other parameter, with ``EVENTS_PER_JOB`` and ``STAGES``), ``nEvents``
+    is the request's count and ``nEventsPerJob`` the evgen stage's; its generated events are an
+    output (``hepmc3.tree.root``). ``transPath``, ``container_name`` and the splitting are the
+    first stage's; a job runs each stage's executable in order (a run of stages sharing one
+    executable runs it once).
+
 Attempt number
     A task that carries a PanDA task id shows its current attempt (the last recorded one);
     otherwise the artifacts describe the next attempt (recorded attempts + 1). Callers may pass
@@ -32,13 +42,14 @@ Missing pieces
 from __future__ import annotations
 
 import math
+import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pcs_gitops.domain.effective_config import ARTIFACT_DEFAULTS, DEFAULTS, effective_config
-from pcs_gitops.domain.job_counts import as_int, event_count, events_per_job, job_count
+from pcs_gitops.domain.job_counts import as_int, event_count, job_count
 from pcs_gitops.domain.model import Dataset, ProdConfig, ProdTask, Stage, Tag, TagKind
 from pcs_gitops.domain.naming import (
     ComposedName,
@@ -46,6 +57,7 @@ from pcs_gitops.domain.naming import (
     attempt_name,
     build_dataset_name,
 )
+from pcs_gitops.domain.stages import StageGraph, mode_of, stage_graph
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import UsageError
 
@@ -57,6 +69,15 @@ _BACKGROUND_KEYS: tuple[tuple[str, str], ...] = (
     ("TAG_PREFIX", "bg_tag_prefix"),
     ("BG_FILES", "bg_files"),
 )
+_GENERATOR_KEYS: tuple[tuple[str, str], ...] = (
+    ("GENERATOR", "generator"),
+    ("GENERATOR_VERSION", "generator_version"),
+)
+_ENV_UNSAFE = re.compile(r"[^A-Z0-9_]+")
+_EXTENSIONS: dict[Stage, str] = {
+    Stage.EVGEN: "hepmc3.tree.root",
+    Stage.FULL: ARTIFACT_DEFAULTS["full_extension"],
+}
 
 
 @dataclass(frozen=True)
@@ -68,6 +89,8 @@ class ArtifactContext:
     effective: Mapping[str, Any]
     inputs: tuple[Dataset, ...]
     outputs: tuple[Dataset, ...]
+    intermediates: tuple[Dataset, ...]
+    graph: StageGraph
     tags: Mapping[TagKind, Tag]  # tags of the primary input (physics, evgen, ..., background)
     logical_name: str
     try_number: int
@@ -159,6 +182,12 @@ def logical_task_name(state: State, task: ProdTask) -> str:
     return task.name
 
 
+def workflow_mode_of(state: State, task: ProdTask) -> str:
+    """The task's workflow mode (its config's, unless an override says otherwise)."""
+    config = state.prod_configs.get(task.prod_config)
+    return mode_of(config.settings if config is not None else {}, task.overrides).value
+
+
 def current_try_number(task: ProdTask) -> int:
     """The attempt the artifacts describe: the recorded one while a PanDA id is held, else next."""
     current = task.submission_attempt()
@@ -179,13 +208,8 @@ def artifact_context(
     inputs = _resolve(state, task.input_datasets)
     outputs = _resolve(state, task.output_datasets)
     naming = outputs[0] if outputs else (inputs[0] if inputs else None)
-    primary = inputs[0] if inputs else naming
-    tags: dict[TagKind, Tag] = {}
-    if primary is not None:
-        for kind, label in primary.tags.labels().items():
-            tag = state.tags.get(label)
-            if tag is not None:
-                tags[kind] = tag
+    graph = stage_graph(effective)
+    tags = _tags(state, task, graph, inputs[0] if inputs else naming)
     logical = logical_task_name(state, task)
     number = try_number if try_number is not None else current_try_number(task)
     return ArtifactContext(
@@ -194,6 +218,8 @@ def artifact_context(
         effective=effective,
         inputs=inputs,
         outputs=outputs,
+        intermediates=_resolve(state, task.intermediate_datasets),
+        graph=graph,
         tags=tags,
         logical_name=logical,
         try_number=number,
@@ -201,6 +227,20 @@ def artifact_context(
         scope=naming.scope if naming is not None else state.settings.default_scope,
         stem=_lfn_base(logical, naming.scope) if naming is not None else logical,
     )
+
+
+def _tags(
+    state: State, task: ProdTask, graph: StageGraph, primary: Dataset | None
+) -> dict[TagKind, Tag]:
+    """The tags the payload reads: the primary dataset's, or what an internal task generates."""
+    labels: dict[TagKind, str] = primary.tags.labels() if primary is not None else {}
+    generation = task.generation
+    if not graph.reads_input and generation is not None:
+        labels = {TagKind.PHYSICS: generation.physics, TagKind.EVGEN: generation.evgen}
+        if generation.background:
+            labels[TagKind.BACKGROUND] = generation.background
+    found = {kind: state.tags.get(label) for kind, label in labels.items()}
+    return {kind: tag for kind, tag in found.items() if tag is not None}
 
 
 _ALWAYS_SET = frozenset({"EBEAM", "PBEAM"})
@@ -241,11 +281,12 @@ def _event_count(ctx: ArtifactContext) -> int | None:
 
 
 def _events_per_job(ctx: ArtifactContext) -> int | None:
-    return events_per_job(ctx.effective)
+    return ctx.graph.first.events_per_job
 
 
 def _job_count(ctx: ArtifactContext) -> int | None:
-    return job_count(ctx.effective, ctx.task, ctx.inputs)
+    splitting = {**ctx.effective, "events_per_job": _events_per_job(ctx)}
+    return job_count(splitting, ctx.task, ctx.inputs)
 
 
 def task_priority(state: State, ctx: ArtifactContext) -> int:
@@ -289,6 +330,8 @@ def payload_env(ctx: ArtifactContext, *, condor: bool) -> list[tuple[str, str]]:
         env.append(("X509_USER_PROXY", ARTIFACT_DEFAULTS["x509_user_proxy"]))
     env.append(("OUT_RSE", _text(eff.get("rucio_rse"))))
     env.append(("CSV_FILE", _input_location(ctx)))
+    if not ctx.graph.reads_input:
+        env += generator_env(ctx)
     background: dict[str, str] = {}
     if _flag(eff.get("bg_mixing")):
         for var, key in _BACKGROUND_KEYS:
@@ -307,13 +350,30 @@ def payload_env(ctx: ArtifactContext, *, condor: bool) -> list[tuple[str, str]]:
     return [(k, v) for k, v in env if v != "" or k in _ALWAYS_SET]
 
 
+def generator_env(ctx: ArtifactContext) -> list[tuple[str, str]]:
+    """The generator step of an internal task: the EvGen tag's parameters, the events per job
+    and the stages the job runs."""
+    tag = ctx.tags.get(TagKind.EVGEN)
+    params = dict(tag.parameters) if tag is not None else {}
+    env = [(var, params.pop(key, "").strip()) for var, key in _GENERATOR_KEYS]
+    for key in sorted(params):
+        name = _ENV_UNSAFE.sub("_", key.upper()).strip("_")
+        if name and _present(params[key]):
+            env.append((f"EVGEN_{name}", params[key].strip()))
+    env.append(("EVENTS_PER_JOB", _text(_events_per_job(ctx))))
+    env.append(("STAGES", ",".join(s.name for s in ctx.graph.stages)))
+    return env
+
+
 def _env_words(env: list[tuple[str, str]]) -> list[str]:
     return [f"{key}={shlex.quote(value)}" for key, value in env]
 
 
 def _exec_command(ctx: ArtifactContext) -> str:
-    command = _text(ctx.effective.get("exec_command")) or str(DEFAULTS["exec_command"])
-    return " ".join([*_env_words(payload_env(ctx, condor=False)), command])
+    """Each stage's executable in order, each with the payload env (once when they share one)."""
+    env = _env_words(payload_env(ctx, condor=False))
+    commands = ctx.graph.executables() or (str(DEFAULTS["exec_command"]),)
+    return " && ".join(" ".join([*env, c or str(DEFAULTS["exec_command"])]) for c in commands)
 
 
 def _continued(lines: list[str]) -> str:
@@ -383,13 +443,13 @@ def build_jedi(state: State, task: ProdTask, try_number: int | None = None) -> d
         "taskType": _text(eff.get("task_type")) or DEFAULTS["task_type"],
         "processingType": _text(eff.get("processing_type")) or DEFAULTS["processing_type"],
         "taskPriority": task_priority(state, ctx),
-        "transPath": _text(eff.get("transformation")) or DEFAULTS["transformation"],
+        "transPath": ctx.graph.first.transformation or DEFAULTS["transformation"],
         "transUses": "",
         "transHome": "",
         "architecture": "",
-        "container_name": _text(eff.get("container_image")),
+        "container_name": ctx.graph.first.container,
         "noInput": True,
-        "nFilesPerJob": _int_or(eff.get("files_per_job"), DEFAULTS["files_per_job"]),
+        "nFilesPerJob": ctx.graph.first.files_per_job or DEFAULTS["files_per_job"],
     }
     per_job, events, jobs = _events_per_job(ctx), _event_count(ctx), _job_count(ctx)
     if per_job is not None:
@@ -424,13 +484,13 @@ def build_jedi(state: State, task: ProdTask, try_number: int | None = None) -> d
         _output_param(dataset, ctx.stem, ARTIFACT_DEFAULTS["output_extension"], offset),
         *(
             _output_param(
-                f"{full.scope}:{attempt_name(full.name, ctx.try_number)}",
-                _lfn_base(full.name, full.scope),
-                ARTIFACT_DEFAULTS["full_extension"],
+                f"{kept.scope}:{attempt_name(kept.name, ctx.try_number)}",
+                _lfn_base(kept.name, kept.scope),
+                _EXTENSIONS[kept.stage],
                 offset,
             )
-            for full in ctx.outputs[1:]
-            if full.stage is Stage.FULL
+            for kept in (*ctx.outputs[1:], *ctx.intermediates)
+            if kept.stage in _EXTENSIONS
         ),
     ]
     params["uniqueTaskName"] = True

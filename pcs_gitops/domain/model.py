@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from pcs_gitops.domain.approval_record import Approval
+from pcs_gitops.domain.generation import Generation
 from pcs_gitops.domain.metadata import DatasetMetadata
 from pcs_gitops.domain.panda_progress import PandaProgress as PandaProgress
 from pcs_gitops.domain.withdrawal import Withdrawal
@@ -289,6 +290,7 @@ class Dataset:
 # Execution template fields with their types; the single list that overrides are checked against.
 PROD_CONFIG_FIELDS: dict[str, type] = {
     "workflow_mode": str,
+    "stages": dict,  # per-stage settings (domain/stages.py)
     "detector_version": str,
     "detector_config": str,
     "jug_xl_tag": str,
@@ -490,6 +492,8 @@ class ProdTask:
     withdrawn: Withdrawal | None = None
     approval: Approval | None = None  # set by approving; ready means approved
     sample_variant: str = ""  # what tells this request's output apart from another's
+    generation: Generation | None = None  # what an internal_evgen task generates
+    twin: str = ""  # the same request in the other workflow mode
 
     def to_dict(self) -> JsonDict:
         out: JsonDict = {
@@ -503,6 +507,10 @@ class ProdTask:
         }
         if self.sample_variant:
             out["sample_variant"] = self.sample_variant
+        if self.generation is not None:
+            out["generation"] = self.generation.to_dict()
+        if self.twin:
+            out["twin"] = self.twin
         out |= {
             "overrides": dict(self.overrides),
             "catalog": {k: self.catalog[k] for k in CATALOG_FIELD_IDS if k in self.catalog},
@@ -555,6 +563,8 @@ class ProdTask:
             withdrawn=Withdrawal.from_dict(data["withdrawn"]) if data.get("withdrawn") else None,
             approval=Approval.from_dict(data["approval"]) if data.get("approval") else None,
             sample_variant=str(data.get("sample_variant") or ""),
+            generation=Generation.from_dict(data["generation"]) if data.get("generation") else None,
+            twin=str(data.get("twin") or ""),
         )
 
     def with_history(self, entry: HistoryEntry) -> ProdTask:

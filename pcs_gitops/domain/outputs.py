@@ -1,15 +1,20 @@
 """What a task produces: its output datasets, planned from its input and its effective config.
 
 The naming authority (:mod:`pcs_gitops.domain.naming`) composes every output name. A task's
-outputs take from its first input dataset the physics, evgen and background tags and the sample,
-and from its effective config the Rucio scope (``output_scope``, default ``group.EIC``), the
-detector version and configuration, and the software (``jug_xl_tag``) that names the
-simulation and reconstruction tags:
+outputs take the physics, evgen and background tags and the sample from its first input dataset
+(``external_evgen``) or from its ``generation`` block (``internal_evgen``), and from its
+effective config the Rucio scope (``output_scope``, default ``group.EIC``), the detector version
+and configuration, and the software (``jug_xl_tag``) that names the simulation and
+reconstruction tags. One output per kept stage of the stage graph
+(:mod:`pcs_gitops.domain.stages`), in stage order:
 
+- ``evgen`` (internal mode): ``...p<N>.e<N>.s0.r0[.k<N>][.sample]`` (the generated events);
+- ``full`` (when ``copy_full``): ``...p<N>.e<N>.s<N>.r0...`` (the ``r0`` sentinel, "not
+  reconstructed: FULL simulation output", which the grammar tells apart from the reco output);
 - ``reco`` (when ``copy_reco``): ``{scope}.{version}.{config}.p<N>.e<N>.s<N>.r<N>[.k<N>][.sample]``;
-- ``full`` (when ``copy_full``): the same name with the ``r0`` sentinel ("not reconstructed: FULL
-  simulation output"), which the grammar tells apart from the reco output;
 - the log is no dataset record: JEDI names it ``<scope>:<taskName>.log`` (see the artifacts).
+
+The last is the task's ``output_datasets``; the earlier ones are its ``intermediate_datasets``.
 
 The sample is the input's sample, then the task's ``sample_variant`` (dot-joined): two requests
 for the same input produce the same output unless the second names a variant.
@@ -22,12 +27,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from pcs_gitops.domain.effective_config import effective_config
+from pcs_gitops.domain.generation import Generation
 from pcs_gitops.domain.model import Dataset, DatasetTags, ProdTask, SourceKind, Stage
 from pcs_gitops.domain.naming import ComposedName, NameError_, build_dataset_name, check_sample
+from pcs_gitops.domain.stages import WorkflowMode, kept_outputs, workflow_mode
 from pcs_gitops.domain.state import State
 
 SIMULATOR = "npsim"  # DD4hep's simulation of the ePIC detector, in the eic_xl container
 FULL_RECO_LABEL = "r0"  # the sentinel reco tag of FULL simulation output
+EVGEN_SIMU_LABEL = "s0"  # the sentinel simulation tag of generator-stage material
 
 
 @dataclass(frozen=True)
@@ -43,8 +51,8 @@ class PlannedOutput:
     evgen: str
     background: str | None
     sample: str
-    simu: Mapping[str, str]
-    reco: Mapping[str, str] | None  # None: the r0 sentinel (a FULL output)
+    simu: Mapping[str, str] | None  # None: the s0 sentinel (an EVGEN output)
+    reco: Mapping[str, str] | None  # None: the r0 sentinel (a FULL or EVGEN output)
 
     def composed(self, simu_label: str, reco_label: str) -> ComposedName:
         return ComposedName(
@@ -69,7 +77,12 @@ class PlannedOutput:
             and (tags.physics, tags.evgen, tags.background, dataset.sample)
             == (self.physics, self.evgen, self.background, self.sample)
         )
-        return same and _params(state, tags.simu) == dict(self.simu) and self._reco_is(state, tags)
+        return same and self._simu_is(state, tags) and self._reco_is(state, tags)
+
+    def _simu_is(self, state: State, tags: DatasetTags) -> bool:
+        if self.simu is None:
+            return bool(tags.simu == EVGEN_SIMU_LABEL)
+        return _params(state, tags.simu) == dict(self.simu)
 
     def _reco_is(self, state: State, tags: DatasetTags) -> bool:
         if self.reco is None:
@@ -103,27 +116,43 @@ def output_sample(input_sample: str, variant: str) -> str:
     return ".".join(part for part in (input_sample, variant.strip()) if part)
 
 
-def _stages(effective: Mapping[str, Any]) -> tuple[Stage, ...]:
-    wanted = ((Stage.RECO, "copy_reco"), (Stage.FULL, "copy_full"))
-    return tuple(stage for stage, flag in wanted if effective.get(flag) is True)
+def identity_of(state: State, task: ProdTask, mode: WorkflowMode) -> Generation | None:
+    """What the outputs are named after: the first input's tags and sample (external mode), or
+    the task's ``generation`` block (internal mode)."""
+    if mode is WorkflowMode.INTERNAL_EVGEN:
+        return task.generation
+    inputs = state.inputs_of(task)
+    if not inputs:
+        return None
+    tags = inputs[0].tags
+    return Generation(tags.physics, tags.evgen, tags.background, inputs[0].sample)
+
+
+def _missing_identity(task: ProdTask, mode: WorkflowMode) -> str:
+    if mode is WorkflowMode.EXTERNAL_EVGEN:
+        return "the task has no input dataset to compose its output from; link one first"
+    return (
+        f"task '{task.name}' is {mode.value} but has no generation block (physics and "
+        "EvGen tags) to compose its outputs from; make it with 'pcs task twin' or set one"
+    )
 
 
 def plan_outputs(state: State, task: ProdTask) -> tuple[tuple[PlannedOutput, ...], list[str]]:
-    """The outputs the task should have, or (nothing, why not)."""
-    inputs = state.inputs_of(task)
-    if not inputs:
-        return (), ["the task has no input dataset to compose its output from; link one first"]
+    """The outputs the task should have (kept stages, in stage order), or (nothing, why not)."""
     config = state.prod_configs.get(task.prod_config)
     effective = effective_config(config, task.overrides)
-    source = inputs[0]
+    mode = workflow_mode(effective)
+    identity = identity_of(state, task, mode)
+    if identity is None:
+        return (), [_missing_identity(task, mode)]
     problems = _config_problems(task, effective)
-    sample = output_sample(source.sample, task.sample_variant)
+    sample = output_sample(identity.sample, task.sample_variant)
     try:
         check_sample(sample)
     except NameError_ as exc:
         problems.append(f"the output's sample: {exc}")
-    stages = _stages(effective)
-    if problems or not stages:
+    stages = kept_outputs(effective)
+    if problems or not any(s in (Stage.RECO, Stage.FULL) for s in stages):
         return (), problems or ["no physics output configured: set copy_reco or copy_full"]
     simu = simu_parameters(effective)
     plans = tuple(
@@ -132,17 +161,17 @@ def plan_outputs(state: State, task: ProdTask) -> tuple[tuple[PlannedOutput, ...
             scope=str(effective.get("output_scope") or ""),
             detector_version=str(effective.get("detector_version") or ""),
             detector_config=str(effective.get("detector_config") or ""),
-            physics=source.tags.physics,
-            evgen=source.tags.evgen,
-            background=source.tags.background,
+            physics=identity.physics,
+            evgen=identity.evgen,
+            background=identity.background,
             sample=sample,
-            simu=simu,
+            simu=None if stage is Stage.EVGEN else simu,
             reco=reco_parameters(effective) if stage is Stage.RECO else None,
         )
         for stage in stages
     )
     try:  # the grammar, with placeholder labels (the real ones are not known here)
-        build_dataset_name(plans[0].composed("s1", "r1"))
+        build_dataset_name(plans[-1].composed("s1", "r1"))
     except NameError_ as exc:
         return (), [f"the output cannot be named: {exc}"]
     return plans, []
@@ -165,7 +194,8 @@ def output_problems(state: State, task: ProdTask) -> list[str]:
     redo = f"run 'pcs task compose-outputs {task.name}'"
     if not task.output_datasets:
         return [f"no output dataset is composed yet; {redo}"]
-    recorded = [state.dataset_for_did(did) for did in task.output_datasets]
+    dids = (*task.intermediate_datasets, *task.output_datasets)
+    recorded = [state.dataset_for_did(did) for did in dids]
     found = [d for d in recorded if d is not None]
     if len(found) != len(recorded):
         return [f"an output dataset of the task does not exist; {redo}"]
@@ -175,6 +205,8 @@ def output_problems(state: State, task: ProdTask) -> list[str]:
             out.append(f"output {dataset.name} is an external dataset; outputs are produced")
     stale = [d.name for d in found if not any(p.matches(state, d) for p in plans)]
     missing = [p.stage.value for p in plans if not any(p.matches(state, d) for d in found)]
+    if not plans[-1].matches(state, found[-1]):
+        missing.append(f"{plans[-1].stage.value} as the last output")
     if stale or missing:
         what = ", ".join(stale) or "the outputs"
         out.append(f"{what} no longer match what the input and the config compose; {redo}")
@@ -185,6 +217,6 @@ def output_owners(state: State) -> dict[str, list[str]]:
     """Output DID -> the tasks that list it (more than one is a collision)."""
     owners: dict[str, list[str]] = {}
     for name, task in state.tasks.items():
-        for did in task.output_datasets:
+        for did in (*task.intermediate_datasets, *task.output_datasets):
             owners.setdefault(did, []).append(name)
     return owners

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pcs_gitops.domain.model import PROD_CONFIG_FIELDS, PUBLIC_CATALOG_KEYS, TagKind
+from pcs_gitops.domain.stages import WORKFLOW_MODES
 from pcs_gitops.errors import UsageError
 
 APP = "pcs"
@@ -182,7 +183,6 @@ _MINIMUM = {
     "memory_mb": 1,
     "output_offset": 0,
 }
-WORKFLOW_MODES = ("external_evgen", "internal_evgen")
 
 
 def _coerce(key: str, value: Any) -> Any:

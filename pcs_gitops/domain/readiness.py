@@ -1,6 +1,11 @@
 """Readiness checks: what must hold before a task may enter ``ready``; failing checks name the
 draft sub-state (withdrawn, needs-input, needs-metadata, needs-confirmation, needs-config,
-awaiting-review)."""
+awaiting-review).
+
+The checks follow the workflow mode (:mod:`pcs_gitops.domain.stages`): an ``external_evgen``
+task needs a readable input dataset; an ``internal_evgen`` task needs a runnable generator
+instead (a ``generation`` block whose EvGen tag names a generator and its version) and a
+number of events (it has no input whose events "All" could mean)."""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from dataclasses import dataclass
 from pcs_gitops.domain.catalog import PRIORITIES, parse_event_count
 from pcs_gitops.domain.effective_config import effective_config
 from pcs_gitops.domain.inference import beams_from_path
-from pcs_gitops.domain.job_counts import missing_count
+from pcs_gitops.domain.job_counts import event_count, missing_count
 from pcs_gitops.domain.metadata import (
     FIELD_TITLES,
     PLACEHOLDER_LABELS,
@@ -21,6 +26,7 @@ from pcs_gitops.domain.metadata import (
 )
 from pcs_gitops.domain.model import Dataset, ProdTask, Tag, TagKind, TagStatus, TaskStatus
 from pcs_gitops.domain.outputs import output_problems
+from pcs_gitops.domain.stages import WorkflowMode, mode_of
 from pcs_gitops.domain.state import State
 
 # A probe answers whether a local path is readable: True, False, or None (not reachable here).
@@ -97,7 +103,61 @@ def _inputs(state: State, task: ProdTask) -> list[Dataset]:
     return state.inputs_of(task)
 
 
+def _reads_input(state: State, task: ProdTask) -> bool:
+    config = state.prod_configs.get(task.prod_config)
+    settings = config.settings if config is not None else {}
+    return mode_of(settings, task.overrides) is not WorkflowMode.INTERNAL_EVGEN
+
+
+def _tag_labels(state: State, task: ProdTask) -> list[tuple[TagKind, str]]:
+    """The tags the task's physics rests on: its inputs' (external) or its generation's."""
+    generation = task.generation
+    if _reads_input(state, task):
+        return [pair for d in _inputs(state, task) for pair in d.tags.labels().items()]
+    if generation is None:
+        return []
+    labels = [(TagKind.PHYSICS, generation.physics), (TagKind.EVGEN, generation.evgen)]
+    if generation.background:
+        labels.append((TagKind.BACKGROUND, generation.background))
+    return labels
+
+
+def _generator_check(state: State, task: ProdTask) -> Check:
+    """An internal task generates its events: it needs a runnable generator, not an input."""
+    problems: list[str] = []
+    generation = task.generation
+    if task.input_datasets:
+        problems.append(
+            "an internal_evgen task generates its events and reads no input dataset; unlink "
+            "the input, or use external_evgen (e.g. its twin: pcs task twin NAME --mode "
+            "external_evgen)"
+        )
+    if generation is None:
+        problems.append(
+            "no generation block names the physics and EvGen tags to generate; make the task "
+            "with 'pcs task twin NAME --mode internal_evgen' or set generation in its record"
+        )
+    else:
+        tag = state.tags.get(generation.evgen)
+        missing = [k for k in ("generator", "generator_version") if tag and not _named(tag, k)]
+        if tag is None:
+            problems.append(f"EvGen tag {generation.evgen} does not exist")
+        elif missing:
+            problems.append(
+                f"EvGen tag {generation.evgen} does not name the generator's "
+                f"{' and '.join(missing)}; the generator cannot run without it"
+            )
+    return _check("source", "Generator configured (no input dataset)", problems)
+
+
+def _named(tag: object, key: str) -> bool:
+    value = str(getattr(tag, "parameters", {}).get(key, "")).strip().lower()
+    return value not in ("", "n/a", "na", "none", "null", "unknown")
+
+
 def _source_check(state: State, task: ProdTask, probe: PathProbe) -> Check:
+    if not _reads_input(state, task):
+        return _generator_check(state, task)
     problems: list[str] = []
     inputs = _inputs(state, task)
     if not task.input_datasets:
@@ -137,7 +197,14 @@ def under_data_root(location: str, roots: Sequence[str]) -> str | None:
 def _events_check(state: State, task: ProdTask) -> Check:
     events = task.catalog.get("events", "").strip()
     problems = []
-    if events and events.lower() != "all" and parse_event_count(events) is None:
+    effective = effective_config(state.prod_configs.get(task.prod_config), task.overrides)
+    generates = not _reads_input(state, task)
+    if generates and event_count(effective, task) is None:
+        problems.append(
+            f"an internal_evgen task generates as many events as the request asks, but "
+            f"'{events or 'All'}' is no count; give the number of events (like 400k or 2.75M)"
+        )
+    elif events and events.lower() != "all" and parse_event_count(events) is None:
         problems.append(
             f"number of events '{events}' is not a count like 400k, 2.75M or All; correct it"
         )
@@ -150,28 +217,29 @@ def _events_check(state: State, task: ProdTask) -> Check:
 
 
 def _outputs_check(state: State, task: ProdTask) -> Check:
-    problems = output_problems(state, task) if _inputs(state, task) else []
+    composable = _inputs(state, task) or not _reads_input(state, task)
+    problems = output_problems(state, task) if composable else []
     return _check("outputs", "Output datasets composed", problems)
 
 
 def _tags_check(state: State, task: ProdTask) -> Check:
     problems: list[str] = []
+    for kind, label in _tag_labels(state, task):
+        tag = state.tags.get(label)
+        if tag is None:
+            problems.append(f"{kind.value} tag {label} does not exist")
+            continue
+        if is_placeholder(label):  # needs a correction, not a lock
+            problems.append(_unknown_tag(task, kind.value, label))
+            continue
+        if missing := tag.missing_parameters():
+            problems.append(f"{kind.value} tag {label} lacks {', '.join(missing)}")
+        if _needs_lock(state, tag):
+            problems.append(
+                f"{kind.value} tag {label} is a draft; a production manager approves it "
+                f"with 'pcs tag lock {label}'"
+            )
     for dataset in _inputs(state, task):
-        for kind, label in dataset.tags.labels().items():
-            tag = state.tags.get(label)
-            if tag is None:
-                problems.append(f"{kind.value} tag {label} does not exist")
-                continue
-            if is_placeholder(label):  # needs a correction, not a lock
-                problems.append(_unknown_tag(task, kind.value, label))
-                continue
-            if missing := tag.missing_parameters():
-                problems.append(f"{kind.value} tag {label} lacks {', '.join(missing)}")
-            if _needs_lock(state, tag):
-                problems.append(
-                    f"{kind.value} tag {label} is a draft; a production manager approves it "
-                    f"with 'pcs tag lock {label}'"
-                )
         problems.extend(_beam_problems(state, dataset))
     return _check("tags", "Physics/evgen/simu/reco tags resolved and consistent", problems)
 
@@ -265,7 +333,7 @@ def _config_checks(state: State, task: ProdTask) -> list[Check]:
     bg_problems = []
     wants_background = task.catalog.get("background", "").strip().lower() == "yes"
     if effective.get("bg_mixing") or wants_background:
-        has_k = any(d.tags.background for d in _inputs(state, task))
+        has_k = any(kind is TagKind.BACKGROUND for kind, _ in _tag_labels(state, task))
         if wants_background and not effective.get("bg_mixing"):
             bg_problems.append(
                 "the request asks for background but the config has bg_mixing off; "

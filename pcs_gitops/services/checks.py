@@ -8,6 +8,7 @@ from typing import Protocol
 
 from pcs_gitops.domain.approval import approval_problems
 from pcs_gitops.domain.rules import Problem, check_state
+from pcs_gitops.domain.twin_rules import twin_problems
 from pcs_gitops.services.loading import load_state
 from pcs_gitops.services.locked_tags import locked_at, locked_tag_problems
 from pcs_gitops.services.ports import (
@@ -64,6 +65,7 @@ def validate_repository(
         )
     else:
         problems.extend(check_state(loaded.state))
+        problems.extend(twin_problems(loaded.state))
         if not problems:  # a payload is only built from a consistent state
             problems.extend(approval_problems(loaded.state))
         if base is not None:

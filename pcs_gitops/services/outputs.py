@@ -25,7 +25,12 @@ from pcs_gitops.domain.model import (
     TaskStatus,
 )
 from pcs_gitops.domain.naming import NameError_, build_dataset_name, build_did, check_sample
-from pcs_gitops.domain.outputs import FULL_RECO_LABEL, PlannedOutput, plan_outputs
+from pcs_gitops.domain.outputs import (
+    EVGEN_SIMU_LABEL,
+    FULL_RECO_LABEL,
+    PlannedOutput,
+    plan_outputs,
+)
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import Conflict
 from pcs_gitops.services.ports import Actor
@@ -111,13 +116,15 @@ def compose_outputs(
         task, named = _told_apart(state, task, owner, named, outcome)
         owner = _first_owner(state, task, named)
     if owner is not None:
-        raise Conflict(collision_message(state, named[0].name, owner))
+        raise Conflict(collision_message(state, named[-1].name, owner))
     datasets = [_output_record(state, task, n, actor, now) for n in named]
     return _record(state, task, datasets, outcome, actor, now)
 
 
 def _named(state: State, plan: PlannedOutput, actor: Actor, now: str) -> _Named:
-    simu = _tag_label(state, TagKind.SIMU, plan.simu, actor, now)
+    simu = EVGEN_SIMU_LABEL
+    if plan.simu is not None:
+        simu = _tag_label(state, TagKind.SIMU, plan.simu, actor, now)
     reco = FULL_RECO_LABEL
     if plan.reco is not None:
         reco = _tag_label(state, TagKind.RECO, plan.reco, actor, now)
@@ -223,21 +230,29 @@ def _record(
         if state.datasets.get(dataset.name) is not dataset:
             state.put_dataset(dataset)
     dids = tuple(d.did for d in datasets)
-    outcome.outputs = list(dids)
+    outputs, intermediates = dids[-1:], dids[:-1]
+    outcome.outputs = list(outputs)
     stored = state.tasks.get(task.name)
-    if stored is not None and stored.output_datasets == dids and stored == task:
+    if stored is not None and stored == task and _lists(stored) == (intermediates, outputs):
         outcome.task = stored
         return outcome
-    detail: dict[str, object] = {"output_datasets": list(dids)}
+    detail: dict[str, object] = {"output_datasets": list(outputs)}
+    if intermediates:
+        detail["intermediate_datasets"] = list(intermediates)
     if task.sample_variant != (stored.sample_variant if stored is not None else ""):
         detail["sample_variant"] = task.sample_variant
-    updated = replace(task, output_datasets=dids).with_history(
+    updated = replace(task, output_datasets=outputs, intermediate_datasets=intermediates)
+    updated = updated.with_history(
         HistoryEntry(now, actor.login, actor.surface, OUTPUTS_ACTION, detail)
     )
     state.put_task(updated)
-    _drop_orphans(state, (stored or task).output_datasets, dids)
+    _drop_orphans(state, sum(_lists(stored or task), ()), dids)
     outcome.task, outcome.changed = updated, True
     return outcome
+
+
+def _lists(task: ProdTask) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return task.intermediate_datasets, task.output_datasets
 
 
 def _drop_orphans(state: State, old: tuple[str, ...], new: tuple[str, ...]) -> None:

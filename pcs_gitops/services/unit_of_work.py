@@ -8,6 +8,7 @@ from types import TracebackType
 from pcs_gitops.domain.readiness import PathProbe
 from pcs_gitops.domain.rules import Problem, check_state
 from pcs_gitops.domain.state import State, kind_of_path
+from pcs_gitops.domain.twin_rules import twin_problems
 from pcs_gitops.errors import PcsError, ValidationFailed
 from pcs_gitops.services.approval import SYSTEM, withdraw_stale_approvals
 from pcs_gitops.services.loading import SCHEMA_OF_KIND, LoadResult, load_state
@@ -138,6 +139,7 @@ class UnitOfWork:
                 for p, m in self.schemas.problems(SCHEMA_OF_KIND[found[0]], data)
             )
         problems.extend(check_state(state))
+        problems.extend(twin_problems(state))
         if problems:
             raise ValidationFailed(problems, header="refused: the change would leave invalid state")
         result = CommitResult(message=message, withdrawn=[w.to_dict() for w in withdrawn])

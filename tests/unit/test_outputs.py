@@ -49,15 +49,17 @@ def test_a_request_gets_a_reco_output_named_from_its_input_and_its_config() -> N
     assert output_problems(state, task) == [] and check_state(state) == []
 
 
-def test_copying_the_full_simulation_adds_a_full_output_with_the_r0_sentinel() -> None:
+def test_copying_the_full_simulation_keeps_the_simu_stage_output_as_an_intermediate() -> None:
+    """The FULL output (r0 sentinel) is the simu stage's; the last stage's is the output."""
     state = payload_state()
     task = replace(state.tasks["issue-5"], overrides={"copy_full": True})
     state.put_task(task)
     done = compose_outputs(state, task, REQUESTER, NOW)
-    assert done.changed and done.outputs == [
-        f"group.EIC:{OUTPUT}.b1",
+    assert done.changed and done.outputs == [f"group.EIC:{OUTPUT}.b1"]
+    assert done.task.intermediate_datasets == (
         "group.EIC:group.EIC.26.02.0.epic_craterlake.p2001.e1.s1.r0.b1",
-    ]
+    )
+    assert output_problems(state, done.task) == []
     params = build_jedi(state, done.task)
     outputs = [p for p in params["jobParameters"] if p.get("param_type") == "output"]
     assert [p["value"].rsplit(".", 2)[-2] for p in outputs] == ["edm4eic", "edm4hep"]

@@ -236,7 +236,7 @@ def load_command(name: str) -> click.Command:
 def _subcommands_from_elsewhere(name: str) -> list[click.Command]:
     """Subcommands of a group that live in another module (beside their own use cases)."""
     if name == "task":
-        from pcs_gitops.entrypoints.cli import metadata, panda, payload, task_changes
+        from pcs_gitops.entrypoints.cli import metadata, panda, payload, task_changes, twins
 
         return [
             panda.reconcile_cmd,
@@ -244,6 +244,7 @@ def _subcommands_from_elsewhere(name: str) -> list[click.Command]:
             metadata.confirm_cmd,
             *task_changes.COMMANDS,
             *payload.COMMANDS,
+            *twins.COMMANDS,
         ]
     if name == "dataset":
         from pcs_gitops.entrypoints.cli import metadata, payload

@@ -28,6 +28,7 @@ from pcs_gitops.entrypoints.mcp_server import (
     tag_authoring,
     tags,
     tasks,
+    twins,
 )
 from pcs_gitops.entrypoints.mcp_server.common import (
     AppContext,
@@ -62,6 +63,7 @@ TOOLS: tuple[tuple[Callable[..., Any], str, ToolAnnotations], ...] = (
     *campaigns.TOOLS,
     *request_changes.TOOLS,
     *tag_authoring.TOOLS,
+    *twins.TOOLS,
 )
 TOOL_NAMES: tuple[str, ...] = tuple(fn.__name__ for fn, _, _ in TOOLS)
 

@@ -583,6 +583,6 @@ ROUTES: tuple[Endpoint, ...] = (
 )
 
 # the dynamic catalogue's endpoints use this module's types, so they are joined last
-from pcs_gitops.entrypoints.rest import dynamic_routes  # noqa: E402
+from pcs_gitops.entrypoints.rest import dynamic_routes, twin_routes  # noqa: E402
 
-ROUTES = (*ROUTES, *dynamic_routes.ROUTES)
+ROUTES = (*ROUTES, *dynamic_routes.ROUTES, *twin_routes.ROUTES)

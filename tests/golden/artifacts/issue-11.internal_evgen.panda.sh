@@ -1,0 +1,13 @@
+prun \
+  --exec 'EBEAM=18 PBEAM=275 DETECTOR_VERSION=26.02.0 DETECTOR_CONFIG=epic_craterlake JUG_XL_TAG=26.02.0-stable COPYRECO=true COPYFULL=false COPYLOG=true OUT_RSE=BNL-XRD GENERATOR=pythia8 GENERATOR_VERSION=8.306-1.0 EVGEN_BG_FILES=evgen_fallback.hepmc3.tree.root EVGEN_SIGNAL_FREQ=5 EVENTS_PER_JOB=1000 STAGES=evgen,simu,reco ./run.sh' \
+  --outDS group.EIC.26.02.0.epic_craterlake.p2001.e1.s2.r2.pythia8NCDIS.internal_evgen \
+  --containerImage /cvmfs/singularity.opensciencegrid.org/eicweb/eic_xl:26.02.0-stable \
+  --site BNL_OSG_PanDA_1 \
+  --workingGroup EIC \
+  --prodSourceLabel test \
+  --vo eic \
+  --processingType epicproduction \
+  --nJobs 400 \
+  --nEventsPerJob 1000 \
+  --nCore 1 \
+  --noBuild
