@@ -179,6 +179,7 @@ _COMMAND_OPERATIONS = {
     CommandKind.CLONE: Operation.CLONE,
     CommandKind.CONFIRM: Operation.CONFIRM,
     CommandKind.APPROVE: Operation.APPROVE,
+    CommandKind.TWIN: Operation.UPDATE,  # as the twin use case asks
 }
 
 

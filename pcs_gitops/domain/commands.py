@@ -28,6 +28,7 @@ class CommandKind(StrEnum):
     CLONE = "clone"
     CONFIRM = "confirm"
     APPROVE = "approve"
+    TWIN = "twin"
     INVALID = "invalid"
 
 
@@ -36,7 +37,8 @@ class Command:
     kind: CommandKind
     field: str = ""  # UPDATE: the field as written
     value: str = ""  # UPDATE: the new value ("" clears)
-    argument: str = ""  # STATUS: ready|draft; LINK_INPUT: the DID; PRIORITY: N; CLONE: campaign
+    # STATUS: ready|draft; LINK_INPUT: the DID; PRIORITY: N; CLONE: campaign; TWIN: mode
+    argument: str = ""
     fields: tuple[str, ...] = ()  # CONFIRM: the values confirmed (none: all), or field=label
     reason: str = ""  # PRIORITY, WITHDRAW, REINSTATE: the optional reason (rest of the comment)
     error: str = ""  # INVALID: what is wrong
@@ -59,6 +61,7 @@ PCS_SUBCOMMANDS = (
     "clone",
     "confirm",
     "approve",
+    "twin",
 )
 
 
@@ -91,7 +94,7 @@ def parse_command(body: str) -> Command | None:
     ``!update Field: value`` (the value runs to the end of the text and may span lines) or
     ``/pcs help | update field=value | status ready|draft | link-input DID | refresh | retry |
     priority N [reason] | withdraw [reason] | reinstate [reason] | clone CAMPAIGN |
-    confirm [field | field=label ...] | approve``. Prefixes
+    confirm [field | field=label ...] | approve | twin [MODE]``. Prefixes
     are case-insensitive; a reason runs to the end of the command (it may span lines).
     """
     text = body.replace("\r\n", "\n").lstrip()
@@ -128,6 +131,10 @@ def parse_command(body: str) -> Command | None:
         return Command(CommandKind.REFRESH, text=first)
     if sub == "retry":
         return Command(CommandKind.RETRY, text=first)
+    if sub == "twin":
+        if len(words) > 3:
+            return Command(CommandKind.INVALID, error="expected `/pcs twin [MODE]`", text=first)
+        return Command(CommandKind.TWIN, argument=words[2] if len(words) == 3 else "", text=first)
     if sub == "approve":
         if len(words) != 2:
             return Command(CommandKind.INVALID, error="expected `/pcs approve`", text=first)

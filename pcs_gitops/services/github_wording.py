@@ -61,6 +61,10 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
         "'/pcs approve'",
     ),
     (
+        re.compile(r": pcs task twin \S+ --mode (\S+)"),
+        r": '/pcs twin \1'",
+    ),
+    (
         re.compile(r"; see 'pcs (?:task|config|dataset|tag) list'"),
         "; the catalogue's pages list them",
     ),

@@ -65,6 +65,8 @@ HELP_TEXT = """\
 - `/pcs confirm [field | field=label ...]`: vouch for the values inferred for the input
   dataset (all of them, or those named), or bind another tag (`/pcs confirm physics_tag=p2079`);
   the requester, the request's PWG, production managers.
+- `/pcs twin [MODE]`: make the same request in the other workflow mode (`external_evgen` or
+  `internal_evgen`) under the same tags, linked both ways (whoever may correct the request).
 - `/pcs clone CAMPAIGN`: clone the merged request into an open campaign as a new draft, with
   its own pull request (production managers).
 - `/pcs help`: this text.

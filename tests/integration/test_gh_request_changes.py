@@ -259,3 +259,22 @@ def test_a_config_change_merged_on_main_withdraws_the_approval_there(
     assert "**Approval withdrawn**" in pipeline.status_comment(309)
     again = pipeline.handle("push", push_event(git(repo, "rev-parse", "HEAD")))
     assert again["commits"] == []
+
+
+def test_twin_makes_the_request_in_the_other_mode_on_its_branch(pipeline: Pipeline) -> None:
+    pipeline.handle("issues", issue_event("opened", issue(310)))
+    assert "Not applied" in say(pipeline, 310, "/pcs twin", "mallory", 1)
+    done = say(pipeline, 310, "/pcs twin", REQUESTER, 2)
+    assert "Made the internal_evgen twin `issue-310.internal_evgen`" in done
+    files = git(pipeline.root, "ls-tree", "--name-only", "pcs/request-310", "state/prod_tasks/")
+    assert "state/prod_tasks/issue-310.internal_evgen.yaml" in files.splitlines()
+    twin = pipeline.show("pcs/request-310", "state/prod_tasks/issue-310.internal_evgen.yaml")
+    assert "twin: issue-310" in twin
+    assert pipeline.task("pcs/request-310", 310)["twin"] == "issue-310.internal_evgen"
+    assert "twin is `issue-310.internal_evgen` already" in say(
+        pipeline, 310, "/pcs twin internal_evgen", REQUESTER, 3
+    )
+    same = say(pipeline, 310, "/pcs twin external_evgen", REQUESTER, 4)
+    assert "Not applied" in same and "a task has one twin" in same
+    bad = say(pipeline, 310, "/pcs twin sideways", REQUESTER, 5)
+    assert "Not applied" in bad and "sideways" in bad

@@ -73,3 +73,11 @@ def test_cli_hints_become_comment_commands(cli: str, github: str) -> None:
 def test_a_message_without_a_hint_is_left_as_it_is() -> None:
     text = "priority '7' is not one of 1, 2, 3, -1"
     assert for_github(text) == text and not names_cli_command(text)
+
+
+def test_the_twin_hint_names_the_comment_command() -> None:
+    text = "task 'x' is already internal_evgen; its twin is: pcs task twin x --mode external_evgen"
+    assert (
+        for_github(text)
+        == "task 'x' is already internal_evgen; its twin is: '/pcs twin external_evgen'"
+    )

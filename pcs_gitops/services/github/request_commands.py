@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from pcs_gitops.domain.commands import Command, CommandKind
 from pcs_gitops.domain.model import ProdTask
 from pcs_gitops.domain.readiness import PathProbe
+from pcs_gitops.domain.stages import WorkflowMode
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import PcsError, RecordNotFound
 from pcs_gitops.services import approval as approvals
-from pcs_gitops.services import confirmation, request_changes
+from pcs_gitops.services import confirmation, request_changes, twins
 from pcs_gitops.services import request_texts as texts
 from pcs_gitops.services.cloning import CloneSelection
 from pcs_gitops.services.github.context import Pipeline
@@ -118,6 +119,29 @@ def confirm(on: On) -> None:
     on.change.reply = "Confirmed the input's metadata:\n" + "\n".join(lines)
 
 
+def twin(on: On) -> None:
+    """``/pcs twin [MODE]``: the same request in the other workflow mode (or MODE), on the
+    request's branch, linked both ways, as ``pcs task twin`` makes it."""
+    mode = on.command.argument
+    if not mode:
+        own = twins.task_mode(on.state, on.task)
+        mode = next(m for m in WorkflowMode if m is not own).value
+    done = twins.twin_task(on.state, on.task.name, mode, on.actor, on.now)
+    if not done.created:
+        on.change.reply = f"The request's {done.mode.value} twin is `{done.twin.name}` already."
+        return
+    on.change.message = f"Dataset request #{on.req.issue}: twin in {done.mode.value} {on.by}"
+    waits = (
+        f" It has no output yet: {texts.md_escape('; '.join(done.problems))}."
+        if done.problems
+        else ""
+    )
+    on.change.reply = (
+        f"Made the {done.mode.value} twin `{done.twin.name}` of this request (same tags, linked "
+        f"both ways); it goes with this request's pull request.{waits}"
+    )
+
+
 # The commands that change the request on its branch, each as its CLI twin does.
 ON_BRANCH: dict[CommandKind, Callable[[On], None]] = {
     CommandKind.PRIORITY: priority,
@@ -125,6 +149,7 @@ ON_BRANCH: dict[CommandKind, Callable[[On], None]] = {
     CommandKind.REINSTATE: reinstate,
     CommandKind.CONFIRM: confirm,
     CommandKind.APPROVE: approve,
+    CommandKind.TWIN: twin,
 }
 
 
