@@ -71,8 +71,13 @@ class Services:
     def root(self) -> Path:
         return self.settings.repo_root
 
+    @property
+    def cache_dir(self) -> Path:
+        """Local caches of this checkout (parsed records, render state); never committed."""
+        return self.root / ".pcs"
+
     def store(self) -> YamlStateStore:
-        return YamlStateStore(self.root)
+        return YamlStateStore(self.root, self.cache_dir)
 
     def schemas(self) -> SchemaValidator:
         return SchemaValidator(self.root / "schemas")
@@ -156,7 +161,7 @@ class Services:
     def uow_at(self, root: Path) -> UnitOfWork:
         """A unit of work over another checkout (a request branch's temporary worktree)."""
         return UnitOfWork(
-            YamlStateStore(root),
+            YamlStateStore(root, self.cache_dir),
             SchemaValidator(root / "schemas"),
             SiteFiles(root, _page_planner()),
             self.clock,
@@ -167,7 +172,7 @@ class Services:
         """The problems 'pcs validate' and 'pcs render --check' find in a checkout."""
         from pcs_gitops.services import checks, publishing
 
-        store = YamlStateStore(root)
+        store = YamlStateStore(root, self.cache_dir)
         report = checks.validate_repository(store, SchemaValidator(root / "schemas"))
         if not report.ok:
             return [str(p) for p in report.problems]
