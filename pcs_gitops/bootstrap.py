@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from pcs_gitops.adapters.clock import SystemClock
 from pcs_gitops.adapters.git import GitRepository
 from pcs_gitops.adapters.schema_validator import SchemaValidator
-from pcs_gitops.adapters.site_files import PagePlanner, SiteFiles
+from pcs_gitops.adapters.site_files import FileWriter, PageRenderer, SiteFiles
 from pcs_gitops.adapters.worktree_publisher import WorkingTreePublisher
 from pcs_gitops.adapters.yaml_store import DryRunStore, YamlStateStore
 from pcs_gitops.config import PANDA_CLIENT_VARIABLES, Settings, on_github_hosted_runner
@@ -43,17 +43,17 @@ def path_probe(path: str) -> bool | None:
     return os.access(path, os.R_OK)
 
 
-def _page_planner(cache_root: Path | None = None) -> PagePlanner:
-    """The site's page planner; with ``cache_root``, unchanged requests come from the render
-    cache in ``<cache_root>/.pcs``. Imported when a render runs, so that commands which write
-    nothing (task list, get, ...) do not pay for importing jinja2 and pandas."""
+def _page_renderer(cache_dir: Path | None = None) -> PageRenderer:
+    """The site's page renderer; with ``cache_dir``, units unchanged since the last render
+    are skipped (the render cache there). Imported when a render runs, so that commands which
+    write nothing (task list, get, ...) do not pay for importing jinja2 and pandas."""
 
-    def plan_pages(state: State, on_disk: Mapping[str, bytes]) -> Mapping[str, bytes]:
-        from pcs_gitops.adapters.rendering import plan_pages as planner
+    def render_pages(state: State, writer: FileWriter) -> list[str]:
+        from pcs_gitops.adapters.rendering import render_site
 
-        return planner(state, cache_root=cache_root, on_disk=on_disk)
+        return render_site(state, writer, cache_dir=cache_dir)
 
-    return plan_pages
+    return render_pages
 
 
 PUBLISH_MODES = ("local", "github")
@@ -83,7 +83,7 @@ class Services:
         return SchemaValidator(self.root / "schemas")
 
     def derived(self) -> SiteFiles:
-        return SiteFiles(self.root, _page_planner(self.root))
+        return SiteFiles(self.root, _page_renderer(self.cache_dir), self.cache_dir)
 
     def uow(self) -> UnitOfWork:
         vcs = GitRepository(self.root) if self.commit else None
@@ -163,7 +163,7 @@ class Services:
         return UnitOfWork(
             YamlStateStore(root, self.cache_dir),
             SchemaValidator(root / "schemas"),
-            SiteFiles(root, _page_planner()),
+            SiteFiles(root, _page_renderer(self.cache_dir)),
             self.clock,
             probe=path_probe,
         )
@@ -176,7 +176,9 @@ class Services:
         report = checks.validate_repository(store, SchemaValidator(root / "schemas"))
         if not report.ok:
             return [str(p) for p in report.problems]
-        drift = publishing.render(store, SiteFiles(root, _page_planner()), check=True)
+        drift = publishing.render(
+            store, SiteFiles(root, _page_renderer(self.cache_dir)), check=True
+        )
         stale = drift.derived_written + drift.derived_deleted
         return [f"{p}: derived file is stale; run 'pcs render'" for p in stale]
 
@@ -385,6 +387,6 @@ def init_repository(directory: Path, repository: str | None = None) -> list[str]
             store.write(relpath, data)
             written.append(relpath)
     state.dirty.clear()
-    derived = sync_derived(SiteFiles(root, _page_planner()), state, check_only=False)
+    derived = sync_derived(SiteFiles(root, _page_renderer(root / ".pcs")), state, check_only=False)
     written.extend(derived.derived_written)
     return sorted(set(written))

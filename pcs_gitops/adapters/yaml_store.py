@@ -228,14 +228,15 @@ class YamlStateStore:
 
     def iter_files(self) -> Iterator[RawFile]:
         """Every record file in path order, parsed. Big states are parsed by forked workers
-        (YAML parsing is most of what ``validate`` and ``render`` cost), and the cyclic garbage
-        collector pauses meanwhile: the records are acyclic, and its passes over a growing heap
-        of small objects cost a fifth of the load."""
+        (YAML parsing is most of what ``validate`` and ``render`` cost). The cyclic garbage
+        collector pauses until the last file is taken, so also while the caller builds records
+        from them: they are acyclic, and its passes over a growing heap of small objects cost
+        a fifth of the load."""
         with forking.gc_paused():
             contents = self._read_all()
             parsed = self._parse_all(contents)
-        for relpath, _ in contents:
-            yield parsed[relpath]
+            for relpath, _ in contents:
+                yield parsed[relpath]
 
     def _read_all(self) -> list[tuple[str, bytes | str]]:
         """``(relpath, bytes)`` of every record file in path order (an error text when the file

@@ -36,20 +36,8 @@ class CommitResult:
 
 def sync_derived(derived: DerivedFiles, state: State, *, check_only: bool) -> CommitResult:
     """Bring derived files in line with the state; with ``check_only`` just report the drift."""
-    result = CommitResult()
-    planned = derived.plan(state)
-    existing = derived.existing()
-    for relpath in sorted(planned):
-        if existing.get(relpath) != planned[relpath]:
-            if not check_only:
-                derived.write(relpath, planned[relpath])
-            result.derived_written.append(relpath)
-    for relpath in sorted(existing):
-        if relpath not in planned and derived.owned(relpath):
-            if not check_only:
-                derived.delete(relpath)
-            result.derived_deleted.append(relpath)
-    return result
+    written, deleted = derived.sync(state, check_only=check_only)
+    return CommitResult(derived_written=written, derived_deleted=deleted)
 
 
 def unprobed(path: str) -> bool | None:
