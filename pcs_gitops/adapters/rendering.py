@@ -284,13 +284,25 @@ class _Site:
             no_catalog = len(state.tasks) - len(self.catalogued)
             marks = {
                 page: self.writer.put(page, self.pages.summary_page(report, counts, no_catalog)),
-                data: self.writer.put(data, json_api.encode(counts)),
+                data: self.writer.put(data, json_api.encode(self._home_data(counts))),
             }
             self._store("summary", summary_fp, marks)
         return [page, data]
 
     def _summary_inputs(self) -> list[object]:
         return [sorted(self.fingerprints.values()), sorted(self.substates.items(), key=str)]
+
+    def _home_data(self, counts: dict[str, Any]) -> dict[str, Any]:
+        """What the home page (docs/index.md, through Liquid) shows: counts and links."""
+        common = self.pages.common("")
+        links = {
+            "new_request": common["new_request_url"],
+            "csv": common["csv_url"],
+            "catalog": site_paths.catalog_page(1),
+            "summary": site_paths.SUMMARY_PAGE,
+            "api": site_paths.API_INDEX,
+        }
+        return {**counts, "links": links}
 
     def _cached(self, unit: str, inputs: Callable[..., object], *args: Any) -> str | None:
         """The unit's fingerprint when it must be rendered; None when the cache holds it.

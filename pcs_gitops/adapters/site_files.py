@@ -151,8 +151,17 @@ class SiteFiles:
         deleted = [p for p in self.generated() if p not in planned]
         if not check_only:
             for relpath in deleted:
-                (self.root / relpath).unlink(missing_ok=True)
+                self._delete(relpath)
         return sorted(writer.written), sorted(deleted)
+
+    def _delete(self, relpath: str) -> None:
+        """Delete a file, and its directory when that leaves it empty (a removed request's
+        ``api/prod-tasks/<task>/``)."""
+        target = self.root / relpath
+        target.unlink(missing_ok=True)
+        parent = target.parent
+        if relpath.count("/") > 2 and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
 
     def plan(self, state: State) -> Mapping[str, bytes]:
         """Every derived file's bytes (small states: tests and previews)."""
