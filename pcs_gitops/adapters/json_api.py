@@ -185,7 +185,8 @@ def index_document(pages: Mapping[str, Sequence[Mapping[str, Any]]]) -> bytes:
 
 
 class SharedJson:
-    """Compact JSON text for values that repeat across files (tags, configs, datasets).
+    """Compact JSON text for values that repeat across files (tags and production configs;
+    not datasets: most appear in one task's dump, and caching each keeps them all in memory).
 
     ``encode(key, value)`` reuses the text cached under ``key`` when the value equals the cached
     one (a C-speed dict comparison), else encodes it and caches it. The spliced output is
@@ -204,7 +205,7 @@ class SharedJson:
         return text
 
     def dump(self, dump: Mapping[str, Any]) -> bytes:
-        """``build_dump``'s document, with its tags, configs and datasets spliced from cache."""
+        """``build_dump``'s document, with its tags and configs spliced from cache."""
         parts = [f"{encode_text(key)}:{self._value(key, value)}" for key, value in dump.items()]
         return ("{" + ",".join(parts) + "}\n").encode("utf-8")
 
@@ -214,12 +215,4 @@ class SharedJson:
         if key == "tags" and isinstance(value, dict):
             tags = (f"{encode_text(k)}:{self.encode(('tag', k), t)}" for k, t in value.items())
             return "{" + ",".join(tags) + "}"
-        if key.endswith("_datasets") and isinstance(value, list):
-            items = (
-                self.encode(("dataset", d.get("name")), d)
-                if isinstance(d, dict)
-                else encode_text(d)
-                for d in value
-            )
-            return "[" + ",".join(items) + "]"
         return encode_text(value)

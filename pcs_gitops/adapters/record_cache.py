@@ -58,11 +58,13 @@ class RecordCache:
 
     def update(self, contents: Contents, fresh: Mapping[str, Any]) -> None:
         """Remember the files just parsed (``fresh``); called after ``lookup``."""
-        old = self._entries
+        # Once the records are built, the parsed data here is garbage: let it go.
+        old, self._entries = self._entries, {}
+        digests, self._digests = self._digests, {}
         if self._loaded and len(fresh) < max(REWRITE_MISSES, len(contents) * REWRITE_SHARE):
             return
         entries: dict[str, tuple[bytes, Any]] = {}
-        for relpath, sha in self._digests.items():
+        for relpath, sha in digests.items():
             if relpath in fresh:
                 entries[relpath] = (sha, fresh[relpath])
             elif (entry := old.get(relpath)) is not None and entry[0] == sha:

@@ -273,7 +273,7 @@ class YamlStateStore:
                 todo.append((relpath, content))
         for raw in self._parse_many(todo):
             parsed[raw.relpath] = raw
-        if self.cache is not None and todo:
+        if self.cache is not None:
             self.cache.update(contents, {r: parsed[r].data for r, _ in todo if not parsed[r].error})
         return parsed
 
