@@ -236,7 +236,8 @@ class Counted:
 class PageLink:
     number: int
     href: str
-    current: bool
+    first: int
+    last: int
 
 
 class HtmlPages:
@@ -396,15 +397,17 @@ class HtmlPages:
         )
 
     def catalog_page(
-        self, number: int, pages: int, first: int, rows: Sequence[tuple[Any, ...]]
+        self, number: int, last_page: bool, first: int, rows: Sequence[tuple[Any, ...]]
     ) -> bytes:
-        """Catalogue page ``number`` of ``pages``; its rows are requests ``first`` on."""
+        """Catalogue page ``number``; its rows are requests ``first`` on. A page links only its
+        neighbours (the summary lists every page), so a new page changes just the one before."""
         columns = self.settings.columns
+        page = site_paths.catalog_page
         context = {
             **self.common("../"),
             "number": number,
-            "pages": pages,
-            "page_links": self._page_links(number, pages),
+            "prev_href": page(number - 1).removeprefix("catalog/") if number > 1 else None,
+            "next_href": None if last_page else page(number + 1).removeprefix("catalog/"),
             "first": first,
             "last": first + len(rows) - 1,
             "titles": {k: columns.get(k) or DEFAULT_COLUMNS[k] for k in CATALOG_FIELD_IDS},
@@ -429,17 +432,15 @@ class HtmlPages:
             out.append(Counted(pwg.value, pwg.name, c.requests, pwg.cls))
         return out
 
-    @staticmethod
-    def _page_links(number: int, pages: int) -> list[PageLink]:
-        return [
-            PageLink(n, site_paths.catalog_page(n).removeprefix("catalog/"), n == number)
-            for n in range(1, pages + 1)
-        ]
-
     def summary_page(
-        self, report: Mapping[str, Any], counts: Mapping[str, Any], no_catalog: int
+        self,
+        report: Mapping[str, Any],
+        counts: Mapping[str, Any],
+        no_catalog: int,
+        catalog_pages: Sequence[tuple[int, int]],
     ) -> bytes:
-        """The campaign summary: ``pcs report``'s numbers and the counts of the home page."""
+        """The campaign summary: ``pcs report``'s numbers, the counts of the home page and the
+        catalogue pages (``(first, last)`` request numbers of each)."""
         from pcs_gitops.adapters.report_frames import human_count
 
         context = {
@@ -449,6 +450,10 @@ class HtmlPages:
             "human": human_count,
             "pwg_names": {p.slug: p.name for p in self.settings.pwgs},
             "no_catalog": no_catalog,
+            "catalog_pages": [
+                PageLink(n, site_paths.catalog_page(n).removeprefix("catalog/"), first, last)
+                for n, (first, last) in enumerate(catalog_pages, start=1)
+            ],
             "request_page": site_paths.request_page,
             "legends": catalog_terms.legends(),
         }

@@ -135,7 +135,9 @@ def used_by(tasks: Iterable[ProdTask]) -> dict[str, list[dict[str, str]]]:
 
 
 def listing_page(listing: str, number: int, pages: int, item_texts: Sequence[str]) -> bytes:
-    """One page of a listing; ``item_texts`` are the items already encoded (one per line)."""
+    """Page ``number`` of ``pages`` of a listing; ``item_texts`` are the items already encoded
+    (one per line). A page does not say how many pages there are (the index does): a new page
+    then changes only the page before it (its ``next``), never all of them."""
     links = {
         "index": site_paths.API_INDEX,
         "prev": site_paths.listing_page(listing, number - 1) if number > 1 else None,
@@ -146,7 +148,6 @@ def listing_page(listing: str, number: int, pages: int, item_texts: Sequence[str
             "api_version": API_VERSION,
             "listing": listing,
             "page": number,
-            "pages": pages,
             "page_size": site_paths.LISTING_PAGE_ITEMS,
             "count": len(item_texts),
             "links": links,

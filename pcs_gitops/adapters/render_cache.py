@@ -3,11 +3,11 @@ committed).
 
 The generated files come in units: one request (its JSON, ``jedi.json``, ``dump.json``, page and
 redirect stub), one dataset (its JSON), one catalogue page. Each unit's files depend only on a
-fingerprint of its inputs (the task and the datasets it names, or the dataset and the tasks that
-use it, or the rows of the page) and on "global" inputs: the catalogue settings, the tags, the
-production configs, the physics categories and the code (this package's sources and templates,
-and the versions of jinja2 and markupsafe). The cache remembers each unit's fingerprint and the
-``Mark`` (size, mtime, digest) of each file it produced.
+fingerprint of its inputs (the task, the datasets it names, their tags and its production
+config; or the dataset and the tasks that use it; or the rows of the page) and on "global"
+inputs: the catalogue settings, the physics categories and the code (this package's sources
+and templates, and the versions of jinja2 and markupsafe). The cache remembers each unit's
+fingerprint and the ``Mark`` (size, mtime, digest) of each file it produced.
 
 A unit is reused only when its fingerprint is unchanged *and* every one of its files on disk
 still matches its mark: the same size and modification time (the test git itself uses for its
@@ -62,13 +62,11 @@ def code_version() -> str:
 
 
 def global_key(state: State) -> str:
-    """The fingerprint of everything every unit may read besides its own records."""
+    """The fingerprint of what every unit may read besides its own records: the code, the
+    catalogue settings and the physics categories. (Tags and production configs are part of
+    the fingerprint of each unit that shows them, so a new tag re-renders no other request.)"""
     return fingerprint(
-        code_version(),
-        state.settings.to_dict(),
-        [c.to_dict() for c in state.categories],
-        [state.tags[label].to_dict() for label in sorted(state.tags)],
-        [state.prod_configs[name].to_dict() for name in sorted(state.prod_configs)],
+        code_version(), state.settings.to_dict(), [c.to_dict() for c in state.categories]
     )
 
 

@@ -81,6 +81,7 @@ class _Site:
         self.used_by = json_api.used_by(state.tasks.values())
         self.substates: dict[str, str | None] = {}
         self.fingerprints: dict[str, str] = {}
+        self._shared_records: dict[tuple[str, str], str] = {}
 
     # -- the render -------------------------------------------------------------------------
     def run(self, workers: int) -> list[str]:
@@ -128,12 +129,30 @@ class _Site:
             self.substates[name] = hit.extra
 
     def _task_fingerprint(self, name: str) -> str:
-        task = self.state.tasks[name]
-        datasets = [
-            d.to_dict() if (d := self.state.dataset_for_did(did)) is not None else did
-            for did in (*task.input_datasets, *task.output_datasets, *task.intermediate_datasets)
-        ]
-        return fingerprint(self.global_fp, task.to_dict(), datasets, self.row_url.get(name))
+        """What a request's files show: the task, its datasets with their tags, its config."""
+        state = self.state
+        task = state.tasks[name]
+        datasets: list[object] = []
+        for did in (*task.input_datasets, *task.output_datasets, *task.intermediate_datasets):
+            dataset = state.dataset_for_did(did)
+            if dataset is None:
+                datasets.append(did)
+                continue
+            tags = [self._record_json("tag", label) for label in dataset.tags.labels().values()]
+            datasets.append([dataset.to_dict(), tags])
+        config = self._record_json("config", task.prod_config)
+        return fingerprint(self.global_fp, task.to_dict(), datasets, config, self.row_url.get(name))
+
+    def _record_json(self, kind: str, name: str) -> str:
+        """A tag's or production config's JSON (encoded once per render)."""
+        key = (kind, name)
+        text = self._shared_records.get(key)
+        if text is None:
+            found = (self.state.tags if kind == "tag" else self.state.prod_configs).get(name)
+            text = self._shared_records[key] = json_api.encode_text(
+                found.to_dict() if found is not None else None
+            )
+        return text
 
     def _dataset_fingerprint(self, name: str) -> str:
         dataset = self.state.datasets[name]
@@ -225,7 +244,7 @@ class _Site:
             chunk = records[(number - 1) * size : number * size]
             path = site_paths.listing_page(listing, number)
             unit = f"list:{listing}:{number}"
-            page_fp = self._cached(unit, self._page_inputs, kind, chunk, number, count)
+            page_fp = self._cached(unit, self._page_inputs, kind, chunk, number, number < count)
             if page_fp is not None:
                 texts = [encode(r) for r in chunk]
                 content = json_api.listing_page(listing, number, count, texts)
@@ -250,12 +269,12 @@ class _Site:
             path = _docs(site_paths.catalog_page(number))
             planned.append(path)
             unit = f"page:{number}"
-            page_fp = self._cached(unit, self._page_inputs, "task", chunk, number, count)
+            page_fp = self._cached(unit, self._page_inputs, "task", chunk, number, number < count)
             if page_fp is None:
                 continue
             content = self.pages.catalog_page(
                 number,
-                count,
+                number == count,
                 (number - 1) * size + 1,
                 [self.pages.catalog_row(t, self.substates.get(t.name)) for t in chunk],
             )
@@ -282,8 +301,13 @@ class _Site:
                 state.settings, state.tasks.values(), self.substates
             )
             no_catalog = len(state.tasks) - len(self.catalogued)
+            size, total = site_paths.CATALOG_PAGE_ROWS, len(self.catalogued)
+            ranges = [
+                (start + 1, min(start + size, total)) for start in range(0, max(total, 1), size)
+            ]
+            summary = self.pages.summary_page(report, counts, no_catalog, ranges)
             marks = {
-                page: self.writer.put(page, self.pages.summary_page(report, counts, no_catalog)),
+                page: self.writer.put(page, summary),
                 data: self.writer.put(data, json_api.encode(self._home_data(counts))),
             }
             self._store("summary", summary_fp, marks)

@@ -180,3 +180,16 @@ def test_a_damaged_cache_means_a_full_render(tmp_path: Path, damage: bytes) -> N
     edit_task(state)
     sync_derived(site, state, check_only=False)
     assert on_disk(tmp_path) == full(state)
+
+
+def test_a_new_tag_for_one_request_re_renders_no_other_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = site_state()
+    site = rendered(tmp_path, state)
+    seen = rendered_tasks(monkeypatch)
+    new_tag = replace(state.tags["p2002"], label="p2999", description="another physics")
+    state.put_tag(new_tag)
+    sync_derived(site, state, check_only=False)
+    assert seen == []
+    assert on_disk(tmp_path) == full(state)
