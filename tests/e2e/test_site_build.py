@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from pcs_gitops.domain.settings import CatalogSettings
-from pcs_gitops.services.requests import request_page_url
+from pcs_gitops.services.request_texts import request_page_url
 from tests.support.links import LinkChecker
 from tests.support.site_build import BuiltSite, build_site, catalogue_rows, pcs, serve
 

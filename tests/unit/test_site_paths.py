@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pcs_gitops.domain import site_paths
 from pcs_gitops.domain.naming import TASK_NAME_RE
 from pcs_gitops.domain.settings import CatalogSettings
-from pcs_gitops.services.requests import request_page_url
+from pcs_gitops.services.request_texts import request_page_url
 
 NAMES = st.from_regex(TASK_NAME_RE, fullmatch=True).filter(lambda n: len(n) < 80)
 
