@@ -87,7 +87,7 @@ def test_any_yaml_document_loads_as_pyyaml_loads_it_or_fails_as_it_fails(parts: 
     try:
         expected: Any = reference(text)
     except yaml.YAMLError:
-        with pytest.raises(Exception, match="unparseable YAML|duplicate key"):
+        with pytest.raises(Exception, match=r"unparseable YAML|duplicate key"):
             load_yaml_text(text, "state/x.yaml")
         return
     assert load_yaml_text(text, "state/x.yaml") == expected
