@@ -48,7 +48,7 @@ def _page_renderer(cache_dir: Path | None = None) -> PageRenderer:
     are skipped (the render cache there). Imported when a render runs, so that commands which
     write nothing (task list, get, ...) do not pay for importing jinja2 and pandas."""
 
-    def render_pages(state: State, writer: FileWriter) -> list[str]:
+    def render_pages(state: State, writer: FileWriter) -> set[str]:
         from pcs_gitops.adapters.rendering import render_site
 
         return render_site(state, writer, cache_dir=cache_dir)

@@ -22,12 +22,11 @@ import contextlib
 import hashlib
 import json
 import marshal
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pcs_gitops.adapters.files import write_atomic
 from pcs_gitops.adapters.site_files import FileWriter, Mark
@@ -70,11 +69,14 @@ def global_key(state: State) -> str:
     )
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     fingerprint: str
-    marks: dict[str, Mark]
+    marks: tuple[Mark, ...]  # one per file of the unit, in the order the renderer lists them
     extra: Any  # what the unit's rendering found out (a task's draft sub-state)
+
+
+# Entries are kept as plain tuples (what marshal writes) to save memory on big sites.
+_Stored = tuple[str, tuple[Mark, ...], Any]
 
 
 class RenderCache:
@@ -83,8 +85,8 @@ class RenderCache:
     def __init__(self, cache_dir: Path) -> None:
         self.path = cache_dir / CACHE_FILE
         self._global = ""
-        self._entries: dict[str, Entry] = {}
-        self._next: dict[str, Entry] = {}
+        self._entries: dict[str, _Stored] = {}
+        self._next: dict[str, _Stored] = {}
         self._changed = False
 
     def begin(self, global_fingerprint: str) -> None:
@@ -98,46 +100,48 @@ class RenderCache:
             # A local file this package wrote; a damaged one fails here and means a miss.
             data = marshal.loads(self.path.read_bytes())  # noqa: S302
             if data["format"] == FORMAT and data["global"] == global_fingerprint:
-                self._entries = {unit: Entry(*e) for unit, e in data["units"].items()}
+                self._entries = data["units"]
         except (OSError, ValueError, EOFError, KeyError, TypeError, IndexError):
             self._entries = {}
 
-    def lookup(self, unit: str, unit_fingerprint: str, disk: FileWriter) -> Entry | None:
-        """The unit's entry when its fingerprint is unchanged and its files are as recorded."""
-        entry = self._entries.get(unit)
-        if entry is None or entry.fingerprint != unit_fingerprint:
+    def lookup(
+        self, unit: str, unit_fingerprint: str, files: Sequence[str], disk: FileWriter
+    ) -> Entry | None:
+        """The unit's entry when its fingerprint is unchanged and its ``files`` are as
+        recorded."""
+        try:
+            fingerprint, known, extra = self._entries[unit]
+        except (KeyError, TypeError, ValueError):
             return None
-        marks: dict[str, Mark] = {}
-        for relpath, mark in entry.marks.items():
+        if fingerprint != unit_fingerprint or len(known) != len(files):
+            return None
+        marks = []
+        for relpath, mark in zip(files, known, strict=True):
             found = disk.unchanged(relpath, mark)
             if found is None:
                 return None
-            marks[relpath] = found
-        if marks != entry.marks:
-            entry = Entry(entry.fingerprint, marks, entry.extra)
+            marks.append(found)
+        if tuple(marks) != known:
+            known = tuple(marks)
             self._changed = True
-        self._next[unit] = entry
-        return entry
+        self._next[unit] = (fingerprint, known, extra)
+        return Entry(fingerprint, known, extra)
 
     def store(
-        self, unit: str, unit_fingerprint: str, marks: Mapping[str, Mark | None], extra: Any = None
+        self, unit: str, unit_fingerprint: str, marks: Sequence[Mark | None], extra: Any = None
     ) -> None:
-        """Remember a unit just rendered (not when a file is stale: a check wrote nothing)."""
-        if all(mark is not None for mark in marks.values()):
-            self._next[unit] = Entry(unit_fingerprint, dict(marks), extra)  # type: ignore[arg-type]
+        """Remember a unit just rendered, its files' marks in the order of its files (not when
+        a file is stale: a check wrote nothing)."""
+        if all(mark is not None for mark in marks):
+            self._next[unit] = (unit_fingerprint, tuple(marks), extra)  # type: ignore[arg-type]
             self._changed = True
 
-    def save(self, units: Iterable[str]) -> None:
-        """Write the entries of ``units`` (the current ones) unless nothing changed; failures
-        are ignored."""
-        units = list(units)
-        if not self._changed and len(units) == len(self._entries) == len(self._next):
+    def save(self) -> None:
+        """Write the entries of this render's units unless nothing changed; failures are
+        ignored."""
+        if not self._changed and len(self._next) == len(self._entries):
             return
-        entries = {
-            unit: (e.fingerprint, e.marks, e.extra)
-            for unit in units
-            if (e := self._next.get(unit)) is not None
-        }
-        payload = {"format": FORMAT, "global": self._global, "units": entries}
+        payload = {"format": FORMAT, "global": self._global, "units": self._next}
+        self._entries = {}
         with contextlib.suppress(OSError, ValueError):
             write_atomic(self.path, marshal.dumps(payload))

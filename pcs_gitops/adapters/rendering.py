@@ -84,10 +84,9 @@ class _Site:
         self._shared_records: dict[tuple[str, str], str] = {}
 
     # -- the render -------------------------------------------------------------------------
-    def run(self, workers: int) -> list[str]:
+    def run(self, workers: int) -> set[str]:
         """Render everything that changed; returns the path of every generated file."""
-        planned: list[str] = []
-        todo = self._reuse(planned)
+        todo = self._reuse()
         if len(todo) < PARALLEL_MIN_UNITS:
             workers = 1
         chunks = forking.split(todo, workers, PARENT_SHARE) if todo else []
@@ -99,30 +98,44 @@ class _Site:
                     self.substates[name] = substate
                 if self.cache is not None:
                     self.cache.store(f"{kind}:{name}", unit_fp, marks, substate)
-        planned.extend(self._global_files())
+        self.used_by = {}  # only the datasets' documents needed it
+        planned = set(self._global_files())
         if self.cache is not None:
-            self.cache.save(self.fingerprints)
+            self.cache.save()
+        # Listed last: on a big site the set is large, and the summary before it is the
+        # render's other memory peak.
+        for task in self.state.tasks.values():
+            planned.update(task_files(task))
+        planned.update(_docs(site_paths.dataset_document(name)) for name in self.state.datasets)
         return planned
 
-    def _reuse(self, planned: list[str]) -> list[Unit]:
-        """List every unit's files; keep the unchanged units, return the others."""
+    def _reuse(self) -> list[Unit]:
+        """Keep the unchanged units; return the others."""
         todo: list[Unit] = []
         state = self.state
         for name in sorted(state.tasks):
-            planned.extend(task_files(state.tasks[name]))
-            self._check("task", name, self._task_fingerprint, todo)
+            files = task_files(state.tasks[name])
+            self._check("task", name, self._task_fingerprint, files, todo)
         for name in sorted(state.datasets):
-            planned.append(_docs(site_paths.dataset_document(name)))
-            self._check("dataset", name, self._dataset_fingerprint, todo)
+            path = _docs(site_paths.dataset_document(name))
+            self._check("dataset", name, self._dataset_fingerprint, (path,), todo)
         return todo
 
-    def _check(self, kind: str, name: str, fp_of: Callable[[str], str], todo: list[Unit]) -> None:
+    def _check(
+        self,
+        kind: str,
+        name: str,
+        fp_of: Callable[[str], str],
+        files: Sequence[str],
+        todo: list[Unit],
+    ) -> None:
+        """Queue the unit unless the cache holds it (then take its sub-state from there)."""
         if self.cache is None:
             todo.append((kind, name, ""))
             return
         unit = f"{kind}:{name}"
         unit_fp = self.fingerprints[unit] = fp_of(name)
-        hit = self.cache.lookup(unit, unit_fp, self.writer)
+        hit = self.cache.lookup(unit, unit_fp, files, self.writer)
         if hit is None:
             todo.append((kind, name, unit_fp))
         elif kind == "task":
@@ -174,28 +187,29 @@ class _Site:
 
     def render_task(
         self, writer: FileWriter, task: ProdTask
-    ) -> tuple[str | None, dict[str, Mark | None]]:
+    ) -> tuple[str | None, list[Mark | None]]:
+        """Write a request's files; its draft sub-state and its files' marks (in the order of
+        ``task_files``)."""
         state = self.state
         check = readiness(state, task, unreachable)
         substate = check.substate(task.status)
         row = self.row_url.get(task.name)
         task_json, jedi, dump, page, *stub = task_files(task)
         document = json_api.task_document(state, task, check, substate, row)
-        marks = {
-            task_json: writer.put(task_json, json_api.encode(document)),
-            jedi: writer.put(jedi, json_api.encode(artifacts.build_jedi(state, task))),
-            dump: writer.put(dump, self.shared.dump(artifacts.build_dump(state, task))),
-            page: writer.put(page, self.pages.request_page(task, check, substate, row)),
-        }
-        for path in stub:
-            marks[path] = writer.put(path, redirect_stub(task.name))
+        marks = [
+            writer.put(task_json, json_api.encode(document)),
+            writer.put(jedi, json_api.encode(artifacts.build_jedi(state, task))),
+            writer.put(dump, self.shared.dump(artifacts.build_dump(state, task))),
+            writer.put(page, self.pages.request_page(task, check, substate, row)),
+        ]
+        marks += [writer.put(path, redirect_stub(task.name)) for path in stub]
         return substate, marks
 
-    def render_dataset(self, writer: FileWriter, name: str) -> dict[str, Mark | None]:
+    def render_dataset(self, writer: FileWriter, name: str) -> list[Mark | None]:
         dataset = self.state.datasets[name]
         path = _docs(site_paths.dataset_document(name))
         content = json_api.dataset_document(dataset, self.used_by.get(dataset.did, []))
-        return {path: writer.put(path, content)}
+        return [writer.put(path, content)]
 
     # -- the files every request contributes to ---------------------------------------------
     def _global_files(self) -> list[str]:
@@ -244,11 +258,12 @@ class _Site:
             chunk = records[(number - 1) * size : number * size]
             path = site_paths.listing_page(listing, number)
             unit = f"list:{listing}:{number}"
-            page_fp = self._cached(unit, self._page_inputs, kind, chunk, number, number < count)
+            inputs = self._page_inputs(kind, chunk, number, number < count)
+            page_fp = self._cached(unit, [_docs(path)], inputs)
             if page_fp is not None:
                 texts = [encode(r) for r in chunk]
                 content = json_api.listing_page(listing, number, count, texts)
-                self._store(unit, page_fp, {_docs(path): self.writer.put(_docs(path), content)})
+                self._store(unit, page_fp, [self.writer.put(_docs(path), content)])
             described.append(
                 {
                     "url": path,
@@ -269,7 +284,8 @@ class _Site:
             path = _docs(site_paths.catalog_page(number))
             planned.append(path)
             unit = f"page:{number}"
-            page_fp = self._cached(unit, self._page_inputs, "task", chunk, number, number < count)
+            inputs = self._page_inputs("task", chunk, number, number < count)
+            page_fp = self._cached(unit, [path], inputs)
             if page_fp is None:
                 continue
             content = self.pages.catalog_page(
@@ -278,7 +294,7 @@ class _Site:
                 (number - 1) * size + 1,
                 [self.pages.catalog_row(t, self.substates.get(t.name)) for t in chunk],
             )
-            self._store(unit, page_fp, {path: self.writer.put(path, content)})
+            self._store(unit, page_fp, [self.writer.put(path, content)])
         return planned
 
     def _page_inputs(self, kind: str, rows: Sequence[Any], *more: object) -> list[object]:
@@ -290,7 +306,7 @@ class _Site:
         """The campaign summary page and the home page's counts (``_data/summary.json``)."""
         page, data = _docs(site_paths.SUMMARY_PAGE), _docs(site_paths.HOME_DATA)
         state = self.state
-        summary_fp = self._cached("summary", self._summary_inputs)
+        summary_fp = self._cached("summary", [page, data], self._summary_inputs())
         if summary_fp is not None:
             from pcs_gitops.adapters import report_frames
 
@@ -306,10 +322,10 @@ class _Site:
                 (start + 1, min(start + size, total)) for start in range(0, max(total, 1), size)
             ]
             summary = self.pages.summary_page(report, counts, no_catalog, ranges)
-            marks = {
-                page: self.writer.put(page, summary),
-                data: self.writer.put(data, json_api.encode(self._home_data(counts))),
-            }
+            marks = [
+                self.writer.put(page, summary),
+                self.writer.put(data, json_api.encode(self._home_data(counts))),
+            ]
             self._store("summary", summary_fp, marks)
         return [page, data]
 
@@ -328,15 +344,15 @@ class _Site:
         }
         return {**counts, "links": links}
 
-    def _cached(self, unit: str, inputs: Callable[..., object], *args: Any) -> str | None:
-        """The unit's fingerprint when it must be rendered; None when the cache holds it.
-        ``inputs(*args)`` is computed only with a cache (without one every unit renders)."""
+    def _cached(self, unit: str, files: Sequence[str], inputs: object) -> str | None:
+        """The unit's fingerprint when it must be rendered; None when the cache holds it
+        (without a cache every unit renders)."""
         if self.cache is None:
             return ""
-        unit_fp = self.fingerprints[unit] = fingerprint(self.global_fp, inputs(*args))
-        return None if self.cache.lookup(unit, unit_fp, self.writer) else unit_fp
+        unit_fp = self.fingerprints[unit] = fingerprint(self.global_fp, inputs)
+        return None if self.cache.lookup(unit, unit_fp, files, self.writer) else unit_fp
 
-    def _store(self, unit: str, unit_fp: str, marks: dict[str, Mark | None]) -> None:
+    def _store(self, unit: str, unit_fp: str, marks: list[Mark | None]) -> None:
         if self.cache is not None:
             self.cache.store(unit, unit_fp, marks)
 
@@ -347,7 +363,7 @@ def render_site(
     *,
     cache_dir: Path | None = None,
     workers: int | None = None,
-) -> list[str]:
+) -> set[str]:
     """Write every generated page, stylesheet and JSON document of ``state`` through
     ``writer``; returns their repository-relative paths.
 

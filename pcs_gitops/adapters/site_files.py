@@ -13,7 +13,7 @@ import contextlib
 import hashlib
 import marshal
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from pathlib import Path
 
 from pcs_gitops.adapters.files import write_atomic
@@ -29,11 +29,11 @@ LISTING_CACHE = "site-listing"
 # A directory's mtime, files and subdirectories, as last listed.
 Listing = tuple[int, tuple[str, ...], tuple[str, ...]]
 # What a render knows of a file it wrote or found unchanged: (size, mtime_ns, content digest).
-Mark = tuple[int, int, str]
+Mark = tuple[int, int, bytes]
 
 
-def digest(content: bytes) -> str:
-    return hashlib.blake2b(content, digest_size=16).hexdigest()
+def digest(content: bytes) -> bytes:
+    return hashlib.blake2b(content, digest_size=16).digest()
 
 
 class FileWriter:
@@ -121,7 +121,7 @@ def _create(full: str, content: bytes) -> None:
 
 
 # (state, writer) -> the repository-relative paths of every generated page and document.
-PageRenderer = Callable[[State, FileWriter], Iterable[str]]
+PageRenderer = Callable[[State, FileWriter], set[str]]
 
 
 class SiteFiles:
@@ -145,10 +145,9 @@ class SiteFiles:
         writer = FileWriter(self.root, check_only=check_only)
         csv_path = state.settings.csv_path
         writer.put(csv_path, render_catalog(state.settings, state.tasks.values()).encode("utf-8"))
-        planned = {csv_path}
-        if self.pages is not None:
-            planned.update(self.pages(state, writer))
-        deleted = [p for p in self.generated() if p not in planned]
+        planned = self.pages(state, writer) if self.pages is not None else set()
+        planned.add(csv_path)
+        deleted = list(self.stale(planned))
         if not check_only:
             for relpath in deleted:
                 self._delete(relpath)
@@ -174,21 +173,21 @@ class SiteFiles:
             self.pages(state, writer)
         return writer.files
 
-    def generated(self) -> list[str]:
-        """The files on disk that ``pcs render`` owns (besides the catalogue CSV)."""
-        found = [f for f in GENERATED_FILES if (self.root / f).is_file()]
+    def stale(self, planned: Container[str]) -> Iterator[str]:
+        """The files on disk that ``pcs render`` owns (besides the catalogue CSV) and that are
+        not in ``planned``."""
+        yield from (f for f in GENERATED_FILES if f not in planned and (self.root / f).is_file())
         known = self._read_listing()
         listing: dict[str, Listing] = {}
         for directory in GENERATED_DIRS:
-            self._walk(directory, known, listing, found)
+            yield from (p for p in self._walk(directory, known, listing) if p not in planned)
         if listing != known and self.listing_cache is not None:
             with contextlib.suppress(OSError, ValueError):
                 write_atomic(self.listing_cache, marshal.dumps(listing))
-        return found
 
     def _walk(
-        self, reldir: str, known: dict[str, Listing], listing: dict[str, Listing], found: list[str]
-    ) -> None:
+        self, reldir: str, known: dict[str, Listing], listing: dict[str, Listing]
+    ) -> Iterator[str]:
         full = os.path.join(self.root, reldir)
         try:
             mtime = os.stat(full).st_mtime_ns
@@ -203,9 +202,10 @@ class SiteFiles:
                     (dirs if item.is_dir(follow_symlinks=False) else files).append(item.name)
             entry = (mtime, tuple(sorted(files)), tuple(sorted(dirs)))
         listing[reldir] = entry
-        found.extend(f"{reldir}/{name}" for name in entry[1])
+        for name in entry[1]:
+            yield f"{reldir}/{name}"
         for name in entry[2]:
-            self._walk(f"{reldir}/{name}", known, listing, found)
+            yield from self._walk(f"{reldir}/{name}", known, listing)
 
     def _read_listing(self) -> dict[str, Listing]:
         if self.listing_cache is None:
