@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -10,26 +11,39 @@ from typing import TYPE_CHECKING, Any
 
 from pcs_gitops.adapters.clock import SystemClock
 from pcs_gitops.adapters.git import GitRepository
-from pcs_gitops.adapters.schema_validator import SchemaValidator
-from pcs_gitops.adapters.site_files import FileWriter, PageRenderer, SiteFiles
 from pcs_gitops.adapters.worktree_publisher import WorkingTreePublisher
-from pcs_gitops.adapters.yaml_store import DryRunStore, YamlStateStore
+from pcs_gitops.adapters.yaml_store import DryRunStore, TextStore, YamlStateStore
 from pcs_gitops.config import PANDA_CLIENT_VARIABLES, Settings, on_github_hosted_runner
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import UsageError
 from pcs_gitops.services.panda_port import PandaPort
-from pcs_gitops.services.ports import Clock, IdentityResolver, Publisher
+from pcs_gitops.services.ports import (
+    Clock,
+    IdentityResolver,
+    Progress,
+    Publisher,
+    VersionControl,
+    no_progress,
+)
 from pcs_gitops.services.unit_of_work import UnitOfWork
+
+LOG = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from pcs_gitops.adapters.branch_publisher import BranchPublisher
     from pcs_gitops.adapters.jekyll import SitePreview
     from pcs_gitops.adapters.page_preview import RenderedPages
     from pcs_gitops.adapters.request_branch import GitBranchWorkspace
+    from pcs_gitops.adapters.schema_validator import SchemaValidator
+    from pcs_gitops.adapters.site_files import FileWriter, PageRenderer, SiteFiles
     from pcs_gitops.domain.issue_form import IssueForm
+    from pcs_gitops.domain.rules import Problem
+    from pcs_gitops.services.checks import Base
     from pcs_gitops.services.github.context import Pipeline
     from pcs_gitops.services.github_port import GitHubPort
     from pcs_gitops.services.reporting import ReportFrames
+    from pcs_gitops.services.repository_init import InitReport
+    from pcs_gitops.services.scaffold import ScaffoldOptions
 
 
 def path_probe(path: str) -> bool | None:
@@ -41,6 +55,22 @@ def path_probe(path: str) -> bool | None:
     if not os.path.isdir(top):
         return None
     return os.access(path, os.R_OK)
+
+
+def _schemas_at(root: Path) -> SchemaValidator:
+    """The JSON Schemas of a checkout (jsonschema is imported when first needed)."""
+    from pcs_gitops.adapters.schema_validator import SchemaValidator
+
+    return SchemaValidator(root / "schemas")
+
+
+def _site_at(root: Path, cache_dir: Path | None = None, *, own_cache: bool = True) -> SiteFiles:
+    """The derived files of a checkout (their writer is imported when first needed); with
+    ``cache_dir``, the render cache there, and with ``own_cache`` (``cache_dir`` is this
+    checkout's) the listing of its generated directories too."""
+    from pcs_gitops.adapters.site_files import SiteFiles
+
+    return SiteFiles(root, _page_renderer(cache_dir), cache_dir if own_cache else None)
 
 
 def _page_renderer(cache_dir: Path | None = None) -> PageRenderer:
@@ -66,6 +96,7 @@ class Services:
     commit: bool = False
     _local: WorkingTreePublisher | None = None
     _publisher: Publisher | None = None
+    progress: Progress = no_progress  # the CLI shows a bar on a terminal
 
     @property
     def root(self) -> Path:
@@ -80,15 +111,32 @@ class Services:
         return YamlStateStore(self.root, self.cache_dir)
 
     def schemas(self) -> SchemaValidator:
-        return SchemaValidator(self.root / "schemas")
+        return _schemas_at(self.root)
 
     def derived(self) -> SiteFiles:
-        return SiteFiles(self.root, _page_renderer(self.cache_dir), self.cache_dir)
+        return _site_at(self.root, self.cache_dir)
+
+    def base_records(self, ref: str | None = None, root: Path | None = None) -> Base | None:
+        """The tags of commit ``ref`` (default: the commit the checked-out state descends
+        from) that ``pcs validate`` keeps locked tags equal to; None without such a commit."""
+        from pcs_gitops.services.checks import Base
+
+        repository = GitRepository(root or self.root)
+        found = ref or repository.parent_of_worktree("state")
+        if found is None:
+            return None
+        return Base(ref or found[:12], TextStore(repository.files_at(found, "state/tags")))
 
     def uow(self) -> UnitOfWork:
         vcs = GitRepository(self.root) if self.commit else None
         return UnitOfWork(
-            self.store(), self.schemas(), self.derived(), self.clock, vcs, probe=path_probe
+            self.store(),
+            self.schemas(),
+            self.derived(),
+            self.clock,
+            vcs,
+            probe=path_probe,
+            progress=self.progress,
         )
 
     def dry_uow(self) -> UnitOfWork:
@@ -99,7 +147,9 @@ class Services:
     def local_publisher(self) -> WorkingTreePublisher:
         """Writes land in the working tree (one publisher per Services: calls are serialised)."""
         if self._local is None:
-            self._local = WorkingTreePublisher(self.uow, self.dry_uow)
+            self._local = WorkingTreePublisher(
+                self.uow, self.dry_uow, lambda: self.trusted_state().roles
+            )
         return self._local
 
     def check_publish_mode(self) -> str:
@@ -158,13 +208,14 @@ class Services:
         return SitePreview()
 
     # -- the dataset-request pipeline (pcs gh handle) ----------------------------------------
-    def uow_at(self, root: Path) -> UnitOfWork:
+    def uow_at(self, root: Path, vcs: VersionControl | None = None) -> UnitOfWork:
         """A unit of work over another checkout (a request branch's temporary worktree)."""
         return UnitOfWork(
             YamlStateStore(root, self.cache_dir),
-            SchemaValidator(root / "schemas"),
-            SiteFiles(root, _page_renderer(self.cache_dir)),
+            _schemas_at(root),
+            _site_at(root, self.cache_dir, own_cache=False),
             self.clock,
+            vcs,
             probe=path_probe,
         )
 
@@ -173,11 +224,12 @@ class Services:
         from pcs_gitops.services import checks, publishing
 
         store = YamlStateStore(root, self.cache_dir)
-        report = checks.validate_repository(store, SchemaValidator(root / "schemas"))
+        base = self.base_records(root=root)
+        report = checks.validate_repository(store, _schemas_at(root), base=base)
         if not report.ok:
             return [str(p) for p in report.problems]
         drift = publishing.render(
-            store, SiteFiles(root, _page_renderer(self.cache_dir)), check=True
+            store, _site_at(root, self.cache_dir, own_cache=False), check=True
         )
         stale = drift.derived_written + drift.derived_deleted
         return [f"{p}: derived file is stale; run 'pcs render'" for p in stale]
@@ -220,6 +272,7 @@ class Services:
             from pcs_gitops.adapters.github_outbox import OutboxGitHub
 
             outbox = self.root / ".pcs" / "outbox.jsonl"
+            LOG.info("GitHub offline: calls go to %s%s", outbox, " (dry run)" if dry_run else "")
             if dry_run:
                 scratch = Path(tempfile.mkdtemp(prefix="pcs-outbox-")) / "outbox.jsonl"
                 if outbox.is_file():
@@ -229,6 +282,7 @@ class Services:
         from pcs_gitops.adapters.github_api import PyGithubClient
 
         settings = self.settings
+        LOG.info("GitHub online: %s via %s", self._github_repository(), settings.github_api_url)
         return PyGithubClient(
             settings.github_token or "",
             self._github_repository(),
@@ -285,7 +339,19 @@ class Services:
             repository=repository,
             server_url=settings.github_server_url,
             default_branch=base,
+            validate_base=self.base_problems,
+            panda=self.configured_panda,
         )
+
+    def configured_panda(self) -> PandaPort | None:
+        """PanDA when this job has its address (``PANDA_URL_SSL``), else None."""
+        return self.panda_submitter() if "PANDA_URL_SSL" in self.settings.panda.client_env else None
+
+    def base_problems(self) -> list[Problem]:
+        """What 'pcs validate' finds in the checkout (the default branch, in Actions)."""
+        from pcs_gitops.services import checks
+
+        return checks.validate_repository(self.store(), self.schemas()).problems
 
     def _branch_workspace(
         self, offline: bool, dry_run: bool, remote_url: str | None, repository: str
@@ -340,53 +406,52 @@ def build(settings: Settings, *, clock: Clock | None = None, commit: bool = Fals
     return Services(settings=settings, clock=clock or SystemClock(), commit=commit)
 
 
-def init_repository(directory: Path, repository: str | None = None) -> list[str]:
-    """Create a new managed repository: schemas/, state/ with sentinels, docs/ skeleton."""
-    from importlib import resources
-
-    from pcs_gitops.adapters.schema_validator import packaged_schemas
-    from pcs_gitops.adapters.yaml_store import write_atomic
-    from pcs_gitops.errors import UsageError
-    from pcs_gitops.services.setup import initial_state
-    from pcs_gitops.services.unit_of_work import sync_derived
+def init_repository(
+    directory: Path,
+    repository: str | None = None,
+    *,
+    action_ref: str | None = None,
+    clock: Clock | None = None,
+) -> InitReport:
+    """``pcs init``: a complete catalogue repository in ``directory`` (a git repository on
+    main with one commit, unless it already was one with commits)."""
+    from pcs_gitops.adapters.repository_files import DirectoryTree, packaged_templates
+    from pcs_gitops.services.repository_init import Workspace, create_repository
 
     root = directory.resolve()
-    if (root / "state").exists() and any((root / "state").iterdir()):
-        raise UsageError(f"{directory} already holds a state/ directory; refusing to overwrite it")
-    written: list[str] = []
-    for name, text in packaged_schemas().items():
-        write_atomic(root / "schemas" / name, text)
-        written.append(f"schemas/{name}")
-    site = resources.files("pcs_gitops") / "resources" / "site"
+    workspace = Workspace(
+        tree=DirectoryTree(root),
+        store=YamlStateStore(root),
+        derived=_site_at(root, root / ".pcs"),
+        history=GitRepository(root),
+    )
+    options = _scaffold_options(repository, action_ref)
+    now = (clock or SystemClock()).now()
+    return create_repository(workspace, packaged_templates(), options, now, label=str(directory))
 
-    def copy_tree(node: object, rel: str) -> None:
-        from importlib.abc import Traversable
 
-        assert isinstance(node, Traversable)
-        for child in node.iterdir():
-            target = f"{rel}/{child.name}"
-            if child.is_dir():
-                copy_tree(child, target)
-            elif not child.name.endswith((".pyc",)):
-                write_atomic(root / target, child.read_bytes())
-                written.append(target)
+def upgrade_repository(
+    directory: Path, *, action_ref: str | None = None, dry_run: bool = False
+) -> InitReport:
+    """``pcs init --upgrade``: refresh the generated files of the catalogue in ``directory``."""
+    from pcs_gitops.adapters.repository_files import DirectoryTree, packaged_templates
+    from pcs_gitops.services import repository_init
 
-    if site.is_dir():
-        copy_tree(site, "docs")
-    gitignore = root / ".gitignore"
-    if not gitignore.exists():
-        # .pcs/ holds the render cache: local, rebuilt on demand, never committed.
-        write_atomic(gitignore, ".pcs/\ndocs/_site/\n")
-        written.append(".gitignore")
-    clock = SystemClock()
-    state = initial_state(clock.now(), repository)
-    store = YamlStateStore(root)
-    for relpath in sorted(state.dirty):
-        data = state.record_dict(relpath)
-        if data is not None:
-            store.write(relpath, data)
-            written.append(relpath)
-    state.dirty.clear()
-    derived = sync_derived(SiteFiles(root, _page_renderer(root / ".pcs")), state, check_only=False)
-    written.extend(derived.derived_written)
-    return sorted(set(written))
+    root = directory.resolve()
+    repository = Services(Settings.from_env(root, {})).trusted_state().settings.repository
+    options = _scaffold_options(repository or None, action_ref)
+    return repository_init.upgrade_repository(
+        DirectoryTree(root), packaged_templates(), options, dry_run=dry_run, label=str(directory)
+    )
+
+
+def _scaffold_options(repository: str | None, action_ref: str | None) -> ScaffoldOptions:
+    from importlib.metadata import version
+
+    from pcs_gitops.adapters.repository_files import packaged_action_pin
+    from pcs_gitops.services.scaffold import ScaffoldOptions, parse_action_ref
+
+    pin = packaged_action_pin()
+    if action_ref is not None:
+        pin = parse_action_ref(action_ref, pin)
+    return ScaffoldOptions(action=pin, pcs_version=version("pcs-gitops"), catalogue=repository)

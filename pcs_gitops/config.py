@@ -78,6 +78,8 @@ class Settings:
     default_branch: str = "main"  # what github-mode branches are built on and PRs target
     panda: PandaSettings = field(default_factory=PandaSettings)
     debug: bool = False  # PCS_DEBUG: tracebacks, git's full output, PyGithub's log lines
+    github_actions: bool = False  # inside a GitHub Actions job: annotations and a job summary
+    github_step_summary: str | None = None  # the job summary file (Markdown, appended to)
 
     @classmethod
     def from_env(cls, repo_root: Path, env: Mapping[str, str] | None = None) -> Settings:
@@ -96,6 +98,8 @@ class Settings:
             default_branch=env.get("PCS_DEFAULT_BRANCH") or "main",
             panda=PandaSettings.from_env(env),
             debug=bool(env.get("PCS_DEBUG")),
+            github_actions=env.get("GITHUB_ACTIONS") == "true",
+            github_step_summary=env.get("GITHUB_STEP_SUMMARY") or None,
         )
 
 

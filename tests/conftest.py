@@ -20,6 +20,14 @@ REAL_FORM = DATA / "epic-prod" / "dataset_request.yml"
 NOW = "2026-11-28T12:00:00Z"
 
 
+@pytest.fixture(autouse=True)
+def _outside_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests see pcs as a developer runs it, even when the suite itself runs in Actions (no
+    annotations, no job summary); the tests of that output set the variables themselves."""
+    for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A new, empty managed repository."""

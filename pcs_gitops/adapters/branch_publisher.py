@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from pcs_gitops.adapters.worktree_publisher import WorkingTreePublisher
 from pcs_gitops.domain.readiness import PathProbe
+from pcs_gitops.domain.settings import Roles
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import PcsError, PushRejected, Refused, SyncFailed
 from pcs_gitops.services import request_texts as texts
@@ -32,12 +33,14 @@ from pcs_gitops.services.github.views import request_pull_text
 from pcs_gitops.services.github_port import GitHubPort
 from pcs_gitops.services.ports import (
     Actor,
+    BranchCheckout,
     BranchOptions,
     BranchWorkspace,
     Placement,
     Published,
     PullRef,
     Target,
+    VersionControl,
 )
 from pcs_gitops.services.unit_of_work import CommitResult, UnitOfWork
 
@@ -50,6 +53,24 @@ PULL_FOOTER = (
 )
 
 
+class _PushEachCommit:
+    """``VersionControl`` of a session: each commit of the unit of work is a commit of the
+    checkout, pushed to its branch at once."""
+
+    def __init__(self, workspace: BranchWorkspace, checkout: BranchCheckout, branch: str) -> None:
+        self.workspace = workspace
+        self.checkout = checkout
+        self.branch = branch
+        self.head = checkout.head
+
+    def commit_paths(self, paths: list[str], message: str) -> str | None:
+        new = self.checkout.commit(message)
+        if new is not None:
+            self.workspace.publish(self.branch, new, self.head)
+            self.head = new
+        return new
+
+
 class BranchPublisher:
     """``Publisher`` onto branches of one repository, each with one pull request."""
 
@@ -58,7 +79,7 @@ class BranchPublisher:
         *,
         github: GitHubPort,
         workspace: BranchWorkspace,
-        uow_at: Callable[[Path], UnitOfWork],
+        uow_at: Callable[[Path, VersionControl | None], UnitOfWork],
         verify: Callable[[Path], list[str]],
         local: WorkingTreePublisher,
         probe: PathProbe,
@@ -95,6 +116,9 @@ class BranchPublisher:
                         raise
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def roles(self) -> Roles:
+        return self.local.roles()
+
     @contextmanager
     def reading(self) -> Iterator[UnitOfWork]:
         with self.local.reading() as uow:
@@ -102,6 +126,16 @@ class BranchPublisher:
 
     def rehearse(self, change: Callable[[UnitOfWork], T]) -> T:
         return self.local.rehearse(change)
+
+    @contextmanager
+    def session(self, target: Target) -> Iterator[UnitOfWork]:
+        """A unit of work on the target's branch whose every commit is committed to the branch
+        and pushed at once (the branch moving meanwhile is a ``PushRejected``: run again)."""
+        branch = self.branch(target)
+        with self.lock, self.workspace.checkout(branch, self.default_branch) as co:
+            pushing = _PushEachCommit(self.workspace, co, branch)
+            with self.uow_at(co.root, pushing) as uow:
+                yield uow
 
     def branch(self, target: Target) -> str:
         """The branch of ``target`` (the working tree's state tells which task is whose)."""
@@ -144,6 +178,8 @@ class BranchPublisher:
             if new is not None:
                 validation = tuple(self.verify(co.root))
                 self.workspace.publish(branch, new, head)
+            elif self._head_unvalidated(head, source, opts):
+                validation = tuple(self.verify(co.root))  # the checkout holds the head's files
         placement = Placement(branch, base, new, None, head, validation, tuple(notes))
         if (new is not None or head is not None) and text is not None:
             placement = self._ensure_pull(placement, text, opts)
@@ -165,7 +201,7 @@ class BranchPublisher:
         issue, source, actor = sync
         error: Exception | None = None
         for with_change in (True, False):
-            with self.uow_at(root) as uow:
+            with self.uow_at(root, None) as uow:
                 if source is not None and issue is not None:
                     try:
                         carried = rebase_request(uow.state, source, issue, actor, uow.clock.now())
@@ -188,6 +224,17 @@ class BranchPublisher:
         raise AssertionError("unreachable")  # pragma: no cover
 
     @staticmethod
+    def _head_unvalidated(head: str | None, source: State | None, opts: BranchOptions) -> bool:
+        """An existing head whose status an earlier run may not have posted (it pushed, then
+        failed): checked again unless this run rebuilt the checkout on the base."""
+        return (
+            opts.check_head
+            and head is not None
+            and source is None
+            and (opts.validated_head != head)
+        )
+
+    @staticmethod
     def _commit_sync(
         uow: UnitOfWork, source: State | None, error: Exception | None, opts: BranchOptions
     ) -> None:
@@ -203,7 +250,7 @@ class BranchPublisher:
             raise SyncFailed(str(exc)) from exc
 
     def _load(self, root: Path) -> State:
-        with self.uow_at(root) as uow:
+        with self.uow_at(root, None) as uow:
             return uow.state
 
     # ------------------------------------------------------------------ the pull request
@@ -222,7 +269,8 @@ class BranchPublisher:
                 branch=branch,
             )
         title = target.title or target.key or branch
-        body = f"{PULL_MARKER.format(branch=branch)}\n{title}: a change made through pcs.\n\n"
+        text = target.body or f"{title}: a change made through pcs."
+        body = f"{PULL_MARKER.format(branch=branch)}\n{text}\n\n"
         return f"[PCS] {title}", body + PULL_FOOTER + "\n"
 
     def _ensure_pull(
@@ -239,10 +287,13 @@ class BranchPublisher:
             known=opts.known_pull,
             reopen=opts.reopen or placement.commit is not None,
         )
-        if placement.commit is not None and opts.status:
+        status_head = placement.commit
+        if status_head is None and placement.validation is not None:
+            status_head = placement.head_before  # an earlier run pushed it without its status
+        if status_head is not None and opts.status:
             state, description = texts.status_description(placement.validation or ())
             self.github.set_status(
-                placement.commit,
+                status_head,
                 state=state,
                 context=texts.STATUS_CONTEXT,
                 description=description,
@@ -257,4 +308,5 @@ class BranchPublisher:
             placement.validation,
             placement.notes,
             info,
+            status_head if opts.status else None,
         )

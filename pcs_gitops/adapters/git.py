@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from pcs_gitops.errors import GitError
+from pcs_gitops.errors import GitError, UsageError
+
+LOG = logging.getLogger(__name__)
+
+# Who commits the first commit of a new catalogue when git has no identity configured.
+INIT_IDENTITY = ("pcs init", "pcs-init@users.noreply.github.com")
 
 
 def _clean_env() -> dict[str, str]:
@@ -30,6 +36,7 @@ def run_git(
     """Run git; ``env`` adds variables (e.g. ``GIT_CONFIG_COUNT``/``_KEY_n``/``_VALUE_n`` to pass
     a credential header without putting it in the argv, which error messages show)."""
     argv = ["git", *args]
+    LOG.debug("%s (in %s)", " ".join(argv), cwd)
     proc = subprocess.run(
         argv,
         cwd=cwd,
@@ -146,3 +153,81 @@ class GitRepository:
             return None
         run_git(["commit", "--quiet", "-m", message], self.root)
         return run_git(["rev-parse", "HEAD"], self.root).strip()
+
+    def start(self, branch: str) -> bool:
+        """``RepositoryHistory.start``: ``git init`` on ``branch`` unless this already is a
+        repository; True when the repository has no commit yet."""
+        if not self.is_repository():
+            run_git(["init", "--quiet", f"--initial-branch={branch}"], self.root)
+            return True
+        return not run_git(["rev-parse", "--verify", "--quiet", "HEAD"], self.root, check=False)
+
+    def commit_all(self, message: str) -> str:
+        """Commit every file of the working tree. Without a configured identity (a fresh CI
+        machine) the commit is made as pcs itself rather than failing."""
+        run_git(["add", "--all"], self.root)
+        identity: list[str] = []
+        if not run_git(["config", "user.email"], self.root, check=False).strip():
+            name, email = INIT_IDENTITY
+            identity = ["-c", f"user.name={name}", "-c", f"user.email={email}"]
+        run_git([*identity, "commit", "--quiet", "--no-verify", "-m", message], self.root)
+        return run_git(["rev-parse", "HEAD"], self.root).strip()
+
+    def parent_of_worktree(self, prefix: str) -> str | None:
+        """The commit the checked-out ``prefix`` descends from: HEAD when it has uncommitted
+        changes (a change being made), else HEAD's first parent (the last commit's base: on a
+        pull request's merge commit, the target branch). None outside git or without one."""
+        if not self.is_repository():
+            return None
+        if not run_git(["rev-parse", "--verify", "--quiet", "HEAD"], self.root, check=False):
+            return None
+        status = run_git(["status", "--porcelain", "--", prefix], self.root)
+        ref = "HEAD" if status.strip() else "HEAD~1"
+        found = run_git(["rev-parse", "--verify", "--quiet", ref], self.root, check=False)
+        return found.strip() or None
+
+    def files_at(self, ref: str, prefix: str) -> dict[str, str]:
+        """The text of every file under ``prefix`` at commit ``ref``, by relative path."""
+        if not ref or ref.startswith("-"):
+            raise UsageError(f"'{ref}' is not a git revision; give a commit, branch or tag")
+        found = run_git(
+            ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], self.root, check=False
+        )
+        if not found.strip():
+            raise UsageError(f"'{ref}' names no commit of this repository; see 'git log'")
+        listing = run_git(["ls-tree", "-r", "-z", ref, "--", prefix], self.root)
+        blobs: list[tuple[str, str]] = []
+        for entry in filter(None, listing.split("\0")):
+            meta, _, path = entry.partition("\t")
+            parts = meta.split()
+            if len(parts) == 3 and parts[1] == "blob":
+                blobs.append((parts[2], path))
+        if not blobs:
+            return {}
+        request = "".join(f"{sha}\n" for sha, _ in blobs).encode("ascii")
+        proc = subprocess.run(
+            ["git", "cat-file", "--batch"],
+            cwd=self.root,
+            env=_clean_env(),
+            input=request,
+            capture_output=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise GitError(
+                failure_summary(["cat-file"], proc.returncode, proc.stderr.decode(errors="replace"))
+            )
+        return dict(zip((p for _, p in blobs), _batch_contents(proc.stdout), strict=True))
+
+
+def _batch_contents(data: bytes) -> list[str]:
+    """The contents of ``git cat-file --batch`` output (``<sha> blob <size>``, a newline, the
+    data, a newline; sizes in bytes)."""
+    contents: list[str] = []
+    at = 0
+    while at < len(data):
+        end = data.index(b"\n", at)
+        size = int(data[at:end].split()[2])
+        contents.append(data[end + 1 : end + 1 + size].decode("utf-8", errors="replace"))
+        at = end + 1 + size + 1
+    return contents

@@ -46,11 +46,12 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pcs_gitops.adapters.github_errors import describe_failure, describe_unreachable, wait_message
 from pcs_gitops.errors import GitHubError, UsageError
-from pcs_gitops.services.github_port import CommentInfo, PullInfo
+from pcs_gitops.services.github_port import CommentInfo, IssueInfo, PullInfo
 
 if TYPE_CHECKING:
     from github import Github
@@ -349,6 +350,7 @@ class PyGithubClient:
             author=user.login if user is not None else "",
             body=comment.body or "",
             html_url=comment.html_url or "",
+            created_at=_iso(comment.created_at),
         )
 
     # ------------------------------------------------------------------ pull requests
@@ -489,6 +491,24 @@ class PyGithubClient:
             )
             return int(created.number)
 
+    def list_issues(self, label: str) -> list[IssueInfo]:
+        with self._translate("list_issues"):
+            issues = self._repository_object().get_issues(
+                state="open", labels=[label], sort="created", direction="asc"
+            )
+            return [
+                IssueInfo(
+                    number=int(item.number),
+                    title=item.title or "",
+                    body=item.body or "",
+                    author=item.user.login if item.user is not None else "",
+                    labels=tuple(lab.name for lab in item.labels),
+                    state=item.state,
+                )
+                for item in issues
+                if "/pull/" not in (item.html_url or "")
+            ]
+
     def find_issue_by_marker(self, marker: str) -> int | None:
         if not marker:
             raise UsageError("find_issue_by_marker needs a non-empty marker")
@@ -566,3 +586,12 @@ class PyGithubClient:
                     else:
                         raise
         return self._bot_login
+
+
+def _iso(moment: datetime | None) -> str:
+    """GitHub's timestamp as the records write times (UTC, seconds, ``Z``)."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.replace(microsecond=0).isoformat() + "Z"

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from pcs_gitops.errors import GitHubError
-from pcs_gitops.services.github_port import CommentInfo, PullInfo
+from pcs_gitops.services.github_port import CommentInfo, IssueInfo, PullInfo
 
 __all__ = ["OUTBOX_OPS", "OutboxGitHub", "encode_line"]
 
@@ -380,6 +380,27 @@ class OutboxGitHub:
             }
         )
         return number
+
+    def list_issues(self, label: str) -> list[IssueInfo]:
+        """The open issues the outbox knows with ``label`` (the issues it opened, and those it
+        labelled: the body and author of an issue it did not open are unknown offline)."""
+        model = self._call()
+        found = []
+        for number in sorted(set(model.labels) | set(model.issues)):
+            if label not in model.labels.get(number, []) or number in model.closed:
+                continue
+            issue = model.issues.get(number)
+            found.append(
+                IssueInfo(
+                    number=number,
+                    title=issue.title if issue else "",
+                    body=issue.body if issue else "",
+                    author=self._bot if issue else "",
+                    labels=tuple(model.labels.get(number, [])),
+                    state="open",
+                )
+            )
+        return found
 
     def find_issue_by_marker(self, marker: str) -> int | None:
         model = self._call()

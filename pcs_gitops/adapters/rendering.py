@@ -24,7 +24,7 @@ from pcs_gitops.adapters.html_pages import SITE_TITLE, HtmlPages, pwg_class, pwg
 from pcs_gitops.adapters.render_cache import RenderCache, fingerprint, global_key
 from pcs_gitops.adapters.site_files import FileWriter, Mark
 from pcs_gitops.domain import artifacts, catalog_terms, site_paths
-from pcs_gitops.domain.catalog import catalog_sort_key
+from pcs_gitops.domain.catalog import catalog_sort_key, catalog_tasks
 from pcs_gitops.domain.model import ProdTask
 from pcs_gitops.domain.readiness import readiness, unreachable
 from pcs_gitops.domain.state import State
@@ -70,7 +70,7 @@ class _Site:
         self.shared = json_api.SharedJson()
         self.global_fp = global_key(state) if cache is not None else ""
         self.catalogued = sorted(
-            (t for t in state.tasks.values() if t.catalog),
+            catalog_tasks(state.tasks.values()),
             key=lambda t: site_paths.arrival_key(t.created_at, *catalog_sort_key(t)),
         )
         self.row_url: dict[str, str] = {}

@@ -108,6 +108,7 @@ class GitCheckout:
             self._root,
             input_text=message.rstrip("\n") + "\n",
         ).strip()
+        self._head, self._merge_parent = sha, None  # the next commit builds on this one
         return sha
 
 

@@ -24,6 +24,7 @@ SCHEMA_NAMES = (
     "catalog",
     "roles",
     "physics_categories",
+    "campaign",
 )
 
 

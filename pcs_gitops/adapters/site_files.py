@@ -19,6 +19,7 @@ from pathlib import Path
 from pcs_gitops.adapters.files import write_atomic
 from pcs_gitops.domain.catalog import render_catalog
 from pcs_gitops.domain.state import State
+from pcs_gitops.services.ports import Progress, no_progress
 
 # Generated directories: every file in them is owned by `pcs render` (stale ones are deleted).
 GENERATED_DIRS = ("docs/api", "docs/catalog", "docs/requests")
@@ -26,6 +27,7 @@ GENERATED_DIRS = ("docs/api", "docs/catalog", "docs/requests")
 GENERATED_FILES = ("docs/_data/summary.json",)
 
 LISTING_CACHE = "site-listing"
+PROGRESS_LABEL = "writing derived files"
 # A directory's mtime, files and subdirectories, as last listed.
 Listing = tuple[int, tuple[str, ...], tuple[str, ...]]
 # What a render knows of a file it wrote or found unchanged: (size, mtime_ns, content digest).
@@ -42,12 +44,22 @@ class FileWriter:
     ``put`` returns the file's ``Mark`` (None in check mode when the file is stale). ``written``
     lists the files that were (or, in check mode, would be) written. ``collect=True`` keeps
     every file's bytes in ``files`` instead of touching the disk (tests and previews).
+    ``progress`` is told the count of files written so far (their total is not known before
+    the render ends).
     """
 
-    def __init__(self, root: Path, *, check_only: bool = False, collect: bool = False) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        check_only: bool = False,
+        collect: bool = False,
+        progress: Progress = no_progress,
+    ) -> None:
         self.root = str(root)
         self.check_only = check_only
         self.collect = collect
+        self.progress = progress
         self.written: list[str] = []
         self.files: dict[str, bytes] = {}
 
@@ -61,6 +73,7 @@ class FileWriter:
             if self.check_only:
                 return None
             _write(full, content)
+            self.progress(PROGRESS_LABEL, len(self.written), 0)
         stat = os.stat(full)
         return (stat.st_size, stat.st_mtime_ns, digest(content))
 
@@ -71,6 +84,13 @@ class FileWriter:
     def merge(self, result: tuple[list[str], dict[str, bytes]]) -> None:
         self.written.extend(result[0])
         self.files.update(result[1])
+        if result[0] and not self.check_only:
+            self.progress(PROGRESS_LABEL, len(self.written), 0)
+
+    def finish(self) -> None:
+        """Tell ``progress`` that the writing is done."""
+        if self.written and not self.check_only:
+            self.progress(PROGRESS_LABEL, len(self.written), len(self.written))
 
     def unchanged(self, relpath: str, mark: Mark) -> Mark | None:
         """The file's mark when it still holds what ``mark`` recorded (else None): the same size
@@ -139,14 +159,17 @@ class SiteFiles:
         self.pages = pages
         self.listing_cache = cache_dir / LISTING_CACHE if cache_dir is not None else None
 
-    def sync(self, state: State, *, check_only: bool) -> tuple[list[str], list[str]]:
+    def sync(
+        self, state: State, *, check_only: bool, progress: Progress = no_progress
+    ) -> tuple[list[str], list[str]]:
         """Write (or with ``check_only`` just find) the stale derived files; returns the files
         written and the files deleted, sorted."""
-        writer = FileWriter(self.root, check_only=check_only)
+        writer = FileWriter(self.root, check_only=check_only, progress=progress)
         csv_path = state.settings.csv_path
         writer.put(csv_path, render_catalog(state.settings, state.tasks.values()).encode("utf-8"))
         planned = self.pages(state, writer) if self.pages is not None else set()
         planned.add(csv_path)
+        writer.finish()
         deleted = list(self.stale(planned))
         if not check_only:
             for relpath in deleted:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from pcs_gitops.domain.settings import Roles
 from pcs_gitops.services.ports import Published, Target
 from pcs_gitops.services.unit_of_work import UnitOfWork
 
@@ -21,9 +22,11 @@ class WorkingTreePublisher:
         self,
         uow_factory: Callable[[], UnitOfWork],
         dry_uow_factory: Callable[[], UnitOfWork],
+        roles: Callable[[], Roles],
     ) -> None:
         self._uow = uow_factory
         self._dry = dry_uow_factory
+        self._roles = roles
         self.lock = threading.RLock()
 
     def run(
@@ -33,8 +36,16 @@ class WorkingTreePublisher:
             result = change(uow)
             return Published(result, uow.committed)
 
+    def roles(self) -> Roles:
+        return self._roles()
+
     @contextmanager
     def reading(self) -> Iterator[UnitOfWork]:
+        with self.lock, self._uow() as uow:
+            yield uow
+
+    @contextmanager
+    def session(self, target: Target) -> Iterator[UnitOfWork]:
         with self.lock, self._uow() as uow:
             yield uow
 

@@ -339,9 +339,24 @@ class DryRunStore:
         return (self._store.root / relpath).exists()
 
 
+class TextStore:
+    """Record files given as text (a commit's files, read through git): read-only."""
+
+    def __init__(self, files: dict[str, str]) -> None:
+        self._files = files
+
+    def iter_files(self) -> Iterator[RawFile]:
+        for relpath in sorted(self._files):
+            try:
+                yield RawFile(relpath, load_yaml_text(self._files[relpath], relpath))
+            except StateFileError as exc:
+                yield RawFile(relpath, None, str(exc))
+
+
 __all__ = [
     "DryRunStore",
     "RawFile",
+    "TextStore",
     "YamlStateStore",
     "dump_yaml",
     "load_yaml_text",

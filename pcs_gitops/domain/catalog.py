@@ -231,8 +231,10 @@ def catalog_sort_key(task: ProdTask) -> tuple[str, str, str]:
 
 
 def catalog_tasks(tasks: Iterable[ProdTask]) -> list[ProdTask]:
-    """The tasks that have a catalogue row, in the file's order (PWG, then path ignoring case)."""
-    return sorted((t for t in tasks if t.catalog), key=catalog_sort_key)
+    """The tasks that have a catalogue row, in the file's order (PWG, then path ignoring case).
+    A clone is its source's request produced in another campaign: the source's row stands for
+    it (the file has one row per request)."""
+    return sorted((t for t in tasks if t.catalog and not t.cloned_from), key=catalog_sort_key)
 
 
 def render_catalog(settings: CatalogSettings, tasks: Iterable[ProdTask]) -> str:

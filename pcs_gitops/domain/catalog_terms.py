@@ -23,8 +23,10 @@ STATUS_MEANINGS = {
     TaskStatus.FAILED.value: "PanDA ended the task without success (finished, failed, broken, ...)",
 }
 SUBSTATE_MEANINGS = {
+    "withdrawn": "its requester or a production manager withdrew it (it can be reinstated)",
     "needs-input": "the input dataset is missing or not readable",
     "needs-metadata": "catalogue fields, event count or tags are missing or invalid",
+    "needs-confirmation": "its physics or evgen tag is inferred and waits for confirmation",
     "needs-config": "the production config, outputs or background mixing are incomplete",
     "awaiting-review": "complete; waiting for a production manager to approve it",
 }
@@ -67,8 +69,8 @@ def legends() -> dict[str, dict[str, str]]:
 
 # --------------------------------------------------------------------------- home-page counts
 # A dimension: (key, title, the value of a task, the label of a value). Catalogue fields count
-# by their value; a dimension without any value (a field no request fills) is left out, so a
-# later field such as ``campaign`` shows up as soon as requests carry it.
+# by their value; a dimension without any value (a field no request fills, such as
+# ``campaign`` before any request names one) is left out until requests carry it.
 Dimension = tuple[str, str, Callable[[ProdTask, str | None], str]]
 
 
@@ -81,7 +83,7 @@ def _status(task: ProdTask, substate: str | None) -> str:
 
 
 DIMENSIONS: tuple[Dimension, ...] = (
-    ("campaign", "Campaign", _catalog_field("campaign")),
+    ("campaign", "Campaign", lambda task, _: task.campaign or ""),
     ("pwg", "PWG", _catalog_field("pwg")),
     ("status", "Status", _status),
     ("priority", "Priority", _catalog_field("priority")),

@@ -21,6 +21,12 @@ class CommandKind(StrEnum):
     STATUS = "status"
     LINK_INPUT = "link-input"
     REFRESH = "refresh"
+    RETRY = "retry"
+    PRIORITY = "priority"
+    WITHDRAW = "withdraw"
+    REINSTATE = "reinstate"
+    CLONE = "clone"
+    CONFIRM = "confirm"
     INVALID = "invalid"
 
 
@@ -29,7 +35,9 @@ class Command:
     kind: CommandKind
     field: str = ""  # UPDATE: the field as written
     value: str = ""  # UPDATE: the new value ("" clears)
-    argument: str = ""  # STATUS: ready|draft; LINK_INPUT: the DID
+    argument: str = ""  # STATUS: ready|draft; LINK_INPUT: the DID; PRIORITY: N; CLONE: campaign
+    fields: tuple[str, ...] = ()  # CONFIRM: the values confirmed (none: all), or field=label
+    reason: str = ""  # PRIORITY, WITHDRAW, REINSTATE: the optional reason (rest of the comment)
     error: str = ""  # INVALID: what is wrong
     text: str = ""  # the command's first line, as written (for replies)
 
@@ -37,7 +45,19 @@ class Command:
 _UPDATE_PREFIX = re.compile(r"^!update(?=\s|$)", re.IGNORECASE)
 _PCS_PREFIX = re.compile(r"^/pcs(?=\s|$)", re.IGNORECASE)
 UPDATE_USAGE = "`!update Field: value` (the field by its form label or id; an empty value clears)"
-PCS_SUBCOMMANDS = ("help", "update", "status", "link-input", "refresh")
+PCS_SUBCOMMANDS = (
+    "help",
+    "update",
+    "status",
+    "link-input",
+    "refresh",
+    "retry",
+    "priority",
+    "withdraw",
+    "reinstate",
+    "clone",
+    "confirm",
+)
 
 
 _COMMAND_LINE = re.compile(r"^(?:!update|/pcs)(?=\s|$)", re.IGNORECASE)
@@ -67,8 +87,10 @@ def parse_command(body: str) -> Command | None:
     """The command a comment's text starts with, or None when it starts with none.
 
     ``!update Field: value`` (the value runs to the end of the text and may span lines) or
-    ``/pcs help | update field=value | status ready|draft | link-input DID | refresh``.
-    Prefixes are case-insensitive.
+    ``/pcs help | update field=value | status ready|draft | link-input DID | refresh | retry |
+    priority N [reason] | withdraw [reason] | reinstate [reason] | clone CAMPAIGN |
+    confirm [field | field=label ...]``. Prefixes
+    are case-insensitive; a reason runs to the end of the command (it may span lines).
     """
     text = body.replace("\r\n", "\n").lstrip()
     first = text.split("\n", 1)[0].strip()
@@ -102,11 +124,46 @@ def parse_command(body: str) -> Command | None:
         return Command(CommandKind.LINK_INPUT, argument=words[2], text=first)
     if sub == "refresh":
         return Command(CommandKind.REFRESH, text=first)
+    if sub == "retry":
+        return Command(CommandKind.RETRY, text=first)
+    if sub in _WITH_REASON:
+        return _parse_with_reason(sub, text, first)
+    if sub == "clone":
+        if len(words) != 3:
+            return Command(CommandKind.INVALID, error="expected `/pcs clone CAMPAIGN`", text=first)
+        return Command(CommandKind.CLONE, argument=words[2], text=first)
+    if sub == "confirm":
+        return Command(CommandKind.CONFIRM, fields=tuple(words[2:]), text=first)
     return Command(
         CommandKind.INVALID,
         error=f"unknown command '{words[1]}'; the commands are: {', '.join(PCS_SUBCOMMANDS)}",
         text=first,
     )
+
+
+_WITH_REASON = {
+    "priority": CommandKind.PRIORITY,
+    "withdraw": CommandKind.WITHDRAW,
+    "reinstate": CommandKind.REINSTATE,
+}
+_SUBCOMMAND_WORDS = re.compile(r"^/pcs\s+\S+", re.IGNORECASE)
+
+
+def _parse_with_reason(sub: str, text: str, first: str) -> Command:
+    """``/pcs priority N [reason]``, ``/pcs withdraw [reason]``, ``/pcs reinstate [reason]``."""
+    rest = _SUBCOMMAND_WORDS.sub("", text, count=1).strip()
+    argument = ""
+    if sub == "priority":
+        parts = rest.split(None, 1)
+        if not parts:
+            return Command(
+                CommandKind.INVALID,
+                error="expected `/pcs priority N [reason]` with N one of 1, 2, 3 or -1",
+                text=first,
+            )
+        argument, rest = parts[0], parts[1] if len(parts) > 1 else ""
+    reason = " ".join(rest.split())  # a reason is one line in the history
+    return Command(_WITH_REASON[sub], argument=argument.strip(), reason=reason, text=first)
 
 
 def _parse_update(rest: str, separator: str, first: str) -> Command:

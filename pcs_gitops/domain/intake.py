@@ -92,6 +92,7 @@ class DatasetIntake:
     sample: str | None = None
     description: str = ""
     release_url: str | None = None
+    generator_text: str | None = None  # the request's generator when it gives no release URL
 
     @classmethod
     def from_arguments(cls, args: Mapping[str, object]) -> DatasetIntake:

@@ -1,4 +1,10 @@
-"""The task lifecycle: one transition map, no other states."""
+"""The task lifecycle: one transition map, no other states.
+
+Withdrawal (``domain.withdrawal``) is not a sixth state: a withdrawn request keeps its status
+(a ``ready`` one goes back to ``draft``) and carries a ``withdrawn`` block, which makes the
+readiness check fail (draft sub-state ``withdrawn``) and approval and submission refuse it,
+until a production manager reinstates it.
+"""
 
 from __future__ import annotations
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from pcs_gitops.domain.metadata import DatasetMetadata
+from pcs_gitops.domain.withdrawal import Withdrawal
+
 JsonDict = dict[str, Any]
 
 
@@ -124,6 +127,7 @@ class Tag:
     category: int | None = None  # physics tags only
     created_by: str = ""
     created_at: str = ""
+    pwg: str | None = None  # the PWG that authored it (its members may edit it while draft)
 
     @property
     def number(self) -> int:
@@ -138,6 +142,8 @@ class Tag:
             out["category"] = self.category
         out["description"] = self.description
         out["parameters"] = dict(self.parameters)
+        if self.pwg is not None:
+            out["pwg"] = self.pwg
         out["created_by"] = self.created_by
         out["created_at"] = self.created_at
         return out
@@ -153,6 +159,7 @@ class Tag:
             category=_opt_int(data.get("category")),
             created_by=str(data.get("created_by") or ""),
             created_at=str(data.get("created_at") or ""),
+            pwg=_opt_str(data.get("pwg")),
         )
 
 
@@ -224,8 +231,11 @@ class Dataset:
     created_by: str = ""
     created_at: str = ""
     history: tuple[HistoryEntry, ...] = ()
+    metadata: DatasetMetadata = field(default_factory=DatasetMetadata)
 
     def to_dict(self) -> JsonDict:
+        # records written before metadata tracking have no block (and stay byte-identical)
+        metadata = {"metadata": self.metadata.to_dict()} if self.metadata else {}
         return {
             "name": self.name,
             "did": self.did,
@@ -237,6 +247,7 @@ class Dataset:
             "block": self.block,
             "stage": self.stage.value,
             "source": self.source.to_dict(),
+            **metadata,
             "description": self.description,
             "created_by": self.created_by,
             "created_at": self.created_at,
@@ -260,6 +271,7 @@ class Dataset:
             created_by=str(data.get("created_by") or ""),
             created_at=str(data.get("created_at") or ""),
             history=tuple(HistoryEntry.from_dict(h) for h in data.get("history") or ()),
+            metadata=DatasetMetadata.from_dict(data.get("metadata")),
         )
 
     @property
@@ -509,6 +521,10 @@ class ProdTask:
     created_by: str = ""
     created_at: str = ""
     history: tuple[HistoryEntry, ...] = ()
+    requested_by: str = ""  # the physicist, when a bot filed the request for them
+    campaign: str | None = None  # the campaign (family, e.g. 26.07) the task produces for
+    cloned_from: str | None = None  # the task this one was cloned from
+    withdrawn: Withdrawal | None = None
 
     def to_dict(self) -> JsonDict:
         out: JsonDict = {
@@ -523,6 +539,12 @@ class ProdTask:
             "catalog": {k: self.catalog[k] for k in CATALOG_FIELD_IDS if k in self.catalog},
             "public_catalog": self.public_catalog.to_dict(),
         }
+        if self.campaign is not None:
+            out["campaign"] = self.campaign
+        if self.cloned_from:
+            out["cloned_from"] = self.cloned_from
+        if self.withdrawn is not None:
+            out["withdrawn"] = self.withdrawn.to_dict()
         if self.unmapped:
             out["unmapped"] = dict(self.unmapped)
         out["panda_task_id"] = self.panda_task_id
@@ -530,6 +552,8 @@ class ProdTask:
         if self.panda is not None:
             out["panda"] = self.panda.to_dict()
         out["created_by"] = self.created_by
+        if self.requested_by:
+            out["requested_by"] = self.requested_by
         out["created_at"] = self.created_at
         out["history"] = [h.to_dict() for h in self.history]
         return out
@@ -554,6 +578,10 @@ class ProdTask:
             created_by=str(data.get("created_by") or ""),
             created_at=str(data.get("created_at") or ""),
             history=tuple(HistoryEntry.from_dict(h) for h in data.get("history") or ()),
+            requested_by=str(data.get("requested_by") or ""),
+            campaign=_opt_str(data.get("campaign")),
+            cloned_from=_opt_str(data.get("cloned_from")),
+            withdrawn=Withdrawal.from_dict(data["withdrawn"]) if data.get("withdrawn") else None,
         )
 
     def with_history(self, entry: HistoryEntry) -> ProdTask:

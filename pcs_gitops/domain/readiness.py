@@ -1,5 +1,6 @@
 """Readiness checks: what must hold before a task may enter ``ready``; failing checks name the
-draft sub-state (needs-input, needs-metadata, needs-config, awaiting-review)."""
+draft sub-state (withdrawn, needs-input, needs-metadata, needs-confirmation, needs-config,
+awaiting-review)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from dataclasses import dataclass
 from pcs_gitops.domain.catalog import PRIORITIES, parse_event_count
 from pcs_gitops.domain.effective_config import effective_config
 from pcs_gitops.domain.inference import beams_from_path
-from pcs_gitops.domain.model import Dataset, ProdTask, TagKind, TaskStatus
+from pcs_gitops.domain.metadata import (
+    FIELD_TITLES,
+    PLACEHOLDER_LABELS,
+    PROVENANCE_WORDS,
+    is_placeholder,
+    tag_fields,
+)
+from pcs_gitops.domain.model import Dataset, ProdTask, Tag, TagKind, TagStatus, TaskStatus
 from pcs_gitops.domain.state import State
 
 # A probe answers whether a local path is readable: True, False, or None (not reachable here).
@@ -21,11 +29,21 @@ SUBSTATE_OF_CHECK = {
     "events": "needs-metadata",
     "tags": "needs-metadata",
     "catalog": "needs-metadata",
+    "confirmation": "needs-confirmation",
     "config": "needs-config",
     "output": "needs-config",
     "background": "needs-config",
+    "withdrawn": "withdrawn",
 }
-SUBSTATE_ORDER = ("needs-input", "needs-metadata", "needs-config")
+SUBSTATE_ORDER = (
+    "withdrawn",
+    "needs-input",
+    "needs-metadata",
+    "needs-confirmation",
+    "needs-config",
+)
+# Every sub-state a draft can be in: what it waits for, else the review.
+DRAFT_SUBSTATES = (*SUBSTATE_ORDER, "awaiting-review")
 
 
 @dataclass(frozen=True)
@@ -131,22 +149,90 @@ def _tags_check(state: State, task: ProdTask) -> Check:
             if tag is None:
                 problems.append(f"{kind.value} tag {label} does not exist")
                 continue
-            missing = tag.missing_parameters()
-            if missing:
+            if is_placeholder(label):  # needs a correction, not a lock
+                problems.append(_unknown_tag(task, kind.value, label))
+                continue
+            if missing := tag.missing_parameters():
                 problems.append(f"{kind.value} tag {label} lacks {', '.join(missing)}")
-        physics = state.tags.get(dataset.tags.physics)
-        path_beams = beams_from_path(dataset.source.location)
-        if physics is not None and path_beams and dataset.tags.background is None:
-            tag_beams = "{}x{}".format(
-                physics.parameters.get("beam_energy_electron", "?"),
-                physics.parameters.get("beam_energy_hadron", "?"),
-            )
-            if tag_beams != path_beams:
+            if _needs_lock(state, tag):
                 problems.append(
-                    f"wrong physics tag: the path says {path_beams} but {physics.label} "
-                    f"says {tag_beams}"
+                    f"{kind.value} tag {label} is a draft; a production manager approves it "
+                    f"with 'pcs tag lock {label}'"
                 )
+        problems.extend(_beam_problems(state, dataset))
     return _check("tags", "Physics/evgen/simu/reco tags resolved and consistent", problems)
+
+
+def _needs_lock(state: State, tag: Tag) -> bool:
+    """A draft tag blocks approval when a PWG authored it (its production manager approves it
+    by locking it), or everywhere once the catalogue asks for locked tags."""
+    if tag.status is TagStatus.LOCKED:
+        return False
+    return tag.pwg is not None or state.settings.approval_needs_locked_tags
+
+
+def _withdrawn_check(task: ProdTask) -> list[Check]:
+    """Present only for a withdrawn request (the checklist of every other one is unchanged)."""
+    if task.withdrawn is None:
+        return []
+    problem = (
+        f"the request was {task.withdrawn.describe()}; a production manager may reinstate it "
+        f"('pcs task reinstate {task.name}')"
+    )
+    return [_check("withdrawn", "Request not withdrawn", [problem])]
+
+
+def _unknown_tag(task: ProdTask, kind: str, label: str) -> str:
+    field = next(f for f, p in PLACEHOLDER_LABELS.items() if p == label)
+    return (
+        f"{kind} tag unknown (placeholder {label}): nothing in the input revealed it; correct "
+        f"it with 'pcs task confirm {task.name} --field {field}={label[0]}<N>' "
+        f"(or '/pcs confirm {field}={label[0]}<N>' on its issue)"
+    )
+
+
+def _beam_problems(state: State, dataset: Dataset) -> list[str]:
+    physics = state.tags.get(dataset.tags.physics)
+    path_beams = beams_from_path(dataset.source.location)
+    if physics is None or not path_beams or dataset.tags.background is not None:
+        return []
+    tag_beams = "{}x{}".format(
+        physics.parameters.get("beam_energy_electron", "?"),
+        physics.parameters.get("beam_energy_hadron", "?"),
+    )
+    if tag_beams == path_beams:
+        return []
+    return [f"wrong physics tag: the path says {path_beams} but {physics.label} says {tag_beams}"]
+
+
+def _confirmation_check(state: State, task: ProdTask) -> Check | None:
+    """The inputs' tag mapping is confirmed by a person (only for inputs whose metadata is
+    tracked: records written before that carry none). Unknown tags are the tags check's."""
+    inputs = [d for d in _inputs(state, task) if d.metadata]
+    if not inputs:
+        return None
+    problems = []
+    for dataset in inputs:
+        of = f" of {dataset.name}" if len(inputs) > 1 else ""
+        labels = tag_fields(dataset.tags.to_dict())
+        for field in dataset.metadata.tags_to_confirm(labels):
+            value = dataset.metadata.values[field]
+            if value.unknown or is_placeholder(labels[field]):
+                continue  # the tags check asks for a correction
+            offer = f"; candidates: {', '.join(value.candidates)}" if value.candidates else ""
+            how = f"confirm it with 'pcs task confirm {task.name}' (or '/pcs confirm' on its issue)"
+            if value.confirmed:  # relabelled since (a request carried onto a newer base)
+                problems.append(
+                    f"{FIELD_TITLES[field]} {labels[field]}{of} replaced the confirmed "
+                    f"{value.value}: {how}"
+                )
+                continue
+            problems.append(
+                f"{FIELD_TITLES[field]} {labels[field]}{of} is inferred from "
+                f"{PROVENANCE_WORDS[value.provenance]} ({value.confidence.value}), not "
+                f"confirmed: {how}{offer}"
+            )
+    return _check("confirmation", "Inferred tag mapping confirmed", problems)
 
 
 def _config_checks(state: State, task: ProdTask) -> list[Check]:
@@ -200,10 +286,13 @@ def _catalog_check(state: State, task: ProdTask) -> Check:
 
 
 def readiness(state: State, task: ProdTask, probe: PathProbe) -> Readiness:
+    confirmation = _confirmation_check(state, task)
     checks = [
+        *_withdrawn_check(task),
         _source_check(state, task, probe),
         _events_check(task),
         _tags_check(state, task),
+        *([confirmation] if confirmation is not None else []),
         *_config_checks(state, task),
         _catalog_check(state, task),
     ]

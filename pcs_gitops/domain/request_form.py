@@ -104,6 +104,7 @@ class RequestAnswers:
             evgen_tag=self.extras.get("evgen_tag") or None,
             detector_version=self.extras.get("detector_version") or None,
             release_url=release if release.startswith(("http://", "https://")) else None,
+            generator_text=None if release.startswith(("http://", "https://")) else release,
             description=description,
         )
 

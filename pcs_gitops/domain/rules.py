@@ -6,7 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from pcs_gitops.domain.campaign_rules import dynamic_problems
 from pcs_gitops.domain.free_text import text_problem
+from pcs_gitops.domain.metadata import is_placeholder
 from pcs_gitops.domain.model import (
     PROD_CONFIG_FIELDS,
     TAG_LABEL_RE,
@@ -221,6 +223,7 @@ def free_text_problems(state: State) -> list[Problem]:
 def check_state(state: State) -> list[Problem]:
     """Every cross-record rule over the whole state."""
     problems: list[Problem] = free_text_problems(state)
+    problems += [Problem(*found) for found in dynamic_problems(state)]
     for label, tag in state.tags.items():
         file = tag_path(tag.kind, label)
         match = TAG_LABEL_RE.match(label)
@@ -234,7 +237,11 @@ def check_state(state: State) -> list[Problem]:
                 problems.append(
                     Problem(file, "category", f"label {label} implies category {digit}")
                 )
-        if tag.status is TagStatus.LOCKED and tag.missing_parameters():
+        if is_placeholder(label) and tag.parameters:
+            problems.append(
+                Problem(file, "parameters", f"{label} is a placeholder: it holds no parameters")
+            )
+        elif tag.status is TagStatus.LOCKED and tag.missing_parameters():
             problems.append(
                 Problem(
                     file,

@@ -14,30 +14,64 @@ from pcs_gitops.domain.model import JsonDict, _opt_str
 
 @dataclass(frozen=True)
 class PhysicsCategory:
+    """A physics category and the template its PWG-authored tags follow: the parameters they
+    must give (``required``) and, per parameter, the values they may take (``allowed``)."""
+
     digit: int
     name: str
     processes: tuple[str, ...]
+    required: tuple[str, ...] = ()
+    allowed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def to_dict(self) -> JsonDict:
-        return {"digit": self.digit, "name": self.name, "processes": list(self.processes)}
+        out: JsonDict = {"digit": self.digit, "name": self.name, "processes": list(self.processes)}
+        if self.required:
+            out["required"] = list(self.required)
+        if self.allowed:
+            out["allowed"] = {k: list(v) for k, v in self.allowed.items()}
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PhysicsCategory:
+        allowed = data.get("allowed") or {}
         return cls(
             digit=int(data["digit"]),
             name=str(data["name"]),
             processes=tuple(str(p) for p in data.get("processes") or ()),
+            required=tuple(str(p) for p in data.get("required") or ()),
+            allowed={str(k): tuple(str(x) for x in v) for k, v in allowed.items()},
         )
 
 
-# The frozen category table (DESIGN.md); the schema pins the digits.
+_NO_BEAM = {"beam_energy_electron": ("N/A",), "beam_energy_hadron": ("N/A",)}
+_BEAMS: dict[str, tuple[str, ...]] = {
+    "beam_energy_electron": ("5", "10", "18"),
+    "beam_energy_hadron": ("41", "100", "110", "115", "130", "166", "250", "275"),
+    "beam_species": ("ep", "eH2", "eHe3", "eAu", "eCu", "eRu"),
+}
+_COLLIDING = ("process", "beam_energy_electron", "beam_energy_hadron")
+
+# The frozen category table (DESIGN.md); the schema pins the digits. The templates are those of
+# new catalogues; a catalogue tunes its own in state/physics_categories.yaml.
 PHYSICS_CATEGORIES: tuple[PhysicsCategory, ...] = (
-    PhysicsCategory(1, "single particle", ("SINGLE",)),
-    PhysicsCategory(2, "DIS family", ("DIS", "DIS_NC", "DIS_CC", "DDIS")),
-    PhysicsCategory(3, "DVCS / DDVCS / TCS", ("DVCS", "DDVCS", "TCS")),
-    PhysicsCategory(4, "SIDIS", ("SIDIS", "SIDIS_D0", "SIDIS_DIJET", "SIDIS_Lc")),
-    PhysicsCategory(5, "exclusive and other", ()),
-    PhysicsCategory(6, "background / no signal", ("BEAMGAS", "SYNRAD", "")),
+    PhysicsCategory(
+        1, "single particle", ("SINGLE",), ("process", "particle", "gun_energy"), _NO_BEAM
+    ),
+    PhysicsCategory(
+        2,
+        "DIS family",
+        ("DIS", "DIS_NC", "DIS_CC", "DDIS"),
+        (*_COLLIDING, "q2_range"),
+        {**_BEAMS, "nucleon": ("ep", "en")},
+    ),
+    PhysicsCategory(
+        3, "DVCS / DDVCS / TCS", ("DVCS", "DDVCS", "TCS"), (*_COLLIDING, "q2_range"), _BEAMS
+    ),
+    PhysicsCategory(
+        4, "SIDIS", ("SIDIS", "SIDIS_D0", "SIDIS_DIJET", "SIDIS_Lc"), _COLLIDING, _BEAMS
+    ),
+    PhysicsCategory(5, "exclusive and other", (), _COLLIDING, _BEAMS),
+    PhysicsCategory(6, "background / no signal", ("BEAMGAS", "SYNRAD", ""), (), _NO_BEAM),
 )
 
 
@@ -115,6 +149,12 @@ class CatalogSettings:
     panda_monitor_url: str = ""
     # Where input paths live; only paths under one of them are probed for readability.
     data_roots: tuple[str, ...] = DEFAULT_DATA_ROOTS
+    # A draft unchanged for this many days gets a reminder on its issue ('pcs remind'), one
+    # per such period.
+    stalled_after_days: int = 14
+    # Commissioning switch: True makes every draft tag block approval; PWG-authored tags (those
+    # with a PWG) block it while draft in any case.
+    approval_needs_locked_tags: bool = False
 
     def to_dict(self) -> JsonDict:
         out: JsonDict = {
@@ -132,6 +172,10 @@ class CatalogSettings:
         }
         if self.panda_monitor_url:
             out["panda_monitor_url"] = self.panda_monitor_url
+        if self.stalled_after_days != CatalogSettings.stalled_after_days:
+            out["stalled_after_days"] = self.stalled_after_days
+        if self.approval_needs_locked_tags:
+            out["approval_needs_locked_tags"] = True
         return out
 
     @classmethod
@@ -151,6 +195,8 @@ class CatalogSettings:
             detector_config=str(data.get("detector_config", base.detector_config)),
             panda_monitor_url=str(data.get("panda_monitor_url") or ""),
             data_roots=tuple(str(r) for r in data.get("data_roots", base.data_roots)),
+            stalled_after_days=int(data.get("stalled_after_days", base.stalled_after_days)),
+            approval_needs_locked_tags=bool(data.get("approval_needs_locked_tags", False)),
         )
 
     def panda_monitor_link(self, jedi_task_id: int | None) -> str | None:
@@ -175,6 +221,7 @@ class CatalogSettings:
 class Role(StrEnum):
     PRODUCTION_MANAGER = "production_manager"
     PWG_MEMBER = "pwg_member"
+    PWG_CONVENER = "pwg_convener"  # of one PWG: a member who also sets its requests' priority
     ADMIN = "admin"
 
 
@@ -183,7 +230,7 @@ class RoleGrant:
     role: Role
     logins: tuple[str, ...] = ()
     teams: tuple[str, ...] = ()  # "org/team-slug"
-    pwg: str | None = None  # for pwg_member
+    pwg: str | None = None  # for pwg_member and pwg_convener
 
     def to_dict(self) -> JsonDict:
         out: JsonDict = {"role": self.role.value}

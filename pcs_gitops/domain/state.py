@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from pcs_gitops.domain.campaigns import Campaign
 from pcs_gitops.domain.model import Dataset, ProdConfig, ProdTask, Tag, TagKind
 from pcs_gitops.domain.settings import PHYSICS_CATEGORIES, CatalogSettings, PhysicsCategory, Roles
 
@@ -23,12 +24,14 @@ class RecordKind(StrEnum):
     DATASET = "dataset"
     PROD_CONFIG = "prod_config"
     PROD_TASK = "prod_task"
+    CAMPAIGN = "campaign"
 
 
 RECORD_DIRS: dict[RecordKind, str] = {
     RecordKind.DATASET: f"{STATE_DIR}/datasets",
     RecordKind.PROD_CONFIG: f"{STATE_DIR}/prod_configs",
     RecordKind.PROD_TASK: f"{STATE_DIR}/prod_tasks",
+    RecordKind.CAMPAIGN: f"{STATE_DIR}/campaigns",
 }
 SINGLETON_FILES: dict[RecordKind, str] = {
     RecordKind.SETTINGS: SETTINGS_FILE,
@@ -73,6 +76,7 @@ class State:
     datasets: dict[str, Dataset] = field(default_factory=dict)
     prod_configs: dict[str, ProdConfig] = field(default_factory=dict)
     tasks: dict[str, ProdTask] = field(default_factory=dict)
+    campaigns: dict[str, Campaign] = field(default_factory=dict)
     dirty: set[str] = field(default_factory=set)
     _by_did: dict[str, str] | None = field(default=None, repr=False, compare=False)
     _by_source: dict[tuple[str, str], str] | None = field(default=None, repr=False, compare=False)
@@ -123,6 +127,12 @@ class State:
             self._by_source[(dataset.source.kind.value, dataset.source.location)] = dataset.name
         self.dirty.add(record_path(RecordKind.DATASET, dataset.name))
 
+    def remove_dataset(self, name: str) -> None:
+        """Drop a dataset (renamed: its tags changed); its file is deleted on commit."""
+        del self.datasets[name]
+        self._by_did = self._by_source = None
+        self.dirty.add(record_path(RecordKind.DATASET, name))
+
     def put_prod_config(self, config: ProdConfig) -> None:
         self.prod_configs[config.name] = config
         self.dirty.add(record_path(RecordKind.PROD_CONFIG, config.name))
@@ -136,6 +146,10 @@ class State:
         if self._by_key is not None and key is not None:
             self._by_key.setdefault(key, task.name)
         self.dirty.add(record_path(RecordKind.PROD_TASK, task.name))
+
+    def put_campaign(self, campaign: Campaign) -> None:
+        self.campaigns[campaign.name] = campaign
+        self.dirty.add(record_path(RecordKind.CAMPAIGN, campaign.name))
 
     def put_settings(self, settings: CatalogSettings) -> None:
         self.settings = settings
@@ -151,6 +165,8 @@ class State:
             self.dirty.add(record_path(RecordKind.PROD_CONFIG, name))
         for name in self.tasks:
             self.dirty.add(record_path(RecordKind.PROD_TASK, name))
+        for name in self.campaigns:
+            self.dirty.add(record_path(RecordKind.CAMPAIGN, name))
 
     # -- reads ------------------------------------------------------------------------------
     def tags_of(self, kind: TagKind) -> Iterator[Tag]:
@@ -182,5 +198,8 @@ class State:
         if kind is RecordKind.PROD_CONFIG:
             config = self.prod_configs.get(key)
             return config.to_dict() if config else None
+        if kind is RecordKind.CAMPAIGN:
+            campaign = self.campaigns.get(key)
+            return campaign.to_dict() if campaign else None
         task = self.tasks.get(key)
         return task.to_dict() if task else None

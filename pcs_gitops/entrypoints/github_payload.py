@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from pcs_gitops.domain.event_payloads import guess_event_name
 from pcs_gitops.errors import UsageError
 from pcs_gitops.services.github.events import (
     CommentEvent,
@@ -23,8 +24,9 @@ from pcs_gitops.services.github.events import (
 MAX_EVENT_BYTES = 30 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
 
 
-def read_event(name: str, path: Path) -> Event:
-    """The event ``name`` whose payload is the JSON file ``path``."""
+def read_event(name: str | None, path: Path) -> Event:
+    """The event ``name`` whose payload is the JSON file ``path`` (no name: the event whose
+    payload has that shape)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -37,6 +39,12 @@ def read_event(name: str, path: Path) -> Event:
         raise UsageError(f"the event payload {path} is not JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise UsageError(f"the event payload {path} is not a JSON object")
+    name = name or guess_event_name(data)
+    if not name:
+        raise UsageError(
+            f"cannot tell which GitHub event {path} is; pass --event-name (issues, "
+            "issue_comment, pull_request or push)"
+        )
     return parse_event(name, data)
 
 

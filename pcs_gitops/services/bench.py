@@ -6,7 +6,7 @@ import random
 
 from pcs_gitops.domain.state import State
 from pcs_gitops.services.datasets import DatasetIntake, intake_dataset
-from pcs_gitops.services.ports import Actor
+from pcs_gitops.services.ports import Actor, Progress, no_progress
 from pcs_gitops.services.tasks import TaskIntake, intake_task
 
 AREAS = (
@@ -31,7 +31,9 @@ ANGLES = ("3to50deg", "45to135deg", "130to177deg", "etaScan")
 PWGS = ("edt", "inclusive", "jets_hf", "semi_inclusive", "tracking", "bsm_ew", "other")
 
 
-def generate(state: State, tasks: int, now: str, seed: int = 1) -> int:
+def generate(
+    state: State, tasks: int, now: str, seed: int = 1, progress: Progress = no_progress
+) -> int:
     """Add ``tasks`` requests (dataset + draft task each); returns how many were added."""
     rng = random.Random(seed)
     actor = Actor("bench", "bench")
@@ -83,4 +85,5 @@ def generate(state: State, tasks: int, now: str, seed: int = 1) -> int:
             now,
         )
         added += 1
+        progress("generating requests", added, tasks)
     return added

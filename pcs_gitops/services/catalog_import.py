@@ -11,7 +11,8 @@ from pcs_gitops.domain.naming import task_name_for_issue, task_name_for_row_key
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import PcsError, UsageError, ValidationFailed
 from pcs_gitops.services.datasets import DatasetIntake, intake_dataset
-from pcs_gitops.services.ports import Actor
+from pcs_gitops.services.metadata import refresh_candidates
+from pcs_gitops.services.ports import Actor, Progress, no_progress
 
 
 @dataclass
@@ -23,6 +24,7 @@ class ImportReport:
     datasets_created: int = 0
     tags_created: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    created_datasets: list[str] = field(default_factory=list)  # not reported
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -43,11 +45,13 @@ def _input_for_row(
     if not path.strip():
         report.warnings.append(f"line {row.line}: no dataset path; the task has no input dataset")
         return ()
-    version = row.fields.get("generator_version", "")
+    version = row.fields.get("generator_version", "").strip()
+    is_url = version.startswith(("http://", "https://"))
     request = DatasetIntake(
         source_location=path,
         description=f"imported from the public catalogue (line {row.line})",
-        release_url=version if version.strip().startswith(("http://", "https://")) else None,
+        release_url=version if is_url else None,
+        generator_text=None if is_url else version or None,
     )
     try:
         outcome = intake_dataset(state, request, actor, now)
@@ -59,6 +63,7 @@ def _input_for_row(
     if outcome.created:
         report.datasets_created += 1
         report.tags_created.extend(outcome.tags_created)
+        report.created_datasets.append(outcome.dataset.name)
     return (outcome.dataset.did,)
 
 
@@ -169,7 +174,13 @@ class _Import:
 
 
 def import_catalog(
-    state: State, text: str, actor: Actor, now: str, *, max_warnings: int = 10_000
+    state: State,
+    text: str,
+    actor: Actor,
+    now: str,
+    *,
+    max_warnings: int = 10_000,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """Import every row of a catalogue file; values that fit no field are kept and reported.
 
@@ -180,17 +191,24 @@ def import_catalog(
     try:
         reader = CatalogReader(text)
         run = _Import(state, actor, now, ImportReport(), _tasks_by_key(state))
-        for row in reader.rows():
+        for count, row in enumerate(reader.rows(), start=1):
             if not reader.refusals and not run.refusals:
                 run.add(row)
+            progress("importing rows", count, 0)
     except ValueError as exc:
         raise UsageError(f"cannot import the catalogue: {exc}") from exc
+    if run.report.rows:
+        progress("importing rows", run.report.rows, run.report.rows)
     refusals = reader.refusals + run.refusals
     if refusals:
         header = REFUSED
         if len(refusals) > MAX_REFUSALS_SHOWN:
             header += f" (the first {MAX_REFUSALS_SHOWN} of {len(refusals)} are shown)"
         raise ValidationFailed(refusals[:MAX_REFUSALS_SHOWN], header=header)
+    for name in run.report.created_datasets:  # later rows may have added neighbouring tags
+        fresh = refresh_candidates(state, state.datasets[name])
+        if fresh is not state.datasets[name]:
+            state.put_dataset(fresh)
     run.report.warnings[:0] = reader.warnings
     if len(run.report.warnings) > max_warnings:
         run.report.warnings = [*run.report.warnings[:max_warnings], "(more warnings cut)"]

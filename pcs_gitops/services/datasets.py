@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pcs_gitops.domain.free_text import text_problem
-from pcs_gitops.domain.inference import infer
+from pcs_gitops.domain.inference import infer, manifest_parts
 from pcs_gitops.domain.intake import DatasetIntake as DatasetIntake
 from pcs_gitops.domain.intake import guess_source_kind as guess_source_kind
 from pcs_gitops.domain.intake import validate_location as validate_location
@@ -23,8 +23,9 @@ from pcs_gitops.domain.model import (
 from pcs_gitops.domain.naming import ComposedName, NameError_, build_dataset_name, build_did
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import AmbiguousIdentifier, Conflict, RecordNotFound, UsageError
+from pcs_gitops.services.metadata import bind_tags
 from pcs_gitops.services.ports import Actor
-from pcs_gitops.services.tags import find_or_create_tag, get_tag
+from pcs_gitops.services.tags import get_tag
 
 
 @dataclass
@@ -48,14 +49,14 @@ def _source_of(req: DatasetIntake) -> Source:
     return Source(kind, validate_location(kind, req.source_location))
 
 
-def _inference_path(source: Source) -> str:
-    """The directory that names the sample: a manifest's or a file list's folder."""
+def _inference_path(source: Source) -> tuple[str, str]:
+    """(the directory that names the sample, the manifest's file name or "")."""
     location = source.location
     if source.kind is SourceKind.FILE_LIST:
-        location = location.split(",", 1)[0]
-    if source.kind in (SourceKind.FILE_LIST, SourceKind.CSV_MANIFEST):
-        return location.rsplit("/", 1)[0]
-    return location
+        return location.split(",", 1)[0].rsplit("/", 1)[0], ""
+    if source.kind is SourceKind.CSV_MANIFEST:
+        return manifest_parts(location)
+    return location, ""
 
 
 def find_by_source(state: State, source: Source) -> Dataset | None:
@@ -108,49 +109,21 @@ def intake_dataset(state: State, req: DatasetIntake, actor: Actor, now: str) -> 
         raise UsageError(
             f"stage '{req.stage}' is unknown; choose from {', '.join(s.value for s in Stage)}"
         ) from None
-    inference = infer(_inference_path(source), req.release_url)
-    outcome_tags: list[str] = []
-
-    def resolve(kind: TagKind, handle: str | None, params: dict[str, str], fallback: str) -> str:
-        if handle:
-            return get_tag(state, handle, kind).label
-        if not params:
-            return fallback
-        tag, created = find_or_create_tag(
-            state,
-            kind,
-            params,
-            created_by=actor.login,
-            created_at=now,
-            description=f"derived from {source.location}",
-        )
-        if created:
-            outcome_tags.append(tag.label)
-        return tag.label
-
-    background_params = dict(inference.background)
-    physics_params = dict(inference.physics)
-    if background_params:
-        physics_label = resolve(TagKind.PHYSICS, req.physics_tag, {}, "p6001")
-    else:
-        physics_label = resolve(TagKind.PHYSICS, req.physics_tag, physics_params, "p6001")
-    background_label = None
-    if req.background_tag or background_params:
-        background_label = resolve(TagKind.BACKGROUND, req.background_tag, background_params, "")
-    evgen_label = resolve(TagKind.EVGEN, req.evgen_tag, dict(inference.evgen), "")
-    if not evgen_label:
-        evgen_label = resolve(TagKind.EVGEN, None, {"generator": "unknown"}, "")
+    folder, manifest = _inference_path(source)
+    inference = infer(folder, req.release_url, req.generator_text, manifest)
+    binding = bind_tags(state, req, inference, source.location, actor, now)
+    labels = binding.labels
     settings = state.settings
     scope = req.scope or settings.default_scope
     parts = ComposedName(
         scope=scope,
         detector_version=req.detector_version or settings.detector_version,
         detector_config=req.detector_config or settings.detector_config,
-        physics=physics_label,
-        evgen=evgen_label,
+        physics=labels[TagKind.PHYSICS] or "",
+        evgen=labels[TagKind.EVGEN] or "",
         simu=get_tag(state, req.simu_tag or "s0", TagKind.SIMU).label,
         reco=get_tag(state, req.reco_tag or "r0", TagKind.RECO).label,
-        background=background_label or None,
+        background=labels[TagKind.BACKGROUND],
         sample=req.sample if req.sample is not None else inference.sample,
     )
     try:
@@ -183,9 +156,11 @@ def intake_dataset(state: State, req: DatasetIntake, actor: Actor, now: str) -> 
         created_by=actor.login,
         created_at=now,
         history=(HistoryEntry(now, actor.login, actor.surface, "created"),),
+        metadata=binding.metadata,
     )
     state.put_dataset(dataset)
-    return IntakeOutcome(dataset, True, tags_created=outcome_tags, notes=list(inference.notes))
+    notes = list(inference.notes)
+    return IntakeOutcome(dataset, True, tags_created=binding.tags_created, notes=notes)
 
 
 def resolve_dataset(state: State, key: str) -> Dataset:

@@ -37,6 +37,19 @@ class CommentInfo:
     author: str  # login of the author ("" for a deleted account)
     body: str
     html_url: str
+    created_at: str = ""  # ISO 8601 in UTC ("" when the source does not say)
+
+
+@dataclass(frozen=True)
+class IssueInfo:
+    """An issue (never a pull request) as the services see it."""
+
+    number: int
+    title: str
+    body: str
+    author: str
+    labels: tuple[str, ...]
+    state: str  # "open" or "closed"
 
 
 @runtime_checkable
@@ -80,6 +93,10 @@ class GitHubPort(Protocol):
 
     def create_issue(self, *, title: str, body: str, labels: Sequence[str]) -> int:
         """Open an issue and return its number."""
+        ...
+
+    def list_issues(self, label: str) -> list[IssueInfo]:
+        """The open issues (not pull requests) that carry ``label``, oldest first."""
         ...
 
     def find_issue_by_marker(self, marker: str) -> int | None:

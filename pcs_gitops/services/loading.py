@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pcs_gitops.domain.campaigns import Campaign
 from pcs_gitops.domain.model import Dataset, ProdConfig, ProdTask, Tag, TagKind
 from pcs_gitops.domain.rules import LoadedRecord, Problem, check_identity_files
 from pcs_gitops.domain.settings import CatalogSettings, PhysicsCategory, Roles
 from pcs_gitops.domain.state import RecordKind, State, kind_of_path
-from pcs_gitops.services.ports import RawRecordFile, SchemaCheck
+from pcs_gitops.services.ports import Progress, RawRecordFile, SchemaCheck, no_progress
 
 SCHEMA_OF_KIND: dict[RecordKind, str] = {
     RecordKind.SETTINGS: "catalog",
@@ -20,6 +21,7 @@ SCHEMA_OF_KIND: dict[RecordKind, str] = {
     RecordKind.DATASET: "dataset",
     RecordKind.PROD_CONFIG: "prod_config",
     RecordKind.PROD_TASK: "prod_task",
+    RecordKind.CAMPAIGN: "campaign",
 }
 
 
@@ -37,12 +39,17 @@ def _identity(kind: RecordKind, data: Any) -> str:
     return str(data.get("name"))
 
 
-def load_state(files: Iterable[RawRecordFile], schemas: SchemaCheck | None) -> LoadResult:
+def load_state(
+    files: Iterable[RawRecordFile],
+    schemas: SchemaCheck | None,
+    progress: Progress = no_progress,
+) -> LoadResult:
     """Build the State from record files; with ``schemas``, validate each file too."""
     result = LoadResult(State())
     state = result.state
     for raw in files:
         result.files += 1
+        progress("reading records", result.files, 0)
         if raw.error is not None:
             result.problems.append(Problem(raw.relpath, "", raw.error.split(": ", 1)[-1]))
             continue
@@ -70,6 +77,8 @@ def load_state(files: Iterable[RawRecordFile], schemas: SchemaCheck | None) -> L
             _add(state, kind, tag_kind, data, raw.relpath, result)
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             result.problems.append(Problem(raw.relpath, "", f"cannot read record: {exc!r}"))
+    if result.files:
+        progress("reading records", result.files, result.files)
     result.problems.extend(check_identity_files(result.records))
     return result
 
@@ -106,5 +115,7 @@ def _add(
         state.datasets.setdefault(key, Dataset.from_dict(data))
     elif kind is RecordKind.PROD_CONFIG:
         state.prod_configs.setdefault(key, ProdConfig.from_dict(data))
+    elif kind is RecordKind.CAMPAIGN:
+        state.campaigns.setdefault(key, Campaign.from_dict(data))
     else:
         state.tasks.setdefault(key, ProdTask.from_dict(data))

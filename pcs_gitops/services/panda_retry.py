@@ -11,7 +11,6 @@ task again (a retry whose answer was lost), the retry is recorded without a seco
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -34,9 +33,9 @@ from pcs_gitops.services.panda_port import (
     PandaTask,
     RetryReply,
 )
-from pcs_gitops.services.ports import Actor
+from pcs_gitops.services.ports import Actor, UnitFactory
 from pcs_gitops.services.tasks import resolve_task
-from pcs_gitops.services.unit_of_work import CommitResult, UnitOfWork
+from pcs_gitops.services.unit_of_work import CommitResult
 
 RETRY_ACTION = "retry"
 RETRY_REFUSED = "retry-refused"
@@ -68,7 +67,7 @@ class RetryOutcome:
 
 
 def retry_task(
-    uow_factory: Callable[[], UnitOfWork],
+    uow_factory: UnitFactory,
     panda: PandaRetryPort,
     name: str,
     actor: Actor,

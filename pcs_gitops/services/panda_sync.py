@@ -14,7 +14,6 @@ All changes of a run are committed together; a run that changes nothing commits 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -23,9 +22,9 @@ from pcs_gitops.domain.panda_status import duplicate_of, is_stale, lifecycle_for
 from pcs_gitops.domain.state import State
 from pcs_gitops.services.panda_observations import progress_from, seconds_between
 from pcs_gitops.services.panda_port import PandaReader, PandaTask, PandaUnreachable
-from pcs_gitops.services.ports import Actor
+from pcs_gitops.services.ports import Actor, UnitFactory
 from pcs_gitops.services.reconcile import DEFAULT_GRACE_SECONDS
-from pcs_gitops.services.unit_of_work import CommitResult, UnitOfWork
+from pcs_gitops.services.unit_of_work import CommitResult
 
 SYNC_ACTION = "panda-status"
 DUPLICATE_ACTION = "panda-duplicate"
@@ -85,7 +84,7 @@ class SyncReport:
 
 
 def sync_tasks(
-    uow_factory: Callable[[], UnitOfWork],
+    uow_factory: UnitFactory,
     panda: PandaReader,
     actor: Actor,
     *,

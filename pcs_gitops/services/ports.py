@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from pcs_gitops.domain.model import ProdTask
+from pcs_gitops.domain.settings import Roles
 from pcs_gitops.domain.state import State
 from pcs_gitops.services.github_port import PullInfo
 
@@ -40,9 +41,12 @@ class SchemaCheck(Protocol):
 class DerivedFiles(Protocol):
     """The files derived from the state (catalogue CSV, pages, JSON API)."""
 
-    def sync(self, state: State, *, check_only: bool) -> tuple[list[str], list[str]]:
-        """Bring them in line with ``state`` (with ``check_only``, change nothing); returns the
-        paths written (or stale) and the paths deleted (or to delete), sorted."""
+    def sync(
+        self, state: State, *, check_only: bool, progress: Progress
+    ) -> tuple[list[str], list[str]]:
+        """Bring them in line with ``state`` (with ``check_only``, change nothing), telling
+        ``progress`` of each file written; returns the paths written (or stale) and the paths
+        deleted (or to delete), sorted."""
         ...
 
 
@@ -71,12 +75,23 @@ class IdentityResolver(Protocol):
         ...
 
 
+class TeamDirectory(Protocol):
+    """Team membership (the GitHub port answers it)."""
+
+    def has_team_member(self, org: str, team_slug: str, login: str) -> bool: ...
+
+
 @dataclass(frozen=True)
 class Actor:
-    """Who acts, and through which surface (cli, github, mcp, rest, import)."""
+    """Who acts, and through which surface (cli, github, mcp, rest, import).
+
+    ``teams`` answers team grants (None: only login grants count); ``trusted`` marks a local
+    actor (the CLI, a local MCP server) that may set up a repository whose roles grant nobody."""
 
     login: str
     surface: str
+    teams: TeamDirectory | None = field(default=None, compare=False, repr=False)
+    trusted: bool = False
 
 
 # --------------------------------------------------------------------------- publishing
@@ -99,6 +114,7 @@ class Target:
     issue: int | None = None
     title: str = ""  # a short description for the pull request of a non-request branch
     row: tuple[str, str] | None = None  # (csv path, row key) of a row-keyed task
+    body: str = ""  # what the pull request of a non-request branch says (default: the title)
 
 
 @dataclass(frozen=True)
@@ -120,9 +136,10 @@ class Placement:
     commit: str | None
     pull: PullRef | None
     head_before: str | None = None
-    validation: tuple[str, ...] | None = None  # problems found on the new head; None: not checked
+    validation: tuple[str, ...] | None = None  # problems found on the head; None: not checked
     notes: tuple[str, ...] = ()
     pull_info: PullInfo | None = None
+    status_head: str | None = None  # the head whose commit status this run posted
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -170,6 +187,14 @@ class BranchOptions:
     known_pull: PullInfo | None = None  # the branch's pull request when the caller knows it
     reopen: bool = False  # reopen a closed pull request even when nothing new was committed
     actor: Actor | None = None  # who carries the records (tags re-allocated on the base)
+    # the head whose commit status is known to be posted (None: unknown): an existing head
+    # without it is checked and gets its status, whatever happened to an earlier run
+    validated_head: str | None = None
+    check_head: bool = False  # post the status of an existing head unless validated_head is it
+
+
+# a unit of work a service opens and commits itself: ``with factory() as uow: ...``
+UnitFactory = Callable[[], "AbstractContextManager[UnitOfWork]"]
 
 
 class Publisher(Protocol):
@@ -183,8 +208,17 @@ class Publisher(Protocol):
         self, target: Target, change: Callable[[UnitOfWork], T], options: Any = None
     ) -> Published[T]: ...
 
+    def roles(self) -> Roles:
+        """The roles of the default branch as checked out (never a branch's)."""
+        ...
+
     def reading(self) -> AbstractContextManager[UnitOfWork]:
         """A unit of work over the current state, for reads (never committed)."""
+        ...
+
+    def session(self, target: Target) -> AbstractContextManager[UnitOfWork]:
+        """A unit of work at the target's place whose every commit is published at once (a
+        submission's intent must reach the remote before PanDA is called, its outcome after)."""
         ...
 
     def rehearse(self, change: Callable[[UnitOfWork], T]) -> T:
@@ -204,7 +238,8 @@ class BranchCheckout(Protocol):
 
     @property
     def head(self) -> str | None:
-        """The branch head before this run; None when the branch does not exist yet."""
+        """The checkout's head: the branch's when checked out (None when the branch does not
+        exist yet), then each commit made on it."""
         ...
 
     @property
@@ -238,3 +273,32 @@ class BranchWorkspace(Protocol):
     def branches(self, prefix: str) -> list[str]: ...
 
     def behind(self, branch: str, base: str) -> bool: ...
+
+
+class FileTree(Protocol):
+    """Files of a repository by relative path (the generated files of ``pcs init``)."""
+
+    def read(self, relpath: str) -> bytes | None: ...
+    def write(self, relpath: str, content: bytes) -> None: ...
+    def has_records(self) -> bool: ...
+
+
+class RepositoryHistory(Protocol):
+    """The version control of a new repository."""
+
+    def start(self, branch: str) -> bool:
+        """Create the repository when there is none; True when it has no commit yet."""
+        ...
+
+    def commit_all(self, message: str) -> str: ...
+
+
+class Progress(Protocol):
+    """Told how far long work has got: ``done`` of ``total`` steps of ``label`` (``total`` 0:
+    not known in advance). Called often; implementations decide what to show, and when."""
+
+    def __call__(self, label: str, done: int, total: int) -> None: ...
+
+
+def no_progress(label: str, done: int, total: int) -> None:
+    """The default progress: nobody is watching."""

@@ -18,7 +18,6 @@ A look-up that gets no answer (:class:`PandaUnreachable`) changes nothing either
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,7 +25,7 @@ from pcs_gitops.domain.model import HistoryEntry, ProdTask
 from pcs_gitops.errors import Conflict
 from pcs_gitops.services.panda_observations import choose_original, progress_from, seconds_between
 from pcs_gitops.services.panda_port import PandaReader, PandaTask, PandaUnreachable
-from pcs_gitops.services.ports import Actor
+from pcs_gitops.services.ports import Actor, UnitFactory
 from pcs_gitops.services.submission_history import (
     NOT_IN_PANDA,
     RECONCILED,
@@ -75,7 +74,7 @@ class ReconcileOutcome:
 
 
 def reconcile_task(
-    uow_factory: Callable[[], UnitOfWork],
+    uow_factory: UnitFactory,
     panda: PandaReader,
     name: str,
     actor: Actor,

@@ -25,8 +25,10 @@ STATUS_CONTEXT = "pcs/validate"
 SUBSTATE_LABELS: dict[str, str] = {
     "needs-input": "pcs:needs-input",
     "needs-metadata": "pcs:needs-metadata",
+    "needs-confirmation": "pcs:needs-confirmation",
     "needs-config": "pcs:needs-config",
     "awaiting-review": "pcs:awaiting-review",
+    "withdrawn": "pcs:withdrawn",
 }
 ALL_SUBSTATE_LABELS = frozenset(SUBSTATE_LABELS.values())
 # The lifecycle after draft: one label per status, on the issue while it lives.
@@ -36,7 +38,8 @@ LIFECYCLE_LABELS: dict[str, str] = {
     "completed": "pcs:completed",
     "failed": "pcs:failed",
 }
-MANAGED_LABELS = ALL_SUBSTATE_LABELS | frozenset(LIFECYCLE_LABELS.values())
+BLOCKED_LABEL = "pcs:blocked"  # the default branch is broken: maintainers must repair it
+MANAGED_LABELS = ALL_SUBSTATE_LABELS | frozenset(LIFECYCLE_LABELS.values()) | {BLOCKED_LABEL}
 
 HELP_TEXT = """\
 **Commands** (write them at the start of a comment on this issue):
@@ -49,6 +52,18 @@ HELP_TEXT = """\
   approves their own request).
 - `/pcs link-input SCOPE:NAME`: link an existing input dataset by its DID.
 - `/pcs refresh`: bring the request branch up to date with the default branch.
+- `/pcs retry`: ask PanDA to run a failed task again, same payload (production managers).
+- `/pcs priority N [reason]`: set the priority (1, 2, 3 or -1) of a request that is not
+  finished; the reason, if given, goes into its history (the request's PWG conveners,
+  production managers).
+- `/pcs withdraw [reason]`: withdraw the request; it keeps its records and history and nothing
+  approves or submits it until `/pcs reinstate [reason]` (withdraw: the requester before
+  submission or a production manager; reinstate: a production manager).
+- `/pcs confirm [field | field=label ...]`: vouch for the values inferred for the input
+  dataset (all of them, or those named), or bind another tag (`/pcs confirm physics_tag=p2079`);
+  the requester, the request's PWG, production managers.
+- `/pcs clone CAMPAIGN`: clone the merged request into an open campaign as a new draft, with
+  its own pull request (production managers).
 - `/pcs help`: this text.
 
 The requester may correct their own draft; production managers, admins and members of the
@@ -137,6 +152,8 @@ def _headline(view: RequestView) -> str:
         return f"### Dataset request #{view.issue}: closed without merge"
     if view.phase == "not-a-form":
         return f"### Dataset request #{view.issue}: not a request form"
+    if view.phase == "blocked":
+        return f"### Dataset request #{view.issue}: waiting for the catalogue to be repaired"
     if view.status is None:
         return f"### Dataset request #{view.issue}: not taken in"
     sub = f" ({view.substate.replace('-', ' ')})" if view.substate else ""
@@ -189,6 +206,21 @@ def status_comment(view: RequestView, state: Mapping[str, Any]) -> str:
         return "\n".join(lines) + "\n"
     if view.phase == "not-a-form":
         lines.append(md_escape(NOT_A_FORM))
+        return "\n".join(lines) + "\n"
+    if view.phase == "blocked":
+        lines += [
+            "The catalogue's default branch does not pass `pcs validate` right now, so this "
+            "request could not be taken in; nothing is wrong with the request itself. The "
+            f"maintainers are told: this issue carries the label `{BLOCKED_LABEL}` and the job "
+            "failed naming the problem. The request is taken in automatically once the default "
+            "branch is repaired (the next push to it retries); nothing needs doing on your side.",
+            "",
+            "<details><summary>What is wrong on the default branch</summary>",
+            "",
+            *(f"- {md_escape(p)}" for p in view.validation[:20]),
+            "",
+            "</details>",
+        ]
         return "\n".join(lines) + "\n"
     if view.published_pull:
         where = f": {view.page_url}" if view.page_url else ""

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -44,7 +43,7 @@ from pcs_gitops.services.panda_port import (
     Refused,
 )
 from pcs_gitops.services.panda_replies import classify_insert_reply
-from pcs_gitops.services.ports import Actor
+from pcs_gitops.services.ports import Actor, UnitFactory
 from pcs_gitops.services.reconcile import (
     DEFAULT_GRACE_SECONDS,
     RECORDED,
@@ -126,7 +125,12 @@ _LOOK_UP = (
 
 def check_submittable(task: ProdTask) -> None:
     """Refuse a task that is already submitted, not ready, or whose last submission has an
-    unknown outcome (the messages say what to do)."""
+    unknown outcome, or that was withdrawn (the messages say what to do)."""
+    if task.withdrawn is not None:
+        raise InvalidTransition(
+            f"task '{task.name}' was {task.withdrawn.describe()}. A withdrawn request is never "
+            f"submitted; a production manager may reinstate it ('pcs task reinstate {task.name}')"
+        )
     if task.panda_task_id is not None:
         last = task.attempts[-1] if task.attempts else None
         detail = f" (try {last.try_number}, {last.task_name})" if last is not None else ""
@@ -150,7 +154,7 @@ def check_submittable(task: ProdTask) -> None:
 
 
 def submit_task(
-    uow_factory: Callable[[], UnitOfWork],
+    uow_factory: UnitFactory,
     submitter: PandaPort | None,
     name: str,
     actor: Actor,
@@ -196,7 +200,7 @@ def submit_task(
 
 
 def _reconcile_first(
-    uow_factory: Callable[[], UnitOfWork],
+    uow_factory: UnitFactory,
     panda: PandaPort,
     name: str,
     actor: Actor,

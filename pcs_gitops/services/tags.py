@@ -122,6 +122,7 @@ def tag_summary(tag: Tag) -> dict[str, object]:
     }
     if tag.kind is TagKind.PHYSICS:
         out["category"] = tag.category
+    out["pwg"] = tag.pwg
     return out
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pcs_gitops.domain.artifacts import logical_task_name
-from pcs_gitops.domain.catalog import catalog_tasks, check_catalog_fields
+from pcs_gitops.domain.catalog import PRIORITIES, catalog_tasks, check_catalog_fields
 from pcs_gitops.domain.intake import TaskIntake as TaskIntake
 from pcs_gitops.domain.lifecycle import transition_refusal
 from pcs_gitops.domain.model import (
@@ -25,7 +25,7 @@ from pcs_gitops.domain.naming import (
     task_name_for_issue,
     task_name_for_row_key,
 )
-from pcs_gitops.domain.readiness import PathProbe, Readiness, readiness
+from pcs_gitops.domain.readiness import DRAFT_SUBSTATES, PathProbe, Readiness, readiness
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import (
     AmbiguousIdentifier,
@@ -285,8 +285,17 @@ def link_input(
     return updated
 
 
+TERMINAL = (TaskStatus.COMPLETED, TaskStatus.FAILED)
+
+
 def set_status(
-    state: State, name: str, status: str, actor: Actor, now: str, probe: PathProbe
+    state: State,
+    name: str,
+    status: str,
+    actor: Actor,
+    now: str,
+    probe: PathProbe,
+    reason: str | None = None,
 ) -> ProdTask:
     try:
         target = TaskStatus(status.strip().lower())
@@ -299,20 +308,23 @@ def set_status(
     refusal = transition_refusal(task.status, target)
     if refusal:
         raise InvalidTransition(f"task '{task.name}': {refusal}")
+    why = (reason or "").strip()
+    if target in TERMINAL and not why:
+        raise UsageError(
+            f"marking task '{task.name}' {target.value} by hand needs a reason (--reason): the "
+            "PanDA sync sets the terminal states from what PanDA reports"
+        )
     if target is TaskStatus.READY:
         check = readiness(state, task, probe)
         if not check.ready:
             raise InvalidTransition(
                 f"task '{task.name}' is not ready:\n  - " + "\n  - ".join(check.problems)
             )
+    detail: dict[str, Any] = {"from": task.status.value, "to": target.value}
+    if why:
+        detail["reason"] = why[:MAX_TEXT]
     updated = replace(task, status=target).with_history(
-        HistoryEntry(
-            now,
-            actor.login,
-            actor.surface,
-            "status",
-            {"from": task.status.value, "to": target.value},
-        )
+        HistoryEntry(now, actor.login, actor.surface, "status", detail)
     )
     state.put_task(updated)
     return updated
@@ -435,6 +447,8 @@ def task_summary(state: State, task: ProdTask, probe: PathProbe | None = None) -
         "name": task.name,
         "status": task.status.value,
         "substate": None,
+        "campaign": task.campaign,
+        "withdrawn": task.withdrawn is not None,
         "prod_config": task.prod_config,
         "pwg": task.catalog.get("pwg", ""),
         "priority": task.catalog.get("priority", ""),
@@ -459,23 +473,48 @@ def list_tasks(
     status: str | None = None,
     public_catalog_issue: int | str | None = None,
     name_contains: str | None = None,
+    pwg: str | None = None,
+    priority: str | int | None = None,
+    substate: str | None = None,
     limit: int = 20,
     offset: int = 0,
     probe: PathProbe | None = None,
+    campaign: str | None = None,  # "none": the tasks of no campaign
 ) -> dict[str, Any]:
+    """Tasks by name, filtered (status, draft sub-state, PWG by slug or name, catalogue
+    priority, issue, name text, campaign) and paged."""
     if limit < 0 or offset < 0:
         raise UsageError("limit and offset must be zero or positive")
     if status is not None and status not in {s.value for s in TaskStatus}:
         raise UsageError(f"status '{status}' is unknown; choose from {', '.join(TaskStatus)}")
     issue = parse_issue_number(public_catalog_issue)
     needle = (name_contains or "").casefold()
+    slug = None
+    if pwg is not None:
+        slug = state.settings.pwg_slug(pwg)
+        if slug is None:
+            known = ", ".join(p.slug for p in state.settings.pwgs)
+            raise UsageError(f"'{pwg}' is not a DSC or PWG; choose from {known}")
+    wanted_priority = None if priority is None else str(priority).strip()
+    if wanted_priority is not None and wanted_priority not in PRIORITIES:
+        raise UsageError(f"priority '{priority}' is unknown; choose from {', '.join(PRIORITIES)}")
     matches = [
         t
         for t in sorted(state.tasks.values(), key=lambda t: t.name)
         if (status is None or t.status.value == status)
         and (issue is None or t.public_catalog.issue == issue)
         and (not needle or needle in t.name.casefold())
+        and (slug is None or state.settings.pwg_slug(t.catalog.get("pwg", "")) == slug)
+        and (wanted_priority is None or t.catalog.get("priority") == wanted_priority)
+        and (not campaign or (t.campaign or "none") == campaign.strip())
     ]
+    if substate is not None:
+        if substate not in DRAFT_SUBSTATES:
+            raise UsageError(
+                f"sub-state '{substate}' is unknown; choose from {', '.join(DRAFT_SUBSTATES)}"
+            )
+        check = probe or (lambda path: None)
+        matches = [t for t in matches if readiness(state, t, check).substate(t.status) == substate]
     page = matches[offset : offset + limit]
     return {
         "count": len(matches),

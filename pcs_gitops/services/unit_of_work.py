@@ -10,7 +10,15 @@ from pcs_gitops.domain.rules import Problem, check_state
 from pcs_gitops.domain.state import State, kind_of_path
 from pcs_gitops.errors import PcsError, ValidationFailed
 from pcs_gitops.services.loading import SCHEMA_OF_KIND, LoadResult, load_state
-from pcs_gitops.services.ports import Clock, DerivedFiles, SchemaCheck, StateStore, VersionControl
+from pcs_gitops.services.ports import (
+    Clock,
+    DerivedFiles,
+    Progress,
+    SchemaCheck,
+    StateStore,
+    VersionControl,
+    no_progress,
+)
 
 
 @dataclass
@@ -34,9 +42,11 @@ class CommitResult:
         }
 
 
-def sync_derived(derived: DerivedFiles, state: State, *, check_only: bool) -> CommitResult:
+def sync_derived(
+    derived: DerivedFiles, state: State, *, check_only: bool, progress: Progress = no_progress
+) -> CommitResult:
     """Bring derived files in line with the state; with ``check_only`` just report the drift."""
-    written, deleted = derived.sync(state, check_only=check_only)
+    written, deleted = derived.sync(state, check_only=check_only, progress=progress)
     return CommitResult(derived_written=written, derived_deleted=deleted)
 
 
@@ -57,6 +67,7 @@ class UnitOfWork:
         clock: Clock,
         vcs: VersionControl | None = None,
         probe: PathProbe | None = None,
+        progress: Progress = no_progress,
     ) -> None:
         self.store = store
         self.schemas = schemas
@@ -64,6 +75,7 @@ class UnitOfWork:
         self.clock = clock
         self.vcs = vcs
         self.probe: PathProbe = probe or unprobed
+        self.progress = progress
         self._state: State | None = None
         self.committed: CommitResult | None = None
 
@@ -109,16 +121,18 @@ class UnitOfWork:
         if problems:
             raise ValidationFailed(problems, header="refused: the change would leave invalid state")
         result = CommitResult(message=message)
-        for relpath in sorted(state.dirty):
+        dirty = sorted(state.dirty)
+        for done, relpath in enumerate(dirty, start=1):
             data = state.record_dict(relpath)
             if data is None:
                 if self.store.delete(relpath):
                     result.records_written.append(relpath)
             elif self.store.write(relpath, data):
                 result.records_written.append(relpath)
+            self.progress("writing records", done, len(dirty))
         state.dirty.clear()
         if self.derived is not None and result.records_written:
-            derived = sync_derived(self.derived, state, check_only=False)
+            derived = sync_derived(self.derived, state, check_only=False, progress=self.progress)
             result.derived_written = derived.derived_written
             result.derived_deleted = derived.derived_deleted
         if self.vcs is not None and result.changed:

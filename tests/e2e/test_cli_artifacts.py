@@ -186,6 +186,8 @@ def ready_repo(repo: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> 
             DIS_RELEASE,
         )
         assert result.exit_code == 0, result.output
+    result = run_cli(*base, "task", "confirm", "issue-7")
+    assert result.exit_code == 0, result.output + result.stderr
     result = run_cli(*base, "task", "set-status", "issue-7", "ready")
     assert result.exit_code == 0, result.output + result.stderr
     return repo

@@ -88,6 +88,7 @@ def ready_task(pcs: Pcs, beagle: dict[str, Any]) -> str:
             beagle["dataset"]["did"],
         )
     )
+    ok(pcs("task", "confirm", "issue-5"))
     ok(pcs("task", "set-status", "issue-5", "ready"))
     return "issue-5"
 

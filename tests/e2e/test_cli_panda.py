@@ -247,7 +247,9 @@ def test_sync_fails_the_task_for_each_terminal_panda_status(
     assert record["status"] == "failed"
     assert record["history"][-1]["detail"]["reason"].endswith(f"{status} by JEDI")
     ops = _outbox(root)
-    assert {"op": "add_labels", "issue": 7, "labels": ["pcs:failed"]}.items() <= ops[0].items()
+    labelled = [e for e in ops if e["op"] == "add_labels"]
+    # the submission labelled the issue submitted, the sync failed
+    assert [e["labels"] for e in labelled] == [["pcs:submitted"], ["pcs:failed"]]
     assert "close_issue" not in [e["op"] for e in ops]
 
 
@@ -297,3 +299,144 @@ def test_refusals_name_the_task_and_say_what_to_do(
     nothing = _ok(pcs("task", "reconcile", "issue-7"))
     assert "nothing to reconcile" in nothing.stdout
     assert snapshot(root) == before and fake_panda.calls == []
+
+
+def test_published_to_github_the_intent_then_the_outcome_reach_the_default_branch(
+    root: Path, pcs: RunCli, fake_panda: FakePanda
+) -> None:
+    git = _git(root)
+    git("add", "-A")
+    git("commit", "-qm", "A ready task")
+    base = git("rev-parse", "main")
+    checked = json.loads(
+        _ok(pcs("task", "submit", "issue-7", "--json", env={"PCS_PUBLISH": "github"})).stdout
+    )
+    assert checked["jedi_task_id"] == 4242
+    # two commits on main: the intent (made before PanDA was called), then the outcome
+    subjects = git("log", "--format=%s", f"{base}..main").splitlines()
+    assert subjects == ["Submit issue-7 to PanDA: jediTaskID 4242", "Submission intent: issue-7"]
+    assert git("status", "--porcelain") == ""  # nothing left for the operator to commit
+    on_main = yaml_of(git("show", "main:state/prod_tasks/issue-7.yaml"))
+    assert (on_main["status"], on_main["panda_task_id"]) == ("submitted", 4242)
+    # the request issue follows: its label and one PanDA comment with the monitor link
+    ops = _outbox(root)
+    assert {"op": "add_labels", "issue": 7, "labels": ["pcs:submitted"]} in [
+        {k: e[k] for k in ("op", "issue", "labels")} for e in ops if e["op"] == "add_labels"
+    ]
+    comment = next(e["body"] for e in ops if e["op"] == "create_comment")
+    assert "4242" in comment and "pandamon.example/task/4242/" in comment
+
+
+def test_only_a_production_manager_submits_and_nothing_reaches_panda_otherwise(
+    root: Path, pcs: RunCli, fake_panda: FakePanda
+) -> None:
+    roles = root / "state" / "roles.yaml"
+    roles.write_text(
+        "grants:\n- role: production_manager\n  logins:\n  - boss\n  teams: []\n",
+        encoding="utf-8",
+    )
+    refused = pcs("--actor", "mallory", "task", "submit", "issue-7")
+    assert refused.exit_code == 1
+    assert "mallory may not submit this request to PanDA ('issue-7')" in refused.stderr
+    assert fake_panda.tasks == {} and "submission-intent" not in history(root)
+    _ok(pcs("--actor", "boss", "task", "submit", "issue-7"))
+    assert len(fake_panda.tasks) == 1
+
+
+def _git(root: Path) -> Callable[..., str]:
+    def git(*args: str) -> str:
+        env = {**os.environ, **IDENTITY}
+        done = subprocess.run(
+            ["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    return git
+
+
+def yaml_of(text: str) -> dict[str, Any]:
+    import yaml
+
+    data = yaml.safe_load(text)
+    assert isinstance(data, dict)
+    return data
+
+
+def test_a_terminal_status_by_hand_is_a_managers_and_needs_a_reason(
+    root: Path, pcs: RunCli, fake_panda: FakePanda
+) -> None:
+    (root / "state" / "roles.yaml").write_text(
+        "grants:\n- role: production_manager\n  logins:\n  - boss\n  teams: []\n",
+        encoding="utf-8",
+    )
+    _ok(pcs("--actor", "boss", "task", "submit", "issue-7"))
+    by_stranger = pcs(
+        "--actor", "mallory", "task", "set-status", "issue-7", "completed", "--reason", "it ran"
+    )
+    assert by_stranger.exit_code == 1
+    assert "mallory may not mark this request completed or failed" in by_stranger.stderr
+    bare = pcs("--actor", "boss", "task", "set-status", "issue-7", "completed")
+    assert bare.exit_code == 2 and "needs a reason (--reason)" in bare.stderr
+    done = pcs(
+        "--actor",
+        "boss",
+        "task",
+        "set-status",
+        "issue-7",
+        "completed",
+        "--reason",
+        "PanDA's monitor shows it done; its database lost the task",
+    )
+    assert done.exit_code == 0, done.output
+    entry = task_record(root)["history"][-1]
+    assert (entry["by"], entry["detail"]["to"]) == ("boss", "completed")
+    assert entry["detail"]["reason"].startswith("PanDA's monitor")
+
+
+def test_a_managers_retry_comment_on_the_issue_retries_in_panda(
+    root: Path, pcs: RunCli, fake_panda: FakePanda, tmp_path: Path
+) -> None:
+    from tests.support.gh_events import comment_event, issue, write_event
+
+    (root / "state" / "roles.yaml").write_text(
+        "grants:\n- role: production_manager\n  logins:\n  - boss\n  teams: []\n",
+        encoding="utf-8",
+    )
+    _ok(pcs("--actor", "boss", "task", "submit", "issue-7"))
+    fake_panda.set_status(4242, "failed", error_dialog="a site went down", files=(10, 6, 4))
+    _ok(pcs("panda", "sync", "--offline"))
+    assert task_record(root)["status"] == "failed"
+    git = _git(root)
+    git("add", "-A")
+    git("commit", "-qm", "The failed task, on main")
+
+    def comment(sender: str, cid: int, **env: str) -> str:
+        event = write_event(
+            tmp_path, f"c{cid}", comment_event(issue(7), "/pcs retry", sender, comment_id=cid)
+        )
+        _ok(
+            pcs(
+                "gh",
+                "handle",
+                "--offline",
+                "--event-name",
+                "issue_comment",
+                "--event-path",
+                str(event),
+                env=env,
+            )
+        )
+        return next(
+            e["body"] for e in _outbox(root) if f"<!-- pcs-reply: {cid} -->" in e.get("body", "")
+        )
+
+    refused = comment("mallory", 81)
+    assert "Not applied: mallory may not submit this request to PanDA" in refused
+    no_access = comment("boss", 80, PANDA_URL_SSL="", PANDA_URL="")
+    assert "request job has no PanDA access" in no_access
+    assert fake_panda.endpoint_calls("retry") == []
+    retried = comment("boss", 82)
+    assert "Asked PanDA to retry jediTaskID 4242" in retried and "recorded as try" in retried
+    assert [c.params for c in fake_panda.endpoint_calls("retry")] == [{"task_id": 4242}]
+    record = task_record(root)
+    assert record["status"] == "submitted" and record["attempts"][-1]["kind"] == "retry"

@@ -13,6 +13,8 @@ the role policy is not what this corpus compares.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import urllib.parse
@@ -23,10 +25,12 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import Result
+from click.testing import CliRunner, Result
 
+from pcs_gitops.bootstrap import init_repository
+from pcs_gitops.entrypoints.cli import cli
 from pcs_gitops.entrypoints.rest.routes import API
-from tests.conftest import snapshot
+from tests.conftest import REAL_CATALOG, snapshot
 from tests.support.fake_github import FakeGitHub
 from tests.support.mcp_client import ToolResult, calls
 from tests.support.rest_client import MANAGER, TOKENS, Answer, Rest, grant_roles, rest_server
@@ -35,7 +39,8 @@ from tests.support.rest_client import token as token_of
 RunCli = Callable[..., Result]
 NEW_PATH = "/volatile/eic/EPIC/EVGEN/DIS/pythia8.306-1.0/NC/noRad/ep/18x275/q2_7to70"
 # Keys that name who acted and when, or what was written: they differ between the surfaces.
-VOLATILE = {"history", "created_by", "created_at", "commit"}
+VOLATILE = {"history", "created_by", "created_at", "confirmed_at", "commit"}
+SAMPLE_ROWS = 30
 FIRST = "<first task>"  # replaced by the name of the first imported task
 FIRST_DID = "<first did>"  # replaced by the DID of the first imported dataset
 
@@ -138,6 +143,26 @@ CORPUS: tuple[Case, ...] = (
     status("status: draft to completed", "issue-7", "completed"),
     status("status: same status", "issue-7", "draft", ok=True),
     status("status: ambiguous prefix", "req.EVGEN", "ready"),
+    status("status: first task to ready, its tags only inferred", FIRST, "ready"),
+    Case(
+        "confirm: an unknown field",
+        ("task", "confirm", FIRST, "--field", "colour"),
+        "pcs_prodtask_confirm",
+        {"task_name": FIRST, "fields": ["colour"]},
+    ),
+    Case(
+        "confirm: a read value cannot be set",
+        ("task", "confirm", FIRST, "--field", "beams=5x41"),
+        "pcs_prodtask_confirm",
+        {"task_name": FIRST, "fields": ["beams=5x41"]},
+    ),
+    Case(
+        "confirm: the first task's inferred values",
+        ("task", "confirm", FIRST),
+        "pcs_prodtask_confirm",
+        {"task_name": FIRST},
+        ok=True,
+    ),
     status("status: first task to ready", FIRST, "ready", ok=True),
     status("status: ready to completed", FIRST, "completed"),
     # -- inputs
@@ -293,12 +318,33 @@ def _resolve(value: Any, names: dict[str, str]) -> Any:
     return value
 
 
+@pytest.fixture(scope="module")
+def small_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A catalogue holding the first rows of the real one. Every case loads the whole state on
+    each surface and snapshots it, so the verdicts are compared on a small state (the full 405
+    requests made this the slowest test); the rows still hold every kind of record."""
+    base = tmp_path_factory.mktemp("small-catalogue")
+    rows = list(csv.reader(io.StringIO(REAL_CATALOG.read_text(encoding="utf-8"), newline="")))
+    head = io.StringIO(newline="")
+    csv.writer(head, lineterminator="\r\n").writerows(rows[: 1 + SAMPLE_ROWS])
+    sample = base / "datasets.csv"
+    sample.write_text(head.getvalue(), encoding="utf-8", newline="")
+    root = base / "repo"
+    init_repository(root)
+    imported = CliRunner().invoke(
+        cli, ["--repo", str(root), "catalog", "import", str(sample)], env={"PCS_ACTOR": "importer"}
+    )
+    assert imported.exit_code == 0, imported.output
+    return root
+
+
 # tool -> (method, route, the argument that names the record in the path)
 REST_ROUTES: dict[str, tuple[str, str, str | None]] = {
     "pcs_dataset_intake": ("POST", "/datasets/intake/", None),
     "pcs_prodtask_intake": ("POST", "/prod-tasks/intake/", None),
     "pcs_prodtask_set_status": ("POST", "/prod-tasks/{}/set-status/", "task_name"),
     "pcs_prodtask_link_input": ("POST", "/prod-tasks/{}/link-input/", "task_name"),
+    "pcs_prodtask_confirm": ("POST", "/prod-tasks/{}/confirm/", "task_name"),
     "pcs_prodtask_comment": ("POST", "/prod-tasks/{}/comment/", "task_name"),
     "pcs_prodtask_get": ("GET", "/prod-tasks/{}/", "name"),
     "pcs_prodtask_readiness": ("GET", "/prod-tasks/{}/readiness/", "name"),
@@ -308,6 +354,18 @@ REST_ROUTES: dict[str, tuple[str, str, str | None]] = {
     "pcs_tag_get": ("GET", "/tags/{}/", "tag_label"),
     "pcs_tag_list": ("GET", "/tags/", None),
 }
+
+
+WRITES = frozenset(
+    {
+        "pcs_dataset_intake",
+        "pcs_prodtask_intake",
+        "pcs_prodtask_set_status",
+        "pcs_prodtask_link_input",
+        "pcs_prodtask_confirm",
+        "pcs_prodtask_comment",
+    }
+)
 
 
 def rest_call(rest: Rest, tool: str, args: dict[str, Any]) -> Answer:
@@ -323,12 +381,12 @@ def rest_call(rest: Rest, tool: str, args: dict[str, Any]) -> Answer:
 
 @pytest.fixture(scope="module")
 def triplet(
-    _imported_template: Path, tmp_path_factory: pytest.TempPathFactory
+    small_catalogue: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Path, Path, Rest]]:
     base = tmp_path_factory.mktemp("conformance")
     roots = [base / surface for surface in ("cli", "mcp", "rest")]
     for root in roots:
-        shutil.copytree(_imported_template, root)
+        shutil.copytree(small_catalogue, root)
         grant_roles(root)
     with FakeGitHub() as fake:
         fake.tokens = dict(TOKENS)
@@ -354,8 +412,10 @@ def test_cli_mcp_and_rest_give_identical_verdicts(
     mismatches: list[str] = []
     for case in cases:
         before = [snapshot(root) for root in (cli_root, mcp_root, rest_root)]
-        cli = run_cli("--repo", str(cli_root), *case.cli, *_json_flag(case))
-        (mcp,) = calls(mcp_root, [(case.tool, case.args)])
+        # one identity on every surface: the production manager the REST token names
+        cli = run_cli("--repo", str(cli_root), "--actor", MANAGER, *case.cli, *_json_flag(case))
+        mcp_args = {**case.args, "created_by": MANAGER} if case.tool in WRITES else case.args
+        (mcp,) = calls(mcp_root, [(case.tool, mcp_args)])
         answer = rest_call(rest, case.tool, case.args)
         problem = _compare(case, cli, mcp) or _compare_rest(cli, answer)
         changed = [snapshot(root) for root in (cli_root, mcp_root, rest_root)] != before
@@ -442,6 +502,7 @@ def test_the_corpus_covers_both_verdicts_of_every_write_tool() -> None:
         "pcs_prodtask_intake",
         "pcs_prodtask_set_status",
         "pcs_prodtask_link_input",
+        "pcs_prodtask_confirm",
         "pcs_prodtask_comment",
     ):
         assert (tool, True) in verdicts and (tool, False) in verdicts, tool

@@ -16,7 +16,14 @@ from click.testing import CliRunner
 
 from pcs_gitops.entrypoints.cli import cli
 from tests.conftest import snapshot
-from tests.support.gh_events import git, issue, issue_event, make_catalogue_repo, write_event
+from tests.support.gh_events import (
+    MANAGER,
+    git,
+    issue,
+    issue_event,
+    make_catalogue_repo,
+    write_event,
+)
 from tests.support.mcp_client import call, calls, payload
 
 NEW_PATH = "/volatile/eic/EPIC/EVGEN/DIS/pythia8.306-1.0/NC/noRad/ep/18x275/q2_5to50"
@@ -128,10 +135,17 @@ def test_later_changes_to_the_task_go_to_the_same_branch_and_pull(repo: Path) ->
             ("pcs_prodtask_intake", {"public_catalog_issue": 8, **ROW}),
             ("pcs_prodtask_comment", {"task_name": "8", "text": "please", "created_by": "bob"}),
             ("pcs_prodtask_set_status", {"task_name": "issue-8", "status": "draft"}),
+            (
+                "pcs_prodtask_set_status",
+                {"task_name": "issue-8", "status": "draft", "created_by": MANAGER},
+            ),
         ],
         **GITHUB,
     )
-    made, commented, same = (payload(r) for r in results)
+    refused = results[2]
+    made, commented, same = (payload(r) for r in (results[0], results[1], results[3]))
+    # the roles decide: a local server's user names themselves, and must hold the role
+    assert refused.is_error and refused.text.startswith("mcp may not move this request back")
     assert commented["published"]["branch"] == "pcs/request-8"
     assert commented["published"]["commit"] == git(repo, "rev-parse", "pcs/request-8")
     assert git(repo, "rev-parse", "pcs/request-8^") == made["published"]["commit"]

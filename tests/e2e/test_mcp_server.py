@@ -45,6 +45,7 @@ EXPECTED_TOOLS = {
     "pcs_prodtask_readiness",
     "pcs_prodtask_intake",
     "pcs_prodtask_link_input",
+    "pcs_prodtask_confirm",
     "pcs_prodtask_set_status",
     "pcs_prodtask_comment",
     "pcs_infer",
@@ -53,15 +54,29 @@ EXPECTED_TOOLS = {
     "pcs_tag_get",
     "pcs_tag_search",
     "pcs_request_open_issue",
+    "pcs_campaign_list",
+    "pcs_campaign_get",
+    "pcs_stalled_list",
 }
 WRITE_TOOLS = {
     "pcs_dataset_intake",
     "pcs_prodtask_intake",
     "pcs_prodtask_link_input",
+    "pcs_prodtask_confirm",
     "pcs_prodtask_set_status",
     "pcs_prodtask_comment",
     "pcs_request_open_issue",
+    "pcs_campaign_create",
+    "pcs_campaign_close",
+    "pcs_prodtask_clone",
+    "pcs_prodtask_priority",
+    "pcs_prodtask_withdraw",
+    "pcs_prodtask_reinstate",
+    "pcs_tag_create",
+    "pcs_tag_edit",
+    "pcs_tag_lock",
 }
+EXPECTED_TOOLS |= WRITE_TOOLS
 NEW_PATH = "/volatile/eic/EPIC/EVGEN/DIS/pythia8.306-1.0/NC/noRad/ep/18x275/q2_5to50"
 REQUEST = {
     "dsc_or_pwg": "jets_hf",
@@ -132,6 +147,7 @@ def test_read_tools_answer_as_the_cli_does(imported_repo: Path, run_cli: RunCli)
             ("pcs_tag_list", {"tag_type": "evgen", "limit": 7}),
             ("pcs_tag_get", {"tag_label": "p6001"}),
             ("pcs_tag_search", {"query": "PYTHIA8", "tag_type": "e"}),
+            ("pcs_prodtask_list", {"pwg": "Jets & HF", "priority": "2", "limit": 3}),
         ],
     )
     data = [payload(r) for r in results]
@@ -163,6 +179,10 @@ def test_read_tools_answer_as_the_cli_does(imported_repo: Path, run_cli: RunCli)
     assert data[11]["count"] >= 1
     assert all("pythia8" in json.dumps(t).casefold() for t in data[11]["tags"])
     assert all(t["kind"] == "evgen" for t in data[11]["tags"])
+    assert data[12] == cli_json(
+        run_cli, root, "task", "list", "--pwg", "jets_hf", "--priority", "2", "--limit", "3"
+    )
+    assert data[12]["count"] > 0
 
 
 def test_dataset_get_needs_exactly_one_key(repo: Path) -> None:
@@ -447,6 +467,7 @@ def test_request_open_issue_with_go_creates_exactly_one_issue(imported_repo: Pat
 
 
 def test_request_needs_the_form_in_the_repository(repo: Path) -> None:
+    (repo / ".github" / "ISSUE_TEMPLATE" / "dataset_request.yml").unlink()
     result = call(repo, "pcs_request_open_issue", REQUEST)
     assert result.is_error
     assert ".github/ISSUE_TEMPLATE/dataset_request.yml" in result.text

@@ -78,8 +78,9 @@ def first_task(rest: Rest) -> dict[str, Any]:
         {"status": "draft", "name_contains": "dis", "limit": 3},
         {"public_catalog_issue": "#40"},
         {"limit": 0},
+        {"pwg": "edt", "priority": "1", "substate": "needs-input", "limit": 4},
     ],
-    ids=["default", "page", "filters", "issue", "empty-page"],
+    ids=["default", "page", "filters", "issue", "empty-page", "pwg-priority-substate"],
 )
 def test_the_task_list_pages_and_filters_as_the_cli_does(
     rest: Rest, cli_json: Callable[..., Any], query: dict[str, Any]
@@ -285,7 +286,7 @@ def test_the_openapi_document_lists_every_route_with_its_shapes(rest: Rest) -> N
         if endpoint.method == "POST":
             body = operation["requestBody"]["content"]["application/json"]["schema"]
             assert set(body["properties"]) == {p.name for p in endpoint.body}
-        if endpoint.operation is not None:
+        if endpoint.write is not None:
             assert operation["security"] == [{"githubToken": []}]
             assert {"401", "403"} <= set(operation["responses"])
     operation_ids = [op["operationId"] for ops in doc["paths"].values() for op in ops.values()]

@@ -246,7 +246,7 @@ def test_the_creator_links_inputs_of_their_draft_and_others_may_not(rest: Rest) 
     did = a_did(rest)
     refused = post(rest, "/prod-tasks/issue-7004/link-input/", {"did": did}, OTHER)
     assert (refused.status, refused.body["error"]) == (403, "Refused")
-    assert refused.message.startswith(f"{OTHER} may not link the inputs of task 'issue-7004': ")
+    assert refused.message.startswith(f"{OTHER} may not change this request ('issue-7004'): ")
     own = post(rest, "/prod-tasks/issue-7004/link-input/", {"dids": [did]}, REQUESTER)
     assert own.status == 200, own.body
     assert own.body["task"]["input_datasets"] == [did]
@@ -259,8 +259,9 @@ def test_only_managers_move_tasks_and_a_team_grant_counts(rest: Rest, fake: Fake
     refused = post(rest, "/prod-tasks/issue-7005/set-status/", {"status": "draft"}, REQUESTER)
     assert refused.status == 403
     assert refused.message == (
-        f"{REQUESTER} may not change the status of task 'issue-7005': only a production manager "
-        f"or an admin may; ask `{MANAGER}`, `epic/prod-managers` (from state/roles.yaml)"
+        f"{REQUESTER} may not move this request back to draft ('issue-7005'): only a production "
+        "manager or an admin may move this request back to draft. Who may: "
+        f"`{MANAGER}`, `epic/prod-managers` (from state/roles.yaml)"
     )
     team_path = f"/orgs/{MANAGER_TEAM[0]}/teams/{MANAGER_TEAM[1]}/memberships/{TEAM_MANAGER}"
     asked = fake.requests.count(("GET", team_path))
@@ -288,6 +289,8 @@ def test_the_lifecycle_refusals_have_their_statuses(rest: Rest) -> None:
 def test_a_manager_readies_and_records_a_submission_once(rest: Rest) -> None:
     listing = rest.get(f"{API}/prod-tasks/", name_contains="req.EVGEN.BACKGROUNDS", limit=1)
     name = listing.body["tasks"][0]["name"]
+    confirmed = post(rest, f"/prod-tasks/{name}/confirm/", {}, MANAGER)
+    assert confirmed.status == 200, confirmed.body
     ready = post(rest, f"/prod-tasks/{name}/set-status/", {"status": "ready"}, MANAGER)
     assert (ready.status, ready.body["status"]) == (200, "ready"), ready.body
     by_requester = post(

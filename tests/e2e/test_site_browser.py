@@ -97,8 +97,8 @@ def test_the_page_script_runs_without_console_errors(
         ("status=draft", lambda t: t["status"] == "draft"),
         ("pwg=inclusive&priority=2", lambda t: t["pwg"] == "inclusive" and t["priority"] == 2),
         (
-            "pwg=edt&status=needs-config",
-            lambda t: t["pwg"] == "edt" and t["substate"] == "needs-config",
+            "pwg=edt&status=needs-confirmation",  # imported inputs' tags are only inferred
+            lambda t: t["pwg"] == "edt" and t["substate"] == "needs-confirmation",
         ),
         ("q=beagle", lambda t: "beagle" in t["dataset_path"].lower()),
         ("origin=imported&priority=1", lambda t: t["origin"] == "imported" and t["priority"] == 1),

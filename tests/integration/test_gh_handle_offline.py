@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from pcs_gitops.adapters.yaml_store import load_yaml_text
 from pcs_gitops.entrypoints.cli import cli
 from tests.support.gh_events import (
     DIS_BODY,
@@ -17,6 +15,7 @@ from tests.support.gh_events import (
     OTHER_MANAGER,
     REQUESTER,
     comment_event,
+    confirm_input_on_main,
     git,
     issue,
     issue_event,
@@ -25,70 +24,12 @@ from tests.support.gh_events import (
     push_event,
     write_event,
 )
+from tests.support.offline_pipeline import Pipeline
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     return make_catalogue_repo(tmp_path / "catalogue")
-
-
-class Pipeline:
-    """Runs ``pcs gh handle --offline`` on ``repo`` and reads what it left behind."""
-
-    def __init__(self, root: Path, tmp: Path) -> None:
-        self.root = root
-        self.tmp = tmp
-        self.count = 0
-
-    def handle(self, name: str, payload: dict[str, Any]) -> dict[str, Any]:
-        self.count += 1
-        path = write_event(self.tmp, f"event{self.count}", payload)
-        result = CliRunner().invoke(
-            cli,
-            [
-                *("--repo", str(self.root), "gh", "handle", "--offline", "--json"),
-                *("--event-name", name, "--event-path", str(path)),
-            ],
-            env={"GITHUB_TOKEN": "", "PCS_GITHUB_TOKEN": ""},
-        )
-        assert result.exit_code == 0, result.output + str(result.exception)
-        data: dict[str, Any] = json.loads(result.stdout)
-        return data
-
-    def outbox(self) -> list[dict[str, Any]]:
-        path = self.root / ".pcs" / "outbox.jsonl"
-        if not path.exists():
-            return []
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-    def ops(self) -> list[str]:
-        return [entry["op"] for entry in self.outbox()]
-
-    def head(self, branch: str) -> str | None:
-        found = git(self.root, "for-each-ref", "--format=%(objectname)", f"refs/heads/{branch}")
-        return found or None
-
-    def show(self, branch: str, path: str) -> str:
-        return git(self.root, "show", f"{branch}:{path}")
-
-    def task(self, branch: str, issue_number: int) -> dict[str, Any]:
-        data = load_yaml_text(self.show(branch, f"state/prod_tasks/issue-{issue_number}.yaml"), "t")
-        assert isinstance(data, dict)
-        return data
-
-    def comments(self, issue_number: int) -> dict[int, str]:
-        """The comments the outbox holds for an issue, by id, as last edited."""
-        found: dict[int, str] = {}
-        for entry in self.outbox():
-            created = entry["op"] == "create_comment" and entry["issue"] == issue_number
-            if created or (entry["op"] == "update_comment" and entry["id"] in found):
-                found[entry["id"]] = entry["body"]
-        return found
-
-    def status_comment(self, issue_number: int) -> str:
-        bodies = [b for b in self.comments(issue_number).values() if "<!-- pcs-status -->" in b]
-        assert len(bodies) == 1, bodies
-        return bodies[0]
 
 
 @pytest.fixture
@@ -129,8 +70,9 @@ def test_first_delivery_commits_the_request_branch_and_writes_the_outbox(
     status = pipeline.outbox()[1]
     assert status["state"] == "success" and status["context"] == "pcs/validate"
     assert status["sha"] == pipeline.head("pcs/request-201")
-    assert pipeline.outbox()[2]["labels"] == ["pcs:awaiting-review"]
-    assert "### Dataset request #201: draft (awaiting review)" in pipeline.status_comment(201)
+    # a new input's tags are only inferred: the request waits for their confirmation
+    assert pipeline.outbox()[2]["labels"] == ["pcs:needs-confirmation"]
+    assert "### Dataset request #201: draft (needs confirmation)" in pipeline.status_comment(201)
     assert out["api_calls"] <= 6
 
 
@@ -243,7 +185,10 @@ def test_the_issue_field_cannot_be_updated(pipeline: Pipeline) -> None:
     assert "Not applied" in reply and "cannot be changed" in reply
 
 
-def test_an_unauthorised_status_change_is_refused_and_names_who_may(pipeline: Pipeline) -> None:
+def test_an_unauthorised_status_change_is_refused_and_names_who_may(
+    pipeline: Pipeline, repo: Path
+) -> None:
+    confirm_input_on_main(repo)
     the_issue = issue(208)
     pipeline.handle("issues", issue_event("opened", the_issue))
     head = pipeline.head("pcs/request-208")
@@ -265,7 +210,8 @@ def test_an_unauthorised_status_change_is_refused_and_names_who_may(pipeline: Pi
     assert "ready" in pipeline.status_comment(208)
 
 
-def test_nobody_approves_their_own_request(pipeline: Pipeline) -> None:
+def test_nobody_approves_their_own_request(pipeline: Pipeline, repo: Path) -> None:
+    confirm_input_on_main(repo)
     the_issue = issue(209, author=MANAGER)
     pipeline.handle("issues", issue_event("opened", the_issue))
     pipeline.handle("issue_comment", comment_event(the_issue, "/pcs status ready", MANAGER))
@@ -509,3 +455,16 @@ def test_a_refused_path_correction_changes_nothing_and_says_so(
     (reply,) = [b for b in pipeline.comments(231).values() if "<!-- pcs-reply: 92 -->" in b]
     assert reply.count("Not applied") == 1 and "already used by" in reply
     assert "Updated" not in reply
+
+
+def test_a_request_whose_tags_are_only_inferred_is_not_approved_and_says_what_to_confirm(
+    pipeline: Pipeline,
+) -> None:
+    the_issue = issue(230)
+    pipeline.handle("issues", issue_event("opened", the_issue))
+    status = pipeline.status_comment(230)
+    assert "Inferred tag mapping confirmed" in status
+    pipeline.handle("issue_comment", comment_event(the_issue, "/pcs status ready", MANAGER))
+    assert pipeline.task("pcs/request-230", 230)["status"] == "draft"
+    (reply,) = [b for b in pipeline.comments(230).values() if "pcs-reply" in b]
+    assert "Not applied" in reply and "is inferred from the path" in reply

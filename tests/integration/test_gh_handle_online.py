@@ -4,26 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from pcs_gitops.adapters.request_branch import GitBranchWorkspace
-from pcs_gitops.adapters.yaml_store import dump_yaml, load_yaml_text
-from pcs_gitops.bootstrap import build
-from pcs_gitops.config import Settings
 from pcs_gitops.entrypoints.cli import cli
-from pcs_gitops.entrypoints.github_payload import parse_event
 from pcs_gitops.errors import GitError
-from pcs_gitops.services.github import handler
-from pcs_gitops.services.github.outcome import Outcome
 from tests.support.fake_github import FakeGitHub
 from tests.support.fake_github_fixture import fake_github_server  # noqa: F401
 from tests.support.gh_events import (
-    DEMP_BODY,
     REQUESTER,
     comment_event,
+    confirm_input_on_main,
     git,
     issue,
     issue_event,
@@ -31,83 +24,12 @@ from tests.support.gh_events import (
     pull_closed_event,
     write_event,
 )
-
-TEAM_MANAGER = "carol"
-FAST = {
-    "retries": 0,
-    "seconds_between_requests": None,
-    "seconds_between_writes": None,
-    "timeout": 5,
-}
-
-
-class Online:
-    """A checkout of ``main`` (as in Actions), its bare ``origin`` and the fake GitHub."""
-
-    def __init__(self, tmp: Path, fake: FakeGitHub) -> None:
-        self.fake = fake
-        self.tmp = tmp
-        self.origin = tmp / "origin.git"
-        seed = make_catalogue_repo(tmp / "seed", fake.repo)
-        roles = {
-            "grants": [
-                {
-                    "role": "production_manager",
-                    "logins": ["boss"],
-                    "teams": [f"{fake.state.owner}/prod-managers"],
-                },
-                {"role": "admin", "logins": [], "teams": []},
-            ]
-        }
-        (seed / "state" / "roles.yaml").write_text(dump_yaml(roles), encoding="utf-8")
-        git(seed, "commit", "-qam", "Managers")
-        git(tmp, "clone", "-q", "--bare", str(seed), str(self.origin))
-        self.checkout = tmp / "checkout"
-        git(tmp, "clone", "-q", self.origin.as_uri(), str(self.checkout))
-        fake.add_team_member(fake.state.owner, "prod-managers", TEAM_MANAGER)
-        self.settings = Settings(
-            repo_root=self.checkout,
-            github_token="test-token",
-            github_repository=fake.repo,
-            github_api_url=fake.url,
-            github_server_url="https://github.example",
-        )
-
-    def handle(self, name: str, payload: dict[str, Any]) -> Outcome:
-        services = build(self.settings)
-        event = parse_event(name, payload)
-        pipeline = services.request_pipeline(
-            offline=False,
-            remote_url=self.origin.as_uri(),
-            default_branch=event.default_branch or None,
-            **FAST,
-        )
-        return handler.handle(pipeline, event)
-
-    def head(self, branch: str) -> str | None:
-        found = git(self.origin, "for-each-ref", "--format=%(objectname)", f"refs/heads/{branch}")
-        return found or None
-
-    def task(self, branch: str, number: int) -> dict[str, Any]:
-        text = git(self.origin, "show", f"{branch}:state/prod_tasks/issue-{number}.yaml")
-        data = load_yaml_text(text, "task")
-        assert isinstance(data, dict)
-        return data
-
-    def comments(self, number: int) -> list[dict[str, Any]]:
-        return [c for c in self.fake.state.comments.values() if c["issue"] == number]
+from tests.support.online_pipeline import TEAM_MANAGER, Online, file_issue
 
 
 @pytest.fixture
 def online(tmp_path: Path, fake_github: FakeGitHub) -> Online:
     return Online(tmp_path, fake_github)
-
-
-def file_issue(online: Online, number: int, body: str = DEMP_BODY) -> dict[str, Any]:
-    online.fake.add_issue(
-        number, title="[Dataset Request] x", body=body, user=REQUESTER, labels=["dataset-request"]
-    )
-    return issue(number, body)
 
 
 def test_first_delivery_makes_at_most_six_api_calls_and_pushes_the_branch(online: Online) -> None:
@@ -130,7 +52,8 @@ def test_first_delivery_makes_at_most_six_api_calls_and_pushes_the_branch(online
     pulls = list(online.fake.state.pulls.values())
     assert len(pulls) == 1 and pulls[0]["head"] == "pcs/request-201"
     assert online.fake.state.issues[pulls[0]["number"]]["body"].rstrip().endswith("Request #201")
-    assert online.fake.state.labels_of(201) == ["dataset-request", "pcs:awaiting-review"]
+    # a new input's tags are only inferred: the request waits for their confirmation
+    assert online.fake.state.labels_of(201) == ["dataset-request", "pcs:needs-confirmation"]
     [status] = online.fake.state.statuses
     assert (status["sha"], status["state"], status["context"]) == (head, "success", "pcs/validate")
     # the Actions checkout stays on main, untouched, and holds no credential
@@ -172,6 +95,8 @@ def test_a_correction_replies_once_and_edits_the_status_comment_in_place(online:
 
 
 def test_team_membership_grants_the_manager_role(online: Online) -> None:
+    confirm_input_on_main(online.checkout)
+    git(online.checkout, "push", "-q", "origin", "main")
     the_issue = file_issue(online, 204)
     online.handle("issues", issue_event("opened", the_issue))
     refused = comment_event(the_issue, "/pcs status ready", "mallory", comment_id=1)
@@ -337,7 +262,8 @@ def test_a_push_to_main_refreshes_the_stale_request_branches_on_the_remote(
     assert online.fake.state.issues[pull_second]["state"] == "open"
     online.fake.clear_log()
     again = online.handle("push", push_event(online.head("main") or ""))
-    assert again.refreshed == [] and again.api_calls == 0
+    # nothing stale: one listing of the requests waiting for a repair, nothing else
+    assert again.refreshed == [] and again.api_calls == 1 and again.write_calls == 0
 
 
 def test_a_protected_main_keeps_the_merge_and_says_how_to_record_it(

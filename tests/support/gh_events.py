@@ -92,7 +92,6 @@ def git(root: Path, *args: str) -> str:
 def make_catalogue_repo(root: Path, repository: str = REPO) -> Path:
     """A managed repository on branch ``main`` with the request form and two managers."""
     init_repository(root, repository)
-    (root / ".github" / "ISSUE_TEMPLATE").mkdir(parents=True)
     shutil.copy(FORM, root / ".github" / "ISSUE_TEMPLATE" / "dataset_request.yml")
     roles = {
         "grants": [
@@ -207,3 +206,29 @@ def write_event(directory: Path, name: str, payload: dict[str, Any]) -> Path:
     path = directory / f"{name}.json"
     path.write_text(json.dumps(payload), encoding="utf-8")
     return path
+
+
+DEMP_PATH = "/volatile/eic/EPIC/EVGEN/EXCLUSIVE/DEMP/DEMPgen-1.2.4/10x100/q2_10_20/pi+"
+DEMP_RELEASE = "https://github.com/JeffersonLab/DEMPgen/releases/tag/v1.2.4"
+
+
+def confirm_input_on_main(root: Path, actor: str = MANAGER) -> None:
+    """Record the DEMP request's input dataset on ``main`` with its tags confirmed (by a
+    production manager), as a catalogue whose inputs were vetted before the request came: the
+    request's task can then be approved without a confirmation on the issue."""
+    from click.testing import CliRunner
+
+    from pcs_gitops.entrypoints.cli import cli
+
+    base = ["--repo", str(root), "--actor", actor]
+    made = CliRunner().invoke(
+        cli,
+        [*base, "dataset", "intake", "--source-location", DEMP_PATH, "--release-url", DEMP_RELEASE],
+        env={"PCS_PUBLISH": "local", "GITHUB_TOKEN": "", "PCS_GITHUB_TOKEN": ""},
+    )
+    assert made.exit_code == 0, made.output
+    name = made.stdout.split()[1]
+    confirmed = CliRunner().invoke(cli, [*base, "dataset", "confirm", name])
+    assert confirmed.exit_code == 0, confirmed.output
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "A confirmed input")

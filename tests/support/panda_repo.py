@@ -58,6 +58,8 @@ def make_ready_task(
         DIS_RELEASE,
     )
     assert result.exit_code == 0, result.output
+    result = run_cli(*base, "task", "confirm", "issue-7")  # the requester vouches for the tags
+    assert result.exit_code == 0, result.output + result.stderr
     result = run_cli(*base, "task", "set-status", "issue-7", "ready")
     assert result.exit_code == 0, result.output + result.stderr
     settings_file = repo / "state" / "catalog.yaml"

@@ -5,14 +5,20 @@ from __future__ import annotations
 import csv
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pcs_gitops.domain.inference import (
+    KNOWN_GENERATORS,
     Inference,
     beams_from_path,
+    generator_in_name,
     infer,
+    manifest_parts,
     release_from_url,
     split_generator,
 )
+from pcs_gitops.domain.metadata import Provenance
 from pcs_gitops.domain.naming import check_sample
 from tests.conftest import REAL_CATALOG
 
@@ -203,9 +209,10 @@ def test_an_upsilon_file_name_drops_its_hepmc3_tree_root_extension() -> None:
     assert any("never guessed" in note for note in found.notes)
 
 
-def test_a_path_outside_an_evgen_tree_derives_nothing_and_says_so() -> None:
-    found = infer("/gpfs02/eic/macink/sample")
-    assert (found.is_evgen_path, found.physics, found.evgen, found.sample) == (False, {}, {}, "")
+def test_a_path_outside_an_evgen_tree_derives_nothing_but_names_its_sample_after_the_leaf() -> None:
+    found = infer("/gpfs02/eic/macink/sample_1")
+    assert (found.is_evgen_path, found.physics, found.evgen) == (False, {}, {})
+    assert found.sample == "sample_1"  # two unknown inputs do not collide on p0.e0
     assert found.notes == ["path is not under an /EVGEN/ tree; nothing derived from it"]
 
 
@@ -282,3 +289,94 @@ def test_every_real_catalogue_row_infers_a_distinct_identity() -> None:
         assert key not in identities, f"{row['Dataset Path']} collides with {identities[key]}"
         identities[key] = row["Dataset Path"]
     assert len(identities) == 405
+
+
+# --------------------------------------------------------------------------- manifests, sources
+
+MANIFEST_FOLDER = EVGEN + "DIS/NC/18x275/minQ2=1"
+MANIFEST = "pythia8NCDIS_18x275_minQ2=1_beamEffects_xAngle=-0.025_hiDiv_1.csv"
+DATASETS_REPO = "https://github.com/eic/simulation_campaign_datasets/releases/tag/v1.0.0"
+
+
+def test_a_pythia8_manifest_names_the_generator_by_its_file_name_not_its_repository() -> None:
+    folder, name = manifest_parts(f"{MANIFEST_FOLDER}/{MANIFEST}")
+    found = infer(folder, DATASETS_REPO, manifest=name)
+    assert (folder, name) == (MANIFEST_FOLDER, MANIFEST)
+    assert found.evgen == {"generator": "pythia8"}
+    assert found.sources["generator"] is Provenance.MANIFEST
+    assert found.physics["process"] == "DIS_NC" and found.beams == "18x275"
+    assert found.sample == ""  # the folder names the sample, not the manifest's file name
+    assert (
+        "the release repository simulation_campaign_datasets is not named after a generator; "
+        "its tag v1.0.0 is not taken as the generator version"
+    ) in found.notes
+
+
+def test_a_release_of_a_repository_named_after_no_generator_names_no_generator() -> None:
+    found = infer("/gpfs02/eic/someone/samples", DATASETS_REPO)
+    assert found.evgen == {}
+    assert found.release_url == DATASETS_REPO
+
+
+def test_a_release_tag_agreeing_with_the_path_makes_the_version_certain() -> None:
+    found = infer(
+        EVGEN + "DIS/BeAGLE1.03.02-1.3/eH2/en/10x130/q2_1to1000",
+        "https://github.com/eic/BeAGLEsamples/releases/tag/BeAGLE1.03.02-1.3",
+    )
+    assert found.corroborated == {"generator", "generator_version"}
+    assert found.sources == {
+        "generator": Provenance.PATH,
+        "generator_version": Provenance.PATH,
+        "species": Provenance.PATH,
+        "beams": Provenance.PATH,
+        "q2_range": Provenance.PATH,
+    }
+
+
+def test_a_manifest_name_disagreeing_with_the_path_loses_and_says_so() -> None:
+    found = infer(EVGEN + "DIS/BeAGLE1.03.02-1.3/eH2/10x130", manifest="pythia8NCDIS_x.csv")
+    assert found.evgen["generator"] == "BeAGLE"
+    assert "the manifest name says pythia8 but the path says BeAGLE; the path wins" in found.notes
+
+
+def test_particle_gun_beams_and_generator_are_conventions_not_readings() -> None:
+    found = infer(EVGEN + "SINGLE/pi+/100MeV/130to177deg")
+    assert found.sources == {"beams": Provenance.DEFAULT, "generator": Provenance.DEFAULT}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("pythia8NCDIS_18x275_minQ2=1.csv", ("pythia8", "")),
+        ("BeAGLE1.03.02-1.0_eAu_10x100.csv", ("BeAGLE", "1.03.02-1.0")),
+        ("DIS_NC_pythia8.306-1.0_18x275.csv", ("pythia8", "8.306-1.0")),
+        ("eSTARlight_jpsi.hepmc3.tree.root", ("eSTARlight", "")),
+        ("pythia6-eic_ep_10x100.csv", ("pythia6-eic", "")),
+        ("BeAGLEsamples_x.csv", None),  # a word that merely starts like a generator
+        ("simulation_campaign_datasets.csv", None),
+        ("", None),
+    ],
+)
+def test_a_generator_is_read_from_the_start_of_a_file_name_token(
+    name: str, expected: tuple[str, str] | None
+) -> None:
+    assert generator_in_name(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("location", "sample"),
+    [("rucio:foo", "foo"), ("epic:data.set.b1", ""), ("/a/k3", ""), ("https://x.org/f.hepmc", "f")],
+)
+def test_a_source_that_reveals_nothing_is_named_after_its_leaf(location: str, sample: str) -> None:
+    found = infer(location)
+    assert (found.physics, found.evgen, found.sample) == ({}, {}, sample)
+
+
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_any_source_infers_without_error_and_a_sample_the_name_grammar_accepts(
+    location: str, manifest: str
+) -> None:
+    found = infer(location, manifest=manifest)
+    check_sample(found.sample)
+    generator = generator_in_name(manifest)
+    assert generator is None or generator[0] in KNOWN_GENERATORS

@@ -155,7 +155,8 @@ def test_set_status_allows_the_move(current: TaskStatus, target: TaskStatus) -> 
     state = build_state()
     before = with_task_in(state, current)
     state.dirty.clear()
-    moved = tasks.set_status(state, "req", target.value, PM, NOW, readable)
+    reason = "PanDA lost the task's record" if target in tasks.TERMINAL else None
+    moved = tasks.set_status(state, "req", target.value, PM, NOW, readable, reason)
     assert moved.status is target
     assert state.tasks["req"] == moved
     assert moved.history == (
@@ -164,7 +165,8 @@ def test_set_status_allows_the_move(current: TaskStatus, target: TaskStatus) -> 
     )
     entry = moved.history[-1]
     assert (entry.at, entry.by, entry.surface, entry.action) == (NOW, "manager", "cli", "status")
-    assert entry.detail == {"from": current.value, "to": target.value}
+    expected = {"from": current.value, "to": target.value}
+    assert entry.detail == ({**expected, "reason": reason} if reason else expected)
     assert state.dirty == {"state/prod_tasks/req.yaml"}
     assert check_state(state) == []
 
@@ -333,3 +335,12 @@ def test_a_panda_id_below_one_is_refused() -> None:
     with_task_in(state, S.READY)
     with pytest.raises(UsageError, match="the PanDA task id must be a positive integer"):
         tasks.record_submission(state, "req", 0, PM, NOW)
+
+
+@pytest.mark.parametrize("target", [TaskStatus.COMPLETED, TaskStatus.FAILED], ids=str)
+def test_a_terminal_status_by_hand_needs_a_reason(target: TaskStatus) -> None:
+    state = build_state()
+    with_task_in(state, TaskStatus.SUBMITTED)
+    with pytest.raises(UsageError, match="by hand needs a reason"):
+        tasks.set_status(state, "req", target.value, PM, NOW, readable, "  ")
+    assert state.tasks["req"].status is TaskStatus.SUBMITTED

@@ -68,14 +68,19 @@ def test_drafts_report_their_oldest_age_at_the_given_time() -> None:
         "oldest_age_days": 10,
         "by_substate": [
             {
-                "substate": "awaiting-review",
+                "substate": "needs-confirmation",
                 "requests": 1,
                 "oldest_age_days": 10,
                 "oldest_task": "issue-7",
             }
         ],
         "oldest": [
-            {"name": "issue-7", "pwg": "inclusive", "substate": "awaiting-review", "age_days": 10}
+            {
+                "name": "issue-7",
+                "pwg": "inclusive",
+                "substate": "needs-confirmation",
+                "age_days": 10,
+            }
         ],
     }
 
@@ -102,7 +107,7 @@ def test_markdown_output_has_the_three_tables() -> None:
     assert text.startswith(f"# Campaign summary (as of {T1})")
     assert "| inclusive | 1 | draft | 1 | 2.75M | 0 | 0 |" in text
     assert "## Requests per use flag" in text
-    assert "| awaiting-review | 1 | 4 | issue-7 |" in text
+    assert "| needs-confirmation | 1 | 4 | issue-7 |" in text
 
 
 def test_human_counts() -> None:

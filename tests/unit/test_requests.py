@@ -249,6 +249,11 @@ def test_update_commands_parse_field_and_value(body: str, field: str, value: str
         ("/pcs status DRAFT", cmd.CommandKind.STATUS, "draft"),
         ("/pcs link-input group.EIC:abc.b1", cmd.CommandKind.LINK_INPUT, "group.EIC:abc.b1"),
         ("/pcs refresh", cmd.CommandKind.REFRESH, ""),
+        ("/pcs priority 1", cmd.CommandKind.PRIORITY, "1"),
+        ("/PCS Priority -1 later", cmd.CommandKind.PRIORITY, "-1"),
+        ("/pcs withdraw", cmd.CommandKind.WITHDRAW, ""),
+        ("/pcs reinstate", cmd.CommandKind.REINSTATE, ""),
+        ("/pcs clone 26.07", cmd.CommandKind.CLONE, "26.07"),
     ],
 )
 def test_pcs_commands_parse(body: str, kind: cmd.CommandKind, argument: str) -> None:
@@ -265,6 +270,9 @@ def test_pcs_commands_parse(body: str, kind: cmd.CommandKind, argument: str) -> 
         "!update no colon here",
         "/pcs link-input",
         "!update : x",
+        "/pcs priority",
+        "/pcs clone",
+        "/pcs clone 26.07 26.08",
     ],
 )
 def test_malformed_commands_are_invalid_with_a_reason(body: str) -> None:
@@ -272,6 +280,35 @@ def test_malformed_commands_are_invalid_with_a_reason(body: str) -> None:
     assert command is not None
     assert command.kind is cmd.CommandKind.INVALID
     assert command.error
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("/pcs priority 1 beam time", "beam time"),
+        ("/pcs withdraw duplicate of\n  #300  ", "duplicate of #300"),
+        ("/pcs reinstate", ""),
+    ],
+)
+def test_a_reason_runs_to_the_end_of_the_comment_on_one_line(body: str, reason: str) -> None:
+    command = cmd.parse_command(body)
+    assert command is not None and command.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("kind", "operation"),
+    [
+        (cmd.CommandKind.PRIORITY, "PRIORITY"),
+        (cmd.CommandKind.WITHDRAW, "WITHDRAW"),
+        (cmd.CommandKind.REINSTATE, "REINSTATE"),
+        (cmd.CommandKind.CLONE, "CLONE"),
+        (cmd.CommandKind.RETRY, "SUBMIT"),
+    ],
+)
+def test_each_command_asks_for_its_operation(kind: cmd.CommandKind, operation: str) -> None:
+    from pcs_gitops.domain.authz import Operation, action_for
+
+    assert action_for(cmd.Command(kind)) is Operation[operation]
 
 
 @pytest.mark.parametrize(
@@ -348,13 +385,13 @@ CASES = [
     (A.UPDATE, "admin", "anna", True),
     (A.UPDATE, "convener", "anna", True),
     (A.UPDATE, "other-convener", "anna", False),
-    (A.READY, "anna", "anna", False),
-    (A.READY, "stranger", "anna", False),
-    (A.READY, "convener", "anna", False),
-    (A.READY, "manager", "anna", True),
-    (A.READY, "admin", "anna", True),
-    (A.READY, "manager", "manager", False),  # nobody approves their own request
-    (A.READY, "admin", "admin", False),
+    (A.APPROVE, "anna", "anna", False),
+    (A.APPROVE, "stranger", "anna", False),
+    (A.APPROVE, "convener", "anna", False),
+    (A.APPROVE, "manager", "anna", True),
+    (A.APPROVE, "admin", "anna", True),
+    (A.APPROVE, "manager", "manager", False),  # nobody approves their own request
+    (A.APPROVE, "admin", "admin", False),
     (A.DRAFT, "anna", "anna", False),
     (A.DRAFT, "manager", "anna", True),
     (A.DRAFT, "manager", "manager", True),
@@ -380,9 +417,9 @@ def test_refusals_name_who_may_act() -> None:
         )
     )
     expected = "`boss`, `eic/prod-managers` (from state/roles.yaml)"
-    assert authz.who_may(authz.Action.READY, roles) == expected
-    assert "`conv`" in authz.who_may(authz.Action.UPDATE, roles, "jets_hf")
-    assert "`conv`" not in authz.who_may(authz.Action.UPDATE, roles, "edt")
+    assert authz.who_may(authz.Operation.APPROVE, roles) == expected
+    assert "`conv`" in authz.who_may(authz.Operation.UPDATE, roles, "jets_hf")
+    assert "`conv`" not in authz.who_may(authz.Operation.UPDATE, roles, "edt")
 
 
 # --------------------------------------------------------------------------- texts

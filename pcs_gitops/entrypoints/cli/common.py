@@ -22,15 +22,39 @@ F = TypeVar("F", bound=Callable[..., Any])
 class Context:
     repo: Path
     services: bootstrap.Services
+    verbosity: int = 0  # -q: -1, default 0, -v: 1, -vv: 2
 
     def actor(self) -> Actor:
-        return Actor(self.services.settings.actor, "cli")
+        """The local user: trusted to name themselves (``--actor``), checked against the roles."""
+        return Actor(self.services.settings.actor, "cli", trusted=True)
 
     def publisher(self) -> Publisher:
         return self.services.publisher()
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+
+def paging_options(default_limit: int) -> Callable[[F], F]:
+    """``--limit`` and ``--offset`` of a listing."""
+
+    def decorate(func: F) -> F:
+        func = click.option(
+            "--offset",
+            type=click.IntRange(min=0),
+            default=0,
+            show_default=True,
+            help="Rows to skip (paging).",
+        )(func)
+        return click.option(
+            "--limit",
+            type=click.IntRange(min=0),
+            default=default_limit,
+            show_default=True,
+            help="Page size.",
+        )(func)
+
+    return decorate
 
 
 def json_option(func: F) -> F:
@@ -49,6 +73,12 @@ def unit(ctx: Context) -> Iterator[UnitOfWork]:
     """The current state, for reads (a unit of work that is never committed)."""
     with ctx.publisher().reading() as uow:
         yield uow
+
+
+def note(ctx: Context, message: str) -> None:
+    """A line for the person watching (stderr), silenced by -q."""
+    if ctx.verbosity >= 0:
+        click.echo(message, err=True)
 
 
 def describe_commit(payload: Mapping[str, Any]) -> str:

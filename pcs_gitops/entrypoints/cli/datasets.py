@@ -12,6 +12,7 @@ from pcs_gitops.entrypoints.cli.common import (
     describe_commit,
     emit,
     json_option,
+    paging_options,
     pass_ctx,
     unit,
 )
@@ -48,7 +49,13 @@ def _intake_options(func: F) -> F:
         ),
         click.option("--detector-config", help="e.g. epic_craterlake."),
         click.option("--scope", help="Default group.EIC.evgen."),
-        click.option("--stage", type=STAGES, default="evgen", show_default=True),
+        click.option(
+            "--stage",
+            type=STAGES,
+            default="evgen",
+            show_default=True,
+            help="The stage of the data: external inputs are evgen.",
+        ),
         click.option("--sample", help="Sample discriminator (physics vocabulary only)."),
         click.option("--release-url", help="Generator/dataset release URL (adds the version)."),
         click.option("--description", default="", help="Free text."),
@@ -92,16 +99,16 @@ def create(ctx: Context, /, as_json: bool, **kw: object) -> None:
 
 
 @dataset.command("list")
-@click.option("--stage", type=STAGES)
+@click.option("--stage", type=STAGES, help="Only datasets of this stage.")
 @click.option(
     "--source-kind",
     type=click.Choice(["csv_manifest", "path", "url", "rucio_did", "file_list", "internal"]),
+    help="Only datasets whose source is of this kind.",
 )
-@click.option("--source-location")
-@click.option("--scope")
-@click.option("--name-contains")
-@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--source-location", help="Only the dataset of this exact source location.")
+@click.option("--scope", help="Only datasets of this Rucio scope.")
+@click.option("--name-contains", help="Only names containing this text (any case).")
+@paging_options(20)
 @json_option
 @pass_ctx
 def list_cmd(ctx: Context, /, as_json: bool, **kw: object) -> None:

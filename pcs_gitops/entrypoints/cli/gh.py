@@ -9,11 +9,11 @@ from typing import TextIO
 import click
 
 from pcs_gitops.domain.issue_form import parse_issue_body
+from pcs_gitops.entrypoints import actions_output
 from pcs_gitops.entrypoints.cli.common import Context, emit, json_option, pass_ctx
-from pcs_gitops.entrypoints.github_payload import read_event
-from pcs_gitops.errors import UsageError
-from pcs_gitops.services.github import handler
+from pcs_gitops.errors import PcsError, UsageError
 from pcs_gitops.services.github.outcome import Outcome
+from pcs_gitops.services.request_texts import BLOCKED_LABEL
 
 
 @click.group()
@@ -22,7 +22,10 @@ def gh() -> None:
 
 
 @gh.command("handle")
-@click.option("--event-name", help="The event (default: $GITHUB_EVENT_NAME).")
+@click.option(
+    "--event-name",
+    help="The event (default: $GITHUB_EVENT_NAME, else told by the payload's shape).",
+)
 @click.option(
     "--event-path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -56,11 +59,14 @@ def handle(
     settings = ctx.services.settings
     name = event_name or settings.github_event_name
     path = event_path or (Path(settings.github_event_path) if settings.github_event_path else None)
-    if not name or path is None:
+    if path is None:
         raise UsageError(
-            "no event to handle: pass --event-name and --event-path, or run inside GitHub "
+            "no event to handle: pass --event-path (and --event-name), or run inside GitHub "
             "Actions (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH)"
         )
+    from pcs_gitops.entrypoints.github_payload import read_event  # the pipeline, on use
+    from pcs_gitops.services.github import handler
+
     event = read_event(name, path)
     offline = offline or not settings.github_token
     pipeline = ctx.services.request_pipeline(
@@ -71,7 +77,17 @@ def handle(
     )
     outcome = handler.handle(pipeline, event)
     report = {**outcome.to_dict(), "offline": offline, "dry_run": dry_run}
+    actions_output.report_event(settings, report)
     emit(as_json, report, lambda: _describe(outcome, offline, dry_run))
+    if outcome.base_problems:
+        first = outcome.base_problems[0]
+        raise PcsError(
+            f"the default branch does not pass 'pcs validate' ({len(outcome.base_problems)} "
+            f"problem(s); first: {first['file']}: {first['path'] or '(record)'}: "
+            f"{first['message']}); request #{outcome.issue} waits with the label "
+            f"'{BLOCKED_LABEL}'. Repair the default branch: the next push to it takes the "
+            "request in"
+        )
 
 
 def _describe(outcome: Outcome, offline: bool, dry_run: bool) -> str:
@@ -121,8 +137,11 @@ def form() -> None:
     help="The issue-form YAML (.github/ISSUE_TEMPLATE/*.yml).",
 )
 @click.argument("body_file", type=click.File("r", encoding="utf-8"))
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON (the only output: accepted for scripts)."
+)
 @pass_ctx
-def parse(ctx: Context, template: Path, body_file: TextIO) -> None:
+def parse(ctx: Context, template: Path, body_file: TextIO, as_json: bool) -> None:
     """Print the answers of a submitted issue body (BODY_FILE, '-' for stdin) as JSON."""
     issue_form = ctx.services.issue_form(template)
     values = parse_issue_body(issue_form, body_file.read())

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
 
 import click
 
-from pcs_gitops import bootstrap
-from pcs_gitops.config import Settings
-from pcs_gitops.entrypoints.cli.common import (
-    Context,
-    describe_commit,
-    emit,
-    json_option,
-    pass_ctx,
-    unit,
-)
 from pcs_gitops.errors import PcsError, UsageError
-from pcs_gitops.services import checks, publishing
-from pcs_gitops.services.ports import Actor
-from pcs_gitops.services.usecases import catalog as catalog_writes
 
 
 class PcsRefusal(click.ClickException):
@@ -53,7 +41,24 @@ def click_error(error: PcsError) -> click.ClickException:
 
 
 class PcsGroup(click.Group):
-    """Translates PcsError into a clean message and exit code (never a traceback)."""
+    """Loads each command on first use (see COMMANDS) and translates PcsError into a clean
+    message and exit code (never a traceback)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return load_command(cmd_name) if cmd_name in COMMANDS else None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [(name, shorten(COMMANDS[name][2], limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(args))
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -61,7 +66,46 @@ class PcsGroup(click.Group):
         except PcsError as exc:
             if exc.detail and os.environ.get("PCS_DEBUG"):
                 click.echo(exc.detail, err=True)
+            from pcs_gitops.config import Settings
+            from pcs_gitops.entrypoints import actions_output
+
+            command = ctx.invoked_subcommand or "pcs"
+            actions_output.failure(Settings.from_env(Path.cwd()), command, str(exc))
             raise click_error(exc) from exc
+
+
+def shorten(summary: str, limit: int) -> str:
+    """The summary cut at a word boundary to fit ``limit`` characters (as click shortens)."""
+    if len(summary) <= limit:
+        return summary
+    return summary[: max(limit - 3, 0)].rsplit(" ", 1)[0].rstrip(",;:") + "..."
+
+
+GLOBAL_WITH_VALUE = ("--repo", "--actor")
+GLOBAL_FLAGS = ("-v", "-vv", "-vvv", "--verbose", "-q", "--quiet")
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """``pcs validate --repo D`` as ``pcs --repo D validate``: the global options may follow
+    the subcommand (up to a ``--``, after which everything is an argument)."""
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = str(args[index])  # callers in Python may pass paths
+        if arg == "--":
+            rest += args[index:]
+            break
+        if arg in GLOBAL_WITH_VALUE and index + 1 < len(args):
+            front += args[index : index + 2]
+            index += 2
+            continue
+        if arg.startswith(tuple(f"{o}=" for o in GLOBAL_WITH_VALUE)) or arg in GLOBAL_FLAGS:
+            front.append(arg)
+        else:
+            rest.append(arg)
+        index += 1
+    return front + rest
 
 
 @click.group(
@@ -73,158 +117,132 @@ class PcsGroup(click.Group):
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("."),
     show_default=True,
-    help="The managed repository (holds state/ and schemas/).",
+    envvar="PCS_REPO",
+    help="The managed repository (holds state/ and schemas/); also $PCS_REPO. May follow the "
+    "subcommand.",
 )
+@click.option(
+    "--actor",
+    metavar="LOGIN",
+    help="Who acts, checked against state/roles.yaml (default: $PCS_ACTOR, else $USER). "
+    "Trusted local use: whoever runs pcs on a checkout may name any login.",
+)
+@click.option("-v", "--verbose", count=True, help="Say what pcs does (-vv: every git command).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and results: no progress, no notes.")
 @click.version_option(package_name="pcs-gitops")
 @click.pass_context
-def cli(click_ctx: click.Context, repo: Path) -> None:
+def cli(click_ctx: click.Context, repo: Path, actor: str | None, verbose: int, quiet: bool) -> None:
     """pcs: the ePIC production configuration system as GitOps records."""
+    if verbose and quiet:
+        raise click.UsageError("-v and -q contradict each other; give one")
+    from dataclasses import replace
+
+    from pcs_gitops import bootstrap
+    from pcs_gitops.config import Settings
+    from pcs_gitops.entrypoints.cli import progress as cli_progress
+    from pcs_gitops.entrypoints.cli.common import Context
+
+    verbosity = -1 if quiet else verbose
+    cli_progress.configure_logging(verbosity)
     settings = Settings.from_env(repo)
-    click_ctx.obj = Context(repo=settings.repo_root, services=bootstrap.build(settings))
+    if actor:
+        settings = replace(settings, actor=actor.strip())
+    services = bootstrap.build(settings)
+    click_ctx.obj = Context(repo=settings.repo_root, services=services, verbosity=verbosity)
 
 
-# --------------------------------------------------------------------------- repository
-@cli.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--repository", help="owner/name of the GitHub repository (catalogue settings).")
-@json_option
-def init(directory: Path, repository: str | None, as_json: bool) -> None:
-    """Create a new, valid, empty managed repository in DIRECTORY."""
-    written = bootstrap.init_repository(directory, repository)
-    emit(
-        as_json,
-        {"directory": str(directory), "files": written},
-        f"initialised {directory}: {len(written)} files (state/, schemas/, docs/)",
-    )
+# name -> (module under pcs_gitops.entrypoints.cli, attribute, help summary). A command's
+# module is imported only when that command runs, so ``pcs --help`` and shell completion stay
+# fast; tests/e2e/test_cli_conventions.py checks each summary against the command's own help.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "bench": ("bench", "bench", "Benchmark helpers."),
+    "campaign": (
+        "campaigns",
+        "campaign",
+        "Campaigns: one production pass with one release (family 26.07, release 26.07.1).",
+    ),
+    "catalog": ("repository", "catalog", "The public catalogue file."),
+    "config": ("tags", "config", "Production configs (execution templates)."),
+    "dataset": ("datasets", "dataset", "Datasets: external inputs and produced samples."),
+    "form": ("gh", "form", "Issue forms."),
+    "gh": ("gh", "gh", "GitHub: handle the events of the dataset-request pipeline."),
+    "import": ("imports", "import_group", "Import records from other systems (the reference PCS)."),
+    "infer": (
+        "repository",
+        "infer",
+        "Show what PATH (and the release URL) say about physics, generator and sample.",
+    ),
+    "init": (
+        "init",
+        "init",
+        "Create a complete catalogue repository in DIRECTORY: git on main, state/, schemas/, "
+        "docs/, the issue form, the workflows, the pre-commit hooks and a README.",
+    ),
+    "mcp": (
+        "mcp",
+        "mcp",
+        "Run the MCP server for the repository given by --repo (stdio by default).",
+    ),
+    "panda": ("panda", "panda", "PanDA: read the status of submitted tasks back into the records."),
+    "remind": (
+        "remind",
+        "remind",
+        "Post one reminder per period on each draft request unchanged for DAYS or more, "
+        "naming what is missing and who can act; a second run in the same period posts nothing.",
+    ),
+    "render": (
+        "repository",
+        "render",
+        "Regenerate the derived files (catalogue CSV, pages, JSON API) from the records.",
+    ),
+    "report": (
+        "report",
+        "report",
+        "Summarise the campaign: requested events and requests by PWG, priority and status, "
+        "requests per use flag, and requests stuck in draft with the oldest age.",
+    ),
+    "serve": (
+        "serve",
+        "serve",
+        "Serve the REST API (JSON under /pcs/api/) for the repository given by --repo.",
+    ),
+    "site": ("site", "site", "The Jekyll site in docs/: catalogue, request pages, JSON API."),
+    "tag": ("tags", "tag", "Tags: physics (p), evgen (e), simu (s), reco (r), background (k)."),
+    "task": ("tasks", "task", "Production tasks: intake, lifecycle, submission."),
+    "validate": (
+        "repository",
+        "validate",
+        "Check every record against its schema and the cross-record rules, and that no locked "
+        "tag changed since the base commit.",
+    ),
+}
 
 
-@cli.command()
-@json_option
-@pass_ctx
-def validate(ctx: Context, as_json: bool) -> None:
-    """Check every record against its schema and the cross-record rules."""
-    report = checks.validate_repository(ctx.services.store(), ctx.services.schemas())
-    if as_json:
-        emit(True, report.to_dict(), "")
-    elif report.ok:
-        click.echo(f"ok: {report.files} record files valid")
-    else:
-        for problem in report.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(report.problems)} problem(s) in {report.files} record files", err=True)
-    if not report.ok:
-        sys.exit(1)
+def load_command(name: str) -> click.Command:
+    module_name, attribute, _ = COMMANDS[name]
+    module = importlib.import_module(f"pcs_gitops.entrypoints.cli.{module_name}")
+    command: click.Command = getattr(module, attribute)
+    if isinstance(command, click.Group):
+        for extra in _subcommands_from_elsewhere(name):
+            command.add_command(extra)  # idempotent: keyed by the subcommand's name
+    return command
 
 
-@cli.command()
-@click.option("--check", is_flag=True, help="Exit 1 when a derived file is stale; write nothing.")
-@json_option
-@pass_ctx
-def render(ctx: Context, check: bool, as_json: bool) -> None:
-    """Regenerate the derived files (catalogue CSV, pages, JSON API) from the records."""
-    result = publishing.render(ctx.services.store(), ctx.services.derived(), check=check)
-    stale = result.derived_written + result.derived_deleted
-    if check:
-        payload = {"stale": stale, "ok": not stale}
-        emit(
-            as_json,
-            payload,
-            lambda: "up to date" if not stale else "stale:\n  " + "\n  ".join(stale),
-        )
-        if stale:
-            if not as_json:
-                click.echo("run 'pcs render' and commit the result", err=True)
-            sys.exit(1)
-        return
-    emit(
-        as_json,
-        result.to_dict(),
-        f"{len(result.derived_written)} written, {len(result.derived_deleted)} deleted"
-        if stale
-        else "derived files already up to date",
-    )
+def _subcommands_from_elsewhere(name: str) -> list[click.Command]:
+    """Subcommands of a group that live in another module (beside their own use cases)."""
+    if name == "task":
+        from pcs_gitops.entrypoints.cli import metadata, panda, task_changes
 
+        return [panda.reconcile_cmd, panda.retry_cmd, metadata.confirm_cmd, *task_changes.COMMANDS]
+    if name == "dataset":
+        from pcs_gitops.entrypoints.cli import metadata
 
-@cli.group()
-def catalog() -> None:
-    """The public catalogue file."""
+        return [metadata.confirm_cmd]
+    if name == "tag":
+        from pcs_gitops.entrypoints.cli import tag_authoring
 
-
-@catalog.command("import")
-@click.argument("csv_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@json_option
-@pass_ctx
-def catalog_import_cmd(ctx: Context, csv_file: Path, as_json: bool) -> None:
-    """Import a public catalogue CSV (any epic-prod layout) as datasets and draft tasks."""
-    try:
-        text = csv_file.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{csv_file} is not UTF-8 text ({exc}); re-save it as UTF-8") from exc
-    actor = Actor(ctx.services.settings.actor, "import")
-    payload = catalog_writes.import_catalog(ctx.publisher(), text, csv_file.name, actor)
-
-    def text_out() -> str:
-        lines = [
-            f"{payload['rows']} rows: {payload['tasks_created']} tasks created, "
-            f"{payload['tasks_updated']} updated, {payload['tasks_unchanged']} unchanged; "
-            f"{payload['datasets_created']} datasets and {len(payload['tags_created'])} tags "
-            "created; " + describe_commit(payload)
-        ]
-        warnings = payload["warnings"]
-        if warnings:
-            lines.append(f"{len(warnings)} warning(s):")
-            lines += [f"  {w}" for w in warnings]
-        return "\n".join(lines)
-
-    emit(as_json, payload, text_out)
-
-
-# --------------------------------------------------------------------------- inference
-@cli.command()
-@click.argument("path")
-@click.option("--release-url", help="The generator/dataset release URL.")
-@json_option
-@pass_ctx
-def infer(ctx: Context, path: str, release_url: str | None, as_json: bool) -> None:
-    """Show what PATH (and the release URL) say about physics, generator and sample."""
-    from pcs_gitops.services import inference as inference_service
-
-    with unit(ctx) as uow:
-        payload = inference_service.describe(uow.state, path, release_url)
-    emit(as_json, payload, lambda: inference_service.format_text(payload))
-
-
-# the groups import main's helpers, so they come last
-from pcs_gitops.entrypoints.cli import (  # noqa: E402
-    bench,
-    datasets,
-    gh,
-    mcp,
-    panda,
-    report,
-    serve,
-    site,
-    tags,
-    tasks,
-)
-
-for _command in (
-    datasets.dataset,
-    tasks.task,
-    tags.tag,
-    tags.config,
-    report.report,
-    site.site,
-    gh.gh,
-    gh.form,
-    mcp.mcp,
-    serve.serve,
-    bench.bench,
-    panda.panda,
-):
-    cli.add_command(_command)
-tasks.task.add_command(panda.reconcile_cmd)
-tasks.task.add_command(panda.retry_cmd)
+        return list(tag_authoring.COMMANDS)
+    return []
 
 
 def main(argv: list[str] | None = None) -> None:

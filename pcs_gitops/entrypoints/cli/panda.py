@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from typing import Any
 
 import click
 
 from pcs_gitops.entrypoints.cli.common import Context, describe_commit, emit, json_option, pass_ctx
 from pcs_gitops.errors import Conflict
-from pcs_gitops.services import panda_issue, panda_retry, panda_sync, reconcile
+from pcs_gitops.services import reconcile
 from pcs_gitops.services.panda_sync import SyncReport, TaskSync
+from pcs_gitops.services.usecases import panda as panda_cases
 
 
 @click.group()
@@ -40,37 +42,31 @@ def sync(ctx: Context, offline: bool, git_commit: bool, as_json: bool) -> None:
     """
     services = dataclasses.replace(ctx.services, commit=True) if git_commit else ctx.services
     settings = services.settings
-    report = panda_sync.sync_tasks(
-        services.uow,
+    offline = offline or not settings.github_token
+    report, issues = panda_cases.sync(
+        services.publisher(),
         services.panda_submitter(),
+        services.github_port(offline=offline),
         ctx.actor(),
         grace_seconds=settings.panda.lookup_grace_seconds,
     )
-    offline = offline or not settings.github_token
-    github = services.github_port(offline=offline)
-    catalog = services.trusted_state().settings
-    issues = panda_issue.update_issues(github, [t.task for t in report.tasks], catalog)
-    payload = {
-        **report.to_dict(),
-        "issues": [u.to_dict() for u in issues],
-        "offline": offline,
-    }
+    payload = {**report.to_dict(), "issues": issues, "offline": offline}
     emit(as_json, payload, lambda: _describe(report, issues))
-    failed = [u for u in issues if u.error]
+    failed = [u for u in issues if u["error"]]
     if report.problems or failed:
-        for line in [t.note for t in report.problems] + [u.error for u in failed]:
+        for line in [t.note for t in report.problems] + [u["error"] for u in failed]:
             click.echo(f"Error: {line}", err=True)
         sys.exit(1)
 
 
-def _describe(report: SyncReport, issues: list[panda_issue.IssueUpdate]) -> str:
+def _describe(report: SyncReport, issues: list[dict[str, Any]]) -> str:
     lines = [_task_line(t) for t in report.tasks]
     lines += [
-        f"  issue #{u.issue}: comment {u.comment}"
-        + (f", +{' +'.join(u.labels_added)}" if u.labels_added else "")
-        + (", closed" if u.closed else "")
+        f"  issue #{u['issue']}: comment {u['comment']}"
+        + (f", +{' +'.join(u['labels_added'])}" if u["labels_added"] else "")
+        + (", closed" if u["closed"] else "")
         for u in issues
-        if u.comment != "unchanged"
+        if u["comment"] != "unchanged"
     ]
     commit = describe_commit(report.to_dict())
     lines.append(
@@ -100,8 +96,8 @@ def _task_line(item: TaskSync) -> str:
 def reconcile_cmd(ctx: Context, name: str, confirm_not_in_panda: bool, as_json: bool) -> None:
     """Settle a submission whose outcome is unknown: look its taskName up in PanDA and record
     what PanDA has. Exit 1 when PanDA shows no such task (yet); nothing is ever sent."""
-    outcome = reconcile.reconcile_task(
-        ctx.services.uow,
+    outcome = panda_cases.reconcile_task(
+        ctx.publisher(),
         ctx.services.panda_submitter(),
         name,
         ctx.actor(),
@@ -120,14 +116,16 @@ def reconcile_cmd(ctx: Context, name: str, confirm_not_in_panda: bool, as_json: 
 def retry_cmd(ctx: Context, name: str, as_json: bool) -> None:
     """Ask PanDA to retry a failed task (same jediTaskID, no new parameters) and record the
     attempt; the task is submitted again. A changed payload needs a new submission instead."""
-    outcome = panda_retry.retry_task(
-        ctx.services.uow, ctx.services.panda_submitter(), name, ctx.actor()
+    services = ctx.services
+    github = services.github_port(offline=not services.settings.github_token)
+    payload = panda_cases.retry(
+        ctx.publisher(), services.panda_submitter(), github, name, ctx.actor()
     )
-    attempt = outcome.task.attempts[-1]
-    how = "PanDA already ran it again" if outcome.already_running else outcome.message
+    attempt = payload["attempt"]
+    how = "PanDA already ran it again" if payload["already_running"] else payload["panda_message"]
     emit(
         as_json,
-        outcome.to_dict(),
-        f"{outcome.task.name}: retry of jediTaskID {outcome.jedi_task_id} recorded as try "
-        f"{attempt.try_number} ({how})",
+        payload,
+        f"{payload['name']}: retry of jediTaskID {payload['jedi_task_id']} recorded as try "
+        f"{attempt['try_number']} ({how})",
     )

@@ -18,7 +18,13 @@ def site() -> None:
 
 
 @site.command()
-@click.option("--port", type=click.IntRange(0, 65535), default=4000, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=4000,
+    show_default=True,
+    help="Port of the preview on 127.0.0.1 (0: any free port).",
+)
 @click.option(
     "--build-only", is_flag=True, help="Build into a temporary directory, print it, and stop."
 )

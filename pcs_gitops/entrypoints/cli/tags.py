@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from pcs_gitops.entrypoints.cli.common import Context, emit, json_option, pass_ctx, unit
+from pcs_gitops.entrypoints.cli.common import (
+    Context,
+    emit,
+    json_option,
+    paging_options,
+    pass_ctx,
+    unit,
+)
 from pcs_gitops.errors import RecordNotFound
 from pcs_gitops.services import tags as svc
 
@@ -16,10 +23,9 @@ def tag() -> None:
 
 @tag.command("list")
 @click.option("--type", "tag_type", help="physics|evgen|simu|reco|background (or p/e/s/r/k).")
-@click.option("--status", type=click.Choice(["draft", "locked"]))
+@click.option("--status", type=click.Choice(["draft", "locked"]), help="Only tags in this status.")
 @click.option("--search", help="Text in the label, description or parameter values.")
-@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@paging_options(100)
 @json_option
 @pass_ctx
 def list_cmd(

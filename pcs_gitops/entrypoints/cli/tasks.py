@@ -8,16 +8,19 @@ from typing import Any, TypeVar
 import click
 
 from pcs_gitops.domain.model import CATALOG_FIELD_IDS
+from pcs_gitops.domain.readiness import DRAFT_SUBSTATES
 from pcs_gitops.entrypoints.cli.common import (
     Context,
     describe_commit,
     emit,
     json_option,
+    paging_options,
     pass_ctx,
     unit,
 )
 from pcs_gitops.services import submission
 from pcs_gitops.services import tasks as svc
+from pcs_gitops.services.usecases import panda as panda_cases
 from pcs_gitops.services.usecases import tasks as writes
 
 STATUSES = ["draft", "ready", "submitted", "completed", "failed"]
@@ -40,16 +43,16 @@ def _intake_options(func: F) -> F:
         click.option(
             "--public-catalog-row-key", help="Row key, e.g. 'Dataset Path=/volatile/...'."
         ),
-        click.option("--public-catalog-repo"),
-        click.option("--public-catalog-pr"),
-        click.option("--public-catalog-row-index"),
-        click.option("--public-catalog-page-url"),
-        click.option("--public-catalog-commit-sha"),
+        click.option("--public-catalog-repo", help="owner/name of the catalogue repository."),
+        click.option("--public-catalog-pr", help="The pull request that published the row."),
+        click.option("--public-catalog-row-index", help="The row's position in the CSV."),
+        click.option("--public-catalog-page-url", help="The request page's URL."),
+        click.option("--public-catalog-commit-sha", help="The commit that published the row."),
         click.option("--name", help="Task name (default derived from the key)."),
         click.option("--dataset", help="Input dataset (name or DID)."),
         click.option("--prod-config", help="Production config name (default: the standard one)."),
-        click.option("--description"),
-        click.option("--input-dataset-did"),
+        click.option("--description", help="Task description (free text)."),
+        click.option("--input-dataset-did", help="Input dataset DID (wins over --dataset)."),
     ]
     options += [
         click.option(
@@ -119,11 +122,12 @@ def link_input(ctx: Context, name: str, did: str | None, dids: str | None, as_js
 @task.command("set-status")
 @click.argument("name")
 @click.argument("status")
+@click.option("--reason", help="Why (needed to mark a task completed or failed by hand).")
 @json_option
 @pass_ctx
-def set_status(ctx: Context, name: str, status: str, as_json: bool) -> None:
+def set_status(ctx: Context, name: str, status: str, reason: str | None, as_json: bool) -> None:
     """Move a task through draft -> ready -> submitted -> completed | failed."""
-    payload = writes.set_status(ctx.publisher(), name, status, ctx.actor())
+    payload = writes.set_status(ctx.publisher(), name, status, ctx.actor(), reason)
     emit(
         as_json,
         payload,
@@ -133,7 +137,12 @@ def set_status(ctx: Context, name: str, status: str, as_json: bool) -> None:
 
 @task.command("record-submission")
 @click.argument("name")
-@click.option("--panda-task-id", type=click.IntRange(min=1), required=True)
+@click.option(
+    "--panda-task-id",
+    type=click.IntRange(min=1),
+    required=True,
+    help="The jediTaskID PanDA gave the submission.",
+)
 @json_option
 @pass_ctx
 def record_submission(ctx: Context, name: str, panda_task_id: int, as_json: bool) -> None:
@@ -199,11 +208,18 @@ def readiness(ctx: Context, name: str, as_json: bool) -> None:
 
 
 @task.command("list")
-@click.option("--status", type=click.Choice(STATUSES))
-@click.option("--public-catalog-issue")
-@click.option("--name-contains")
-@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--status", type=click.Choice(STATUSES), help="Only tasks in this status.")
+@click.option(
+    "--substate",
+    type=click.Choice(DRAFT_SUBSTATES),
+    help="Only drafts in this sub-state (what they wait for).",
+)
+@click.option("--pwg", help="Only requests of this DSC or PWG (its slug or its name).")
+@click.option("--priority", help="Only requests of this catalogue priority (1, 2, 3 or -1).")
+@click.option("--public-catalog-issue", help="Only the task of this request issue.")
+@click.option("--name-contains", help="Only names containing this text (any case).")
+@click.option("--campaign", help="Tasks of this campaign ('none': of no campaign).")
+@paging_options(20)
 @json_option
 @pass_ctx
 def list_cmd(ctx: Context, /, as_json: bool, **kw: Any) -> None:
@@ -235,17 +251,24 @@ def get(ctx: Context, name: str, as_json: bool) -> None:
 @task.command()
 @click.argument("name")
 @click.option(
+    "--format",
     "--fmt",
+    "fmt",
     type=click.Choice(submission.ARTIFACT_FORMATS),
     required=True,
     help="condor (submit_csv.sh line), panda (prun), jedi (taskParamMap JSON) or dump (JSON).",
 )
+@json_option
 @pass_ctx
-def artifact(ctx: Context, name: str, fmt: str) -> None:
-    """Print a submission artifact of the task (regenerated from the records; writes nothing)."""
+def artifact(ctx: Context, name: str, fmt: str, as_json: bool) -> None:
+    """Print a submission artifact of the task (regenerated from the records; writes nothing).
+    With --json: {name, fmt, text} and, for jedi and dump, the artifact as an object."""
     with unit(ctx) as uow:
-        text = submission.render_artifact(uow.state, name, fmt)
-    click.echo(text, nl=False)
+        payload = submission.artifact_payload(uow.state, name, fmt)
+    if as_json:
+        emit(True, payload, "")
+    else:
+        click.echo(payload["text"], nl=False)
 
 
 @task.command()
@@ -269,34 +292,37 @@ def submit(
     does) and records what PanDA has. Exit 2 when PanDA accepted the task but recording failed:
     the jediTaskID is printed.
     """
-    submitter = None if dry_run else ctx.services.panda_submitter()
+    services = ctx.services
+    submitter = None if dry_run else services.panda_submitter()
+    github = None if dry_run else services.github_port(offline=not services.settings.github_token)
     try:
-        outcome = submission.submit_task(
-            ctx.services.uow,
+        payload = panda_cases.submit(
+            ctx.publisher(),
             submitter,
+            github,
             name,
             ctx.actor(),
             dry_run=dry_run,
-            confirmed_not_in_panda=confirm_not_in_panda,
-            grace_seconds=ctx.services.settings.panda.lookup_grace_seconds,
+            confirm_not_in_panda=confirm_not_in_panda,
+            grace_seconds=services.settings.panda.lookup_grace_seconds,
         )
     except submission.SubmissionNotRecorded as exc:
         click.echo(f"jediTaskID={exc.jedi_task_id}")
         raise
-    if outcome.dry_run:
+    if payload["dry_run"]:
         if as_json:
-            emit(True, outcome.to_dict(), "")
+            emit(True, payload, "")
         else:
-            click.echo(submission.to_json(outcome.params), nl=False)
-            click.echo(f"dry run: {outcome.task.name} was not submitted", err=True)
+            click.echo(submission.to_json(payload["params"]), nl=False)
+            click.echo(f"dry run: {payload['name']} was not submitted", err=True)
         return
-    attempt = outcome.task.attempts[-1]
-    commit = describe_commit(outcome.to_dict()) if outcome.commit is not None else "nothing written"
-    if outcome.reconciled:
+    attempt = payload["attempt"] or {}
+    commit = describe_commit(payload) if payload["commit"] is not None else "nothing written"
+    if payload.get("reconciled"):
         commit = f"found in PanDA by name, nothing sent; {commit}"
     emit(
         as_json,
-        outcome.to_dict(),
-        f"{outcome.task.name}: submitted as jediTaskID {outcome.jedi_task_id} "
-        f"(try {attempt.try_number}, {attempt.task_name}); {commit}",
+        payload,
+        f"{payload['name']}: submitted as jediTaskID {payload['jedi_task_id']} "
+        f"(try {attempt.get('try_number')}, {attempt.get('task_name')}); {commit}",
     )

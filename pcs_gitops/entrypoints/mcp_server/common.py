@@ -13,7 +13,7 @@ from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 
 from pcs_gitops import bootstrap
-from pcs_gitops.errors import PcsError, UsageError
+from pcs_gitops.errors import PcsError, Refused, UsageError
 from pcs_gitops.services.github_port import GitHubPort
 from pcs_gitops.services.ports import Actor, Publisher
 
@@ -39,11 +39,17 @@ class AppContext:
     services: bootstrap.Services
     github_factory: GitHubFactory = default_github_port
     _github: GitHubPort | None = None
+    _login: str | None = None
 
     def github(self) -> GitHubPort:
         if self._github is None:
             self._github = self.github_factory(self.services)
         return self._github
+
+    def login(self, token: str) -> str:
+        if self._login is None:
+            self._login = self.services.identity_resolver().login_for(token)
+        return self._login
 
     def publisher(self) -> Publisher:
         on_github = self.services.settings.publish_mode == "github"
@@ -57,11 +63,23 @@ def app_of(ctx: Context[AppContext, Any]) -> AppContext:
     return app
 
 
-def actor_of(created_by: str | None) -> Actor:
-    login = (created_by or "").strip() or DEFAULT_IDENTITY
-    if len(login) > 200 or any(ch.isspace() and ch != " " for ch in login):
+def actor_of(ctx: Context[AppContext, Any], created_by: str | None) -> Actor:
+    """Who acts. With a GitHub token the server acts as the token's login (``created_by`` may
+    only repeat it); without one it serves a local user, trusted to name themselves."""
+    given = (created_by or "").strip()
+    if len(given) > 200 or any(ch.isspace() and ch != " " for ch in given):
         raise UsageError("created_by must be a short single-line identity (a login or a name)")
-    return Actor(login, SURFACE)
+    app = app_of(ctx)
+    token = app.services.settings.github_token
+    if not token:
+        return Actor(given or DEFAULT_IDENTITY, SURFACE, trusted=True)
+    login = app.login(token)
+    if given and given != DEFAULT_IDENTITY and given.casefold() != login.casefold():
+        raise Refused(
+            f"created_by '{given}' is not the server's GitHub identity '{login}': with a token "
+            "the server acts as its login; leave created_by out"
+        )
+    return Actor(login, SURFACE, teams=app.github())
 
 
 def refusal(exc: PcsError) -> CallToolResult:

@@ -102,7 +102,9 @@ def pcs_dataset_intake(
     conflicts, tags_created, notes, commit} (and published: branch pcs/dataset-<digest>).
     """
     request = DatasetIntake.from_arguments(locals())
-    return dataset_writes.intake_dataset(app_of(ctx).publisher(), request, actor_of(created_by))
+    return dataset_writes.intake_dataset(
+        app_of(ctx).publisher(), request, actor_of(ctx, created_by)
+    )
 
 
 TOOLS = (

@@ -59,7 +59,7 @@ def pcs_request_open_issue(
     app = app_of(ctx)
     form = app.services.issue_form()
     return request_cases.open_request_issue(
-        app.publisher(), app.github(), form, raw, actor_of(None), title=title, go=go
+        app.publisher(), app.github(), form, raw, actor_of(ctx, None), title=title, go=go
     )
 
 

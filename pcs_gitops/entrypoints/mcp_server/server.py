@@ -18,7 +18,16 @@ from mcp.server.mcpserver import MCPServer
 from mcp.types import ToolAnnotations
 
 from pcs_gitops import bootstrap
-from pcs_gitops.entrypoints.mcp_server import datasets, requests, tags, tasks
+from pcs_gitops.entrypoints.mcp_server import (
+    campaigns,
+    datasets,
+    metadata,
+    request_changes,
+    requests,
+    tag_authoring,
+    tags,
+    tasks,
+)
 from pcs_gitops.entrypoints.mcp_server.common import (
     AppContext,
     GitHubFactory,
@@ -32,19 +41,24 @@ PCS is the ePIC production configuration system: datasets (external inputs and p
 samples), production tasks (one per catalogue request, lifecycle draft -> ready -> submitted ->
 completed | failed), tags (physics p, evgen e, simu s, reco r, background k) and the public
 catalogue generated from them. Read with the pcs_*_list/get tools; write with the intake,
-link-input, set-status and comment tools (each change is validated and written as the pcs CLI
-would, and recorded in history). When the server publishes to GitHub (PCS_PUBLISH=github) a
-write lands on a branch with a pull request for review instead of the working tree: the
-result's published field {branch, base, commit (null when nothing changed), pull {number, url,
-action}} says where. Refusals come back as errors whose text says what is wrong and what to do
-next. Submission to PanDA is not available here.
+link-input, confirm, set-status and comment tools (each change is validated and written as the
+pcs CLI would, and recorded in history). A task whose input's tags were only inferred becomes
+ready once someone confirms them (pcs_prodtask_confirm). When the server publishes to GitHub
+(PCS_PUBLISH=github) a write lands on a branch with a pull request for review instead of the
+working tree: the result's published field {branch, base, commit (null when nothing changed),
+pull {number, url, action}} says where. Refusals come back as errors whose text says what is
+wrong and what to do next. Submission to PanDA is not available here.
 """
 
 TOOLS: tuple[tuple[Callable[..., Any], str, ToolAnnotations], ...] = (
     *datasets.TOOLS,
     *tasks.TOOLS,
+    *metadata.TOOLS,
     *tags.TOOLS,
     *requests.TOOLS,
+    *campaigns.TOOLS,
+    *request_changes.TOOLS,
+    *tag_authoring.TOOLS,
 )
 TOOL_NAMES: tuple[str, ...] = tuple(fn.__name__ for fn, _, _ in TOOLS)
 

@@ -20,9 +20,11 @@ def pcs_infer(
         str | None, Field(description="The generator/dataset release URL, if known.")
     ] = None,
 ) -> dict[str, Any]:
-    """Show what a path (and release URL) say about physics, generator and sample, and which
-    existing tags match. Writes nothing. Returns {path, physics, evgen, background, beams,
-    sample, notes, tags: {kind: {match, options}}, open (what the path leaves undetermined)}.
+    """Show what a path (a CSV manifest's file name included) and release URL say about
+    physics, generator and sample, and which existing tags match. Writes nothing. Returns
+    {path, physics, evgen, background, beams, sample, notes, tags: {kind: {match, options
+    (neighbouring tags)}}, metadata: {field: {value, provenance, confidence, candidates}},
+    open (what the path leaves undetermined), unknown (tag fields nothing revealed)}.
     """
     with app_of(ctx).publisher().reading() as uow:
         return inference_svc.describe(uow.state, path, release_url)

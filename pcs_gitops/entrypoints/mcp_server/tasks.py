@@ -38,14 +38,31 @@ def pcs_prodtask_list(
     status: Annotated[
         str | None, Field(description="draft, ready, submitted, completed or failed.")
     ] = None,
+    substate: Annotated[
+        str | None,
+        Field(
+            description="Only drafts in this sub-state: withdrawn, needs-input, needs-metadata, "
+            "needs-config or awaiting-review."
+        ),
+    ] = None,
+    pwg: Annotated[
+        str | None, Field(description="Only requests of this DSC or PWG (slug or name).")
+    ] = None,
+    priority: Annotated[
+        str | None, Field(description="Only requests of this catalogue priority: 1, 2, 3 or -1.")
+    ] = None,
     public_catalog_issue: IssueNumber = None,
     name_contains: Annotated[str | None, Field(description="Text the name must contain.")] = None,
     limit: Limit = 20,
     offset: Offset = 0,
+    campaign: Annotated[
+        str | None, Field(description="Tasks of this campaign ('none': of no campaign).")
+    ] = None,
 ) -> dict[str, Any]:
     """List production tasks (one per catalogue request), filtered and paged: {count, limit,
-    offset, tasks: [{name, status, substate, prod_config, pwg, priority, dataset_path, events,
-    public_catalog_issue, input_datasets, output_datasets, panda_task_id, attempts}]}."""
+    offset, tasks: [{name, status, substate, campaign, withdrawn, prod_config, pwg, priority,
+    dataset_path, events, public_catalog_issue, input_datasets, output_datasets,
+    panda_task_id, attempts}]}."""
     filters = {k: v for k, v in locals().items() if k != "ctx"}
     with app_of(ctx).publisher().reading() as uow:
         return task_svc.list_tasks(uow.state, probe=uow.probe, **filters)
@@ -119,7 +136,7 @@ def pcs_prodtask_intake(
     Returns {created, name, task, changed, commit} (and published: pcs/request-<issue>).
     """
     request = TaskIntake.from_arguments(locals())
-    return task_writes.intake_task(app_of(ctx).publisher(), request, actor_of(created_by))
+    return task_writes.intake_task(app_of(ctx).publisher(), request, actor_of(ctx, created_by))
 
 
 @refusals
@@ -132,7 +149,7 @@ def pcs_catalog_row_preview(ctx: Ctx, **arguments: Any) -> dict[str, Any]:
     page {path, url, html (exactly as the site publishes it)}, task}."""
     app = app_of(ctx)
     request = TaskIntake.from_arguments(arguments)
-    actor = actor_of(arguments.get("created_by"))
+    actor = actor_of(ctx, arguments.get("created_by"))
     pages = app.services.pages()
     return request_cases.preview_task_intake(app.publisher(), pages, request, actor)
 
@@ -153,7 +170,7 @@ def pcs_prodtask_link_input(
     Returns {name, task, commit} (and published)."""
     wanted = dids.split(",") if isinstance(dids, str) else None if dids is None else list(dids)
     return task_writes.link_input(
-        app_of(ctx).publisher(), str(task_name), actor_of(created_by), did=did, dids=wanted
+        app_of(ctx).publisher(), str(task_name), actor_of(ctx, created_by), did=did, dids=wanted
     )
 
 
@@ -162,14 +179,16 @@ def pcs_prodtask_set_status(
     ctx: Ctx,
     task_name: TaskName,
     status: Annotated[str, Field(description="Target status: draft, ready, completed or failed.")],
+    reason: Annotated[
+        str | None, Field(description="Why; needed for completed or failed set by hand.")
+    ] = None,
     created_by: Identity = DEFAULT_IDENTITY,
 ) -> dict[str, Any]:
     """Move a task through its lifecycle: draft -> ready (when every readiness check passes),
     ready -> draft, submitted -> completed | failed (submitted only comes from a recorded PanDA
     submission). Returns {name, from, status, task, commit} (and published)."""
-    return task_writes.set_status(
-        app_of(ctx).publisher(), str(task_name), status, actor_of(created_by)
-    )
+    actor = actor_of(ctx, created_by)
+    return task_writes.set_status(app_of(ctx).publisher(), str(task_name), status, actor, reason)
 
 
 @refusals
@@ -182,7 +201,9 @@ def pcs_prodtask_comment(
     """Append a comment to a task's history (any status). Not idempotent: each call adds one.
 
     Returns {name, history (every entry, oldest first), commit} (and published)."""
-    return task_writes.comment(app_of(ctx).publisher(), str(task_name), text, actor_of(created_by))
+    return task_writes.comment(
+        app_of(ctx).publisher(), str(task_name), text, actor_of(ctx, created_by)
+    )
 
 
 TOOLS = (

@@ -129,12 +129,9 @@ def serve_endpoint(
     async def handle(request: Request) -> Response:
         try:
             actor = ANONYMOUS
-            if endpoint.operation is not None:
+            if endpoint.write is not None:
                 actor = await run_in_threadpool(ctx.authenticate, _bearer(request))
             args = await _arguments(request, endpoint)
-            if endpoint.operation is not None:
-                key = endpoint.task_key(args)
-                await run_in_threadpool(ctx.authorize, endpoint.operation, actor, key)
             reply = await run_in_threadpool(endpoint.handler, ctx, args, actor)
         except PcsError as exc:
             return refusal(exc)

@@ -93,9 +93,9 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
             "required": any(p.required for p in endpoint.body),
             "content": {"application/json": {"schema": _object(endpoint.body)}},
         }
-    if endpoint.operation is not None:
+    if endpoint.write is not None:
         out["security"] = [{"githubToken": []}]
-        out["description"] = f"A write ({endpoint.operation.value}); needs a GitHub token."
+        out["description"] = f"A write; needs a GitHub token. Who may: {endpoint.write}."
     return out
 
 
@@ -130,7 +130,7 @@ def _responses(endpoint: Endpoint) -> dict[str, Any]:
     if endpoint.created:
         out["201"] = {**answer, "description": f"Created; returns {endpoint.returns}."}
     refusals = dict(REFUSALS)
-    if endpoint.operation is not None:
+    if endpoint.write is not None:
         refusals.update(WRITE_REFUSALS)
     if endpoint.method == "POST":
         refusals.update(TOO_LARGE)

@@ -16,18 +16,18 @@ from typing import Any
 
 from pcs_gitops import bootstrap
 from pcs_gitops.domain.intake import DatasetIntake, TaskIntake
-from pcs_gitops.domain.model import CATALOG_FIELD_IDS, ProdTask
+from pcs_gitops.domain.model import CATALOG_FIELD_IDS
 from pcs_gitops.entrypoints.rest.fields import BOOL, INT, LIST, Param
 from pcs_gitops.errors import Unauthenticated
-from pcs_gitops.services import authorization, submission
 from pcs_gitops.services import datasets as dataset_svc
 from pcs_gitops.services import inference as inference_svc
+from pcs_gitops.services import submission
 from pcs_gitops.services import tags as tag_svc
 from pcs_gitops.services import tasks as task_svc
-from pcs_gitops.services.authorization import Operation
 from pcs_gitops.services.github_port import GitHubPort
 from pcs_gitops.services.ports import Actor, IdentityResolver, Publisher
 from pcs_gitops.services.usecases import datasets as dataset_writes
+from pcs_gitops.services.usecases import metadata as metadata_writes
 from pcs_gitops.services.usecases import requests as request_cases
 from pcs_gitops.services.usecases import tasks as task_writes
 
@@ -65,19 +65,7 @@ class RestContext:
                 "this endpoint writes and needs a GitHub token: send "
                 "'Authorization: Bearer <token>' (reads need none)"
             )
-        return Actor(self.identity.login_for(token), SURFACE)
-
-    def authorize(self, operation: Operation, actor: Actor, task_key: str | None) -> None:
-        """The role policy of ``services.authorization`` over the default branch's roles."""
-
-        def task() -> ProdTask | None:
-            with self.publisher().reading() as uow:
-                return authorization.subject_task(uow.state, task_key)
-
-        roles = self.services.trusted_state().roles
-        authorization.authorize_write(
-            operation, actor.login, roles, self.github(), task=task, task_key=task_key or ""
-        )
+        return Actor(self.identity.login_for(token), SURFACE, teams=self.github())
 
 
 @dataclass(frozen=True)
@@ -101,7 +89,7 @@ class Endpoint:
     handler: Handler
     summary: str
     returns: str
-    operation: Operation | None = None  # a write: needs a token and this permission
+    write: str | None = None  # a write: needs a token; who may (the use case decides)
     path_params: tuple[Param, ...] = ()
     query: tuple[Param, ...] = ()
     body: tuple[Param, ...] = ()
@@ -111,11 +99,11 @@ class Endpoint:
     def name(self) -> str:
         return self.handler.__name__
 
-    def task_key(self, args: dict[str, Any]) -> str | None:
-        """The task a write is about (the policy looks at its creator and status)."""
-        value = args.get("name")
-        return None if value is None else str(value)
 
+# who may write (the write use cases apply the role policy of domain/authz themselves)
+FILERS = "anyone with a GitHub login"
+CHANGERS = "the requester, a member of the request's PWG, a production manager or an admin"
+MANAGERS = "production managers and admins (nobody approves their own request)"
 
 # --------------------------------------------------------------------------- parameters
 
@@ -247,7 +235,8 @@ def link_input(ctx: RestContext, args: dict[str, Any], actor: Actor) -> Reply:
 
 
 def set_status(ctx: RestContext, args: dict[str, Any], actor: Actor) -> Reply:
-    return Reply(task_writes.set_status(ctx.publisher(), args["name"], args["status"], actor))
+    name, status, reason = args["name"], args["status"], args["reason"]
+    return Reply(task_writes.set_status(ctx.publisher(), name, status, actor, reason))
 
 
 def record_submission(ctx: RestContext, args: dict[str, Any], actor: Actor) -> Reply:
@@ -257,6 +246,11 @@ def record_submission(ctx: RestContext, args: dict[str, Any], actor: Actor) -> R
 
 def comment(ctx: RestContext, args: dict[str, Any], actor: Actor) -> Reply:
     return Reply(task_writes.comment(ctx.publisher(), args["name"], args["text"], actor))
+
+
+def confirm_metadata(ctx: RestContext, args: dict[str, Any], actor: Actor) -> Reply:
+    fields = args["fields"]
+    return Reply(metadata_writes.confirm_metadata(ctx.publisher(), args["name"], fields, actor))
 
 
 # --------------------------------------------------------------------------- tags, inference
@@ -311,7 +305,7 @@ ROUTES: tuple[Endpoint, ...] = (
         create_dataset,
         "Create a dataset for a new external source (409 when the source is recorded)",
         "{created, name, dataset, conflicts, tags_created, notes, commit, published?}",
-        Operation.DATASET_CREATE,
+        FILERS,
         body=DATASET_FIELDS,
         created=True,
     ),
@@ -321,7 +315,7 @@ ROUTES: tuple[Endpoint, ...] = (
         intake_dataset,
         "The dataset of an external source, created when new (idempotent on kind + location)",
         "{created, name, dataset, conflicts, tags_created, notes, commit, published?}",
-        Operation.DATASET_INTAKE,
+        FILERS,
         body=DATASET_FIELDS,
         created=True,
     ),
@@ -341,10 +335,14 @@ ROUTES: tuple[Endpoint, ...] = (
         "{count, limit, offset, tasks}",
         query=(
             Param("status", "draft, ready, submitted, completed or failed."),
+            Param("substate", "Only drafts in this sub-state (what they wait for)."),
+            Param("pwg", "Only requests of this DSC or PWG (its slug or its name)."),
+            Param("priority", "Only requests of this catalogue priority (1, 2, 3 or -1)."),
             Param("public_catalog_issue", "Issue number of the request."),
             NAME_CONTAINS,
             LIMIT,
             OFFSET,
+            Param("campaign", "Tasks of this campaign ('none': of no campaign)."),
         ),
     ),
     Endpoint(
@@ -353,7 +351,7 @@ ROUTES: tuple[Endpoint, ...] = (
         create_task,
         "Create a draft task (409 when the catalogue key already has one)",
         "{created, name, task, changed, commit, published?}",
-        Operation.TASK_CREATE,
+        FILERS,
         body=TASK_FIELDS,
         created=True,
     ),
@@ -363,7 +361,7 @@ ROUTES: tuple[Endpoint, ...] = (
         intake_task,
         "Create or update a draft task keyed on its catalogue issue or row (idempotent)",
         "{created, name, task, changed, commit, published?}",
-        Operation.TASK_INTAKE,
+        FILERS,
         body=TASK_FIELDS,
         created=True,
     ),
@@ -389,7 +387,7 @@ ROUTES: tuple[Endpoint, ...] = (
         record_submission,
         "Record the PanDA task a ready task was submitted as (moves it to submitted)",
         "{name, attempt, task, commit, published?}",
-        Operation.RECORD_SUBMISSION,
+        MANAGERS,
         query=(TASK,),
         body=(Param("panda_task_id", "The jediTaskID PanDA gave.", INT, required=True),),
     ),
@@ -415,7 +413,7 @@ ROUTES: tuple[Endpoint, ...] = (
         link_input,
         "Set a draft task's input dataset(s) (give did or dids)",
         "{name, task, commit, published?}",
-        Operation.LINK_INPUT,
+        CHANGERS,
         path_params=(TASK,),
         body=(
             Param("did", "One input dataset DID."),
@@ -428,9 +426,12 @@ ROUTES: tuple[Endpoint, ...] = (
         set_status,
         "Move a task through its lifecycle (the transition map and readiness decide)",
         "{name, from, status, task, commit, published?}",
-        Operation.SET_STATUS,
+        MANAGERS,
         path_params=(TASK,),
-        body=(Param("status", "draft, ready, completed or failed.", required=True),),
+        body=(
+            Param("status", "draft, ready, completed or failed.", required=True),
+            Param("reason", "Why; needed for completed or failed set by hand."),
+        ),
     ),
     Endpoint(
         "POST",
@@ -438,9 +439,26 @@ ROUTES: tuple[Endpoint, ...] = (
         comment,
         "Append a comment to a task's history (each call adds one)",
         "{name, history, commit, published?}",
-        Operation.COMMENT,
+        FILERS,
         path_params=(TASK,),
         body=(Param("text", "The comment (plain text).", required=True),),
+    ),
+    Endpoint(
+        "POST",
+        f"{API}/prod-tasks/{{name}}/confirm/",
+        confirm_metadata,
+        "Confirm the inferred metadata of a task's inputs, or bind another tag (field=label)",
+        "{subject, task, datasets, readiness, commit, published?}",
+        CHANGERS,
+        path_params=(TASK,),
+        body=(
+            Param(
+                "fields",
+                "Values to confirm (physics_tag, evgen_tag, ...; none: every known value), or "
+                "field=label to bind another tag: a list or one comma-separated string.",
+                LIST,
+            ),
+        ),
     ),
     Endpoint(
         "GET",
@@ -479,7 +497,7 @@ ROUTES: tuple[Endpoint, ...] = (
         "Prepare, and with go=true open once, a dataset request issue as the form would",
         "{title, body, issue_body, labels, marker, problems, notes, ok, catalog, "
         "input_dataset, created, number, via}",
-        Operation.OPEN_REQUEST,
+        FILERS,
         body=(
             *(Param(k, "The request form's field of that id.") for k in FORM_FIELDS),
             Param("title", "Issue title after the form's prefix."),
@@ -488,3 +506,8 @@ ROUTES: tuple[Endpoint, ...] = (
         created=True,
     ),
 )
+
+# the dynamic catalogue's endpoints use this module's types, so they are joined last
+from pcs_gitops.entrypoints.rest import dynamic_routes  # noqa: E402
+
+ROUTES = (*ROUTES, *dynamic_routes.ROUTES)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from pcs_gitops.domain import authz
 from pcs_gitops.domain import request_form as rf
 from pcs_gitops.domain.commands import Command, CommandKind, parse_commands, resolve_field
 from pcs_gitops.domain.model import ProdTask
 from pcs_gitops.domain.state import State
-from pcs_gitops.errors import Refused, UsageError
+from pcs_gitops.errors import PcsError, Refused, SubmissionError, UsageError
 from pcs_gitops.services import request_texts as texts
+from pcs_gitops.services.authorization import require
+from pcs_gitops.services.github import request_commands
 from pcs_gitops.services.github.context import SURFACE, Pipeline
 from pcs_gitops.services.github.converge import Steer, converge
 from pcs_gitops.services.github.events import CommentEvent
@@ -20,6 +24,7 @@ from pcs_gitops.services.github.status import answered_comments, first_with, rep
 from pcs_gitops.services.github_port import CommentInfo
 from pcs_gitops.services.ports import Actor
 from pcs_gitops.services.tasks import link_input, set_status
+from pcs_gitops.services.usecases import panda as panda_cases
 
 
 def on_comment(p: Pipeline, event: CommentEvent, out: Outcome) -> None:
@@ -95,6 +100,12 @@ def _run_comment(p: Pipeline, event: CommentEvent, comment: CommentInfo, out: Ou
         if early is not None:
             answers.append((command, early))
             continue
+        if command.kind is CommandKind.RETRY:  # PanDA's records are on the default branch
+            answers.append((command, retry(p, req)))
+            continue
+        if command.kind is CommandKind.CLONE:  # clones are new requests on their own branch
+            answers.append((command, request_commands.clone(p, req, command)))
+            continue
         change = Change(f"Dataset request #{event.issue}: {command.kind.value}", is_command=True)
         refresh = command.kind is CommandKind.REFRESH
         final = converge(
@@ -107,6 +118,38 @@ def _run_comment(p: Pipeline, event: CommentEvent, comment: CommentInfo, out: Ou
         )
         answers.append((command, final.reply or "Nothing to do."))
     reply(p, event.issue, comment.id, comment.author, answers, out)
+
+
+def retry(p: Pipeline, req: RequestRef) -> str:
+    """``/pcs retry``: a production manager asks PanDA to run the failed task again (the same
+    use case as ``pcs task retry``; its records go to the default branch)."""
+    panda = p.panda() or NoPanda()
+    try:
+        done = panda_cases.retry(p.publisher, panda, p.github, str(req.issue), p.actor(req.sender))
+    except PcsError as exc:
+        return f"Not applied: {exc}"
+    attempt = done["attempt"]
+    how = "PanDA runs it again already" if done["already_running"] else done["panda_message"]
+    return (
+        f"Asked PanDA to retry jediTaskID {done['jedi_task_id']}: "
+        f"{texts.md_escape(str(how))}; recorded as try {attempt['try_number']}."
+    )
+
+
+class NoPanda:
+    """PanDA as a job without access to it sees it: every call says how to get there."""
+
+    MESSAGE = (
+        "this repository's request job has no PanDA access (PANDA_URL_SSL and the OIDC token "
+        "are not set in its workflow); a production manager runs 'pcs task retry' where PanDA "
+        "is reachable"
+    )
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        def refuse(*args: Any, **kwargs: Any) -> Any:
+            raise SubmissionError(self.MESSAGE)
+
+        return refuse
 
 
 def _early_reply(event: CommentEvent, comment: CommentInfo, command: Command) -> str | None:
@@ -131,19 +174,11 @@ def run_command(
             "the request could not be taken in from the issue body; "
             + (rf.NOT_A_FORM if change.phase == "not-a-form" else "see the status comment")
         )
-    action = authz.action_for(command)
-    pwg = task.catalog.get("pwg") or None
-    decision = authz.authorize(
-        action,
-        sender=req.sender,
-        requester=req.requester,
-        request_pwg=pwg,
-        holds=p.holds(req.sender),
-    )
-    if not decision.allowed:
-        who = authz.who_may(action, p.trusted.roles, pwg)
-        change.reply = f"Not applied: {decision.reason}. Who may: {who}."
-        raise Refused(decision.reason)
+    try:
+        require(p.actor(req.sender), authz.action_for(command), p.trusted.roles, task)
+    except Refused as exc:
+        change.reply = f"Not applied: {exc}"  # logins, task names and roles.yaml only
+        raise
     actor = Actor(req.sender, SURFACE)
     now = p.clock.now()
     if command.kind is CommandKind.UPDATE:
@@ -165,6 +200,8 @@ def run_command(
             if linked != task
             else "That input dataset is linked already."
         )
+    elif command.kind in request_commands.REQUEST_CHANGES:
+        request_commands.change_request(command, state, change, req, task, actor, now)
     elif command.kind is CommandKind.REFRESH:
         change.message = f"Refresh dataset request #{req.issue}"
         change.reply = "Refreshed the request branch against the default branch."

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pcs_gitops.domain.authz import RoleCheck
 from pcs_gitops.domain.issue_form import IssueForm
 from pcs_gitops.domain.readiness import PathProbe
-from pcs_gitops.domain.settings import Role
+from pcs_gitops.domain.rules import Problem
 from pcs_gitops.domain.state import State
 from pcs_gitops.services.github_port import GitHubPort
-from pcs_gitops.services.ports import BranchWorkspace, Clock, Publisher
+from pcs_gitops.services.panda_port import PandaPort
+from pcs_gitops.services.ports import Actor, BranchWorkspace, Clock, Publisher
 
 SURFACE = "github"
 
@@ -35,8 +35,13 @@ class Pipeline:
     repository: str
     server_url: str = "https://github.com"
     default_branch: str = "main"
+    # what 'pcs validate' finds on the default branch as checked out (asked only on a failure)
+    validate_base: Callable[[], list[Problem]] = field(default=lambda: [])
+    # PanDA, when this job is given access to it (None: it is not)
+    panda: Callable[[], PandaPort | None] = field(default=lambda: None)
     _trusted: State | None = None
-    _roles_cache: dict[tuple[str, Role, str | None], bool] = field(default_factory=dict)
+    _base_problems: list[Problem] | None = None
+    _teams_cache: dict[tuple[str, str, str], bool] = field(default_factory=dict)
 
     @property
     def trusted(self) -> State:
@@ -44,24 +49,23 @@ class Pipeline:
             self._trusted = self.trusted_state()
         return self._trusted
 
-    def holds(self, login: str) -> RoleCheck:
-        """Whether ``login`` holds a role: logins first, team membership asked only if needed
-        (each answer cached for the event)."""
-        roles = self.trusted.roles
+    def base_problems(self) -> list[Problem]:
+        """The default branch's own problems (cached for the event): when it is broken, no
+        request can be taken in, and the requester is not to blame."""
+        if self._base_problems is None:
+            self._base_problems = self.validate_base()
+        return self._base_problems
 
-        def check(role: Role, pwg: str | None) -> bool:
-            key = (login.casefold(), role, pwg)
-            if key not in self._roles_cache:
-                grants = [
-                    g for g in roles.grants if g.role is role and (pwg is None or g.pwg == pwg)
-                ]
-                found = any(login.casefold() == x.casefold() for g in grants for x in g.logins)
-                for team in (t for g in grants for t in g.teams):
-                    if found:
-                        break
-                    org, _, slug = team.partition("/")
-                    found = bool(org and slug) and self.github.has_team_member(org, slug, login)
-                self._roles_cache[key] = found
-            return self._roles_cache[key]
+    def actor(self, login: str) -> Actor:
+        """A GitHub user as the role policy sees them (team answers cached for the event)."""
+        return Actor(login, SURFACE, teams=self)
 
-        return check
+    def has_team_member(self, org: str, team_slug: str, login: str) -> bool:
+        key = (org.casefold(), team_slug.casefold(), login.casefold())
+        if key not in self._teams_cache:
+            self._teams_cache[key] = self.github.has_team_member(org, team_slug, login)
+        return self._teams_cache[key]
+
+    def is_bot(self, login: str) -> bool:
+        folded = login.casefold()
+        return folded.endswith("[bot]") or folded == self.github.bot_login().casefold()

@@ -8,18 +8,20 @@ same change, creates nothing new, and an event that changes nothing commits noth
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from pcs_gitops.domain.state import State
-from pcs_gitops.errors import Refused
+from pcs_gitops.errors import Refused, StateFileError, ValidationFailed
 from pcs_gitops.services import request_texts as texts
 from pcs_gitops.services.branches import request_branch
 from pcs_gitops.services.github.context import SURFACE, Pipeline
+from pcs_gitops.services.github.history import record_plain_comments
 from pcs_gitops.services.github.outcome import Change, Outcome, RequestRef
-from pcs_gitops.services.github.status import first_with, own_comments, view_of
+from pcs_gitops.services.github.status import first_with, own_among, view_of
 from pcs_gitops.services.github.status import write_status as write_status_comment
 from pcs_gitops.services.github.views import Snapshot, request_snapshot
-from pcs_gitops.services.github_port import PullInfo
+from pcs_gitops.services.github_port import CommentInfo, PullInfo
 from pcs_gitops.services.ports import Actor, BranchOptions, Placement, Target
 from pcs_gitops.services.unit_of_work import UnitOfWork
 
@@ -28,6 +30,16 @@ Mutation = Callable[[State, Change, RequestRef], None]
 
 def no_change(state: State, change: Change, req: RequestRef) -> None:
     return None
+
+
+@dataclass(frozen=True)
+class Seen:
+    """The bot's comments on the request as this run found them (read once, before the
+    branch work: the status comment's hidden state says which head was validated)."""
+
+    own: list[CommentInfo]
+    status: CommentInfo | None
+    previous: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -59,19 +71,26 @@ def converge(
         return change
     current = [change]
 
+    comments = p.github.list_comments(req.issue)
+
     def run(uow: UnitOfWork) -> Snapshot | None:
         current[0] = change.fresh()
         mutation(uow.state, current[0], req)
-        if uow.state.dirty:
+        if uow.state.dirty:  # issue comments ride along with the request's next commit
+            record_plain_comments(p, uow.state, req.issue, comments)
             uow.commit(current[0].message)
         return request_snapshot(uow.state, req.issue, p.probe)
 
+    failures: list[Exception] = []
+
     def recover(uow: UnitOfWork, exc: Exception) -> Snapshot | None:
+        failures.append(exc)
         if not isinstance(exc, Refused):
             current[0].fail(str(exc))
         return request_snapshot(uow.state, req.issue, p.probe)
 
     def sync_failed(source: State, exc: Exception) -> Snapshot | None:
+        failures.append(exc)
         current[0] = change.fresh()
         current[0].touched = True
         current[0].notes.append(
@@ -80,7 +99,13 @@ def converge(
         )
         return request_snapshot(source, req.issue, p.probe)
 
+    own = own_among(p, comments)
+    status = first_with(own, texts.STATUS_MARKER)
+    previous = texts.decode_state(status.body) if status else {}
+    validated = previous.get("validated")
     options = BranchOptions(
+        validated_head=validated if isinstance(validated, str) else None,
+        check_head=True,
         sync=steer.allow_sync,
         force_sync=steer.force_sync,
         recover=recover,
@@ -90,7 +115,14 @@ def converge(
         reopen=steer.reopen,
         actor=Actor(req.sender, SURFACE),
     )
-    done = p.publisher.run(Target("request", issue=req.issue), run, options)
+    try:
+        done = p.publisher.run(Target("request", issue=req.issue), run, options)
+    except (ValidationFailed, StateFileError):  # the state could not even be loaded
+        if not p.base_problems():
+            raise
+        return blocked(p, req, change, out, own, status, previous)
+    if failures and not isinstance(failures[-1], Refused) and p.base_problems():
+        return blocked(p, req, change, out, own, status, previous)
     placement = done.placement
     assert placement is not None  # the branch publisher always says where
     final = current[0]
@@ -103,8 +135,42 @@ def converge(
         out.pushed.append(branch)
     if placement.pull is not None:
         out.pull = placement.pull.to_dict()
-    update_issue(p, req, done.result, final, placement, out, steer)
+    seen = Seen(own, status, previous)
+    update_issue(p, req, done.result, final, placement, out, steer, seen)
     return final
+
+
+def blocked(
+    p: Pipeline,
+    req: RequestRef,
+    change: Change,
+    out: Outcome,
+    own: list[CommentInfo],
+    status: CommentInfo | None,
+    previous: dict[str, Any],
+) -> Change:
+    """The default branch itself does not validate: say so on the issue (not the requester's
+    fault; retried after the repair), label it for the maintainers, report the problems."""
+    problems = p.base_problems()
+    out.handled = True
+    out.base_problems = [problem.to_dict() for problem in problems]
+    view = replace(
+        view_of(p, req.issue, request_branch(req.issue), None, "blocked", None),
+        validation=tuple(str(problem) for problem in problems),
+    )
+    write_status_comment(
+        p,
+        req.issue,
+        view,
+        status,
+        previous,
+        req.labels,
+        out,
+        desired=[texts.BLOCKED_LABEL],
+        notes=[],
+        validation=view.validation,
+    )
+    return change
 
 
 def update_issue(
@@ -115,12 +181,11 @@ def update_issue(
     placement: Placement,
     out: Outcome,
     steer: Steer,
+    seen: Seen,
 ) -> None:
     """The status comment and the labels, once the branch and PR are done."""
     pull = placement.pull_info or steer.known_pull
-    own = own_comments(p, req.issue)
-    status = first_with(own, texts.STATUS_MARKER)
-    previous = texts.decode_state(status.body) if status else {}
+    status, previous = seen.status, seen.previous
     if change.phase == "pull-closed" and previous.get("phase") in ("closed", "merged"):
         out.reason = "the request was withdrawn or merged already"
         return
@@ -139,4 +204,5 @@ def update_issue(
         desired=desired,
         change=change,
         validation=placement.validation,
+        validated=placement.status_head,
     )

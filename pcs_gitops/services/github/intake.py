@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from pcs_gitops.domain import authz
 from pcs_gitops.domain import request_form as rf
 from pcs_gitops.domain.issue_form import IssueForm, parse_issue_body
 from pcs_gitops.domain.model import ProdTask
 from pcs_gitops.domain.state import State
-from pcs_gitops.errors import PcsError, UsageError
+from pcs_gitops.errors import PcsError, Refused, UsageError
+from pcs_gitops.services.authorization import require
 from pcs_gitops.services.datasets import intake_dataset
 from pcs_gitops.services.github.context import SURFACE, Pipeline
 from pcs_gitops.services.github.converge import converge
@@ -58,10 +62,10 @@ def on_issue(p: Pipeline, event: IssueEvent, out: Outcome) -> None:
         converge(p, req, lambda state, ch, r: edit(p, state, ch, r), change, out)
     else:
         change = Change(f"Take in dataset request #{number}")
-        converge(p, req, lambda state, ch, r: _take_in_only(p, state, ch, r), change, out)
+        converge(p, req, lambda state, ch, r: take_in_only(p, state, ch, r), change, out)
 
 
-def _take_in_only(p: Pipeline, state: State, change: Change, req: RequestRef) -> None:
+def take_in_only(p: Pipeline, state: State, change: Change, req: RequestRef) -> None:
     take_in(p, state, req, change)
 
 
@@ -96,18 +100,11 @@ def edit(p: Pipeline, state: State, change: Change, req: RequestRef) -> None:
         return
     if req.old_body is None:
         return
-    decision = authz.authorize(
-        authz.Action.UPDATE,
-        sender=req.sender,
-        requester=req.requester,
-        request_pwg=task.catalog.get("pwg") or None,
-        holds=p.holds(req.sender),
-    )
-    if not decision.allowed:
+    try:
+        require(p.actor(req.sender), authz.Operation.UPDATE, p.trusted.roles, task)
+    except Refused as exc:
         change.touched = True
-        change.notes.append(
-            f"An edit of the issue body by {req.sender} was not applied: {decision.reason}."
-        )
+        change.notes.append(f"An edit of the issue body was not applied: {exc}")
         return
     old = parse_issue_body(p.form, req.old_body)
     new = parse_issue_body(p.form, req.body or "")
@@ -164,7 +161,25 @@ def apply_answers(
                 )
     if carried:
         del answers.catalog["dataset_path"]
-    return intake_task(state, answers.task_intake(req.issue, did), actor, now).changed
+    taken = intake_task(state, answers.task_intake(req.issue, did), actor, now)
+    requester = requester_of_issue(p, req)
+    if taken.created and requester.casefold() != actor.login.casefold():
+        state.put_task(replace(taken.task, requested_by=requester))
+    return taken.changed
+
+
+REQUESTED_BY = re.compile(r"^<!-- pcs-requested-by: ([A-Za-z0-9][A-Za-z0-9-]{0,38}) -->$", re.M)
+
+
+def requester_of_issue(p: Pipeline, req: RequestRef) -> str:
+    """Who filed the request: the issue's author; when pcs's own bot opened the issue for
+    someone (MCP, REST), the login its hidden marker names (trusted only from the bot)."""
+    author = req.requester or req.sender
+    if req.body and author and p.is_bot(author):
+        found = REQUESTED_BY.search(req.body)
+        if found:
+            return found.group(1)
+    return author
 
 
 def field_label(form: IssueForm, field_id: str) -> str:

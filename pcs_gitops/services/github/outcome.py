@@ -29,6 +29,7 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     refreshed: list[int] = field(default_factory=list)
+    base_problems: list[dict[str, str]] = field(default_factory=list)  # the default branch's
     api_calls: int = 0
     write_calls: int = 0
 

@@ -21,7 +21,11 @@ REPLY_ID = re.compile(r"<!-- pcs-reply: (\d+) -->")
 
 def own_comments(p: Pipeline, issue: int) -> list[CommentInfo]:
     """The bot's own marked comments (the bot's login is asked only when one may exist)."""
-    comments = p.github.list_comments(issue)
+    return own_among(p, p.github.list_comments(issue))
+
+
+def own_among(p: Pipeline, comments: Sequence[CommentInfo]) -> list[CommentInfo]:
+    """The bot's own marked comments among ``comments``."""
     marked = [c for c in comments if texts.STATUS_MARKER in c.body or REPLY_PREFIX in c.body]
     if not marked:
         return []
@@ -66,6 +70,7 @@ def write_status(
     change: Change | None = None,
     validation: Sequence[str] | None = None,
     notes: list[str] | None = None,
+    validated: str | None = None,
 ) -> None:
     """Labels first, then the ONE status comment (created, edited, or left alone).
 
@@ -95,13 +100,16 @@ def write_status(
         notes=tuple(notes),
         validation=tuple(checked),
     )
-    state = {
+    state: dict[str, Any] = {
         "phase": view.phase,
         "labels": sorted(desired),
         "problems": problems,
         "notes": notes,
         "validation": checked,
     }
+    head = validated or previous.get("validated")
+    if head:
+        state["validated"] = head  # the head whose commit status was posted
     text = texts.status_comment(view, state)
     out.problems = [f"{k}: {v}" for k, v in sorted(problems.items())] + checked
     out.notes += [note for note in notes if note not in out.notes]

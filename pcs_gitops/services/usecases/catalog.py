@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from pcs_gitops.domain.authz import Operation
 from pcs_gitops.services import bench, catalog_import
+from pcs_gitops.services.authorization import require
 from pcs_gitops.services.ports import Actor, Publisher, Target
 from pcs_gitops.services.unit_of_work import UnitOfWork
 
@@ -16,8 +18,13 @@ def import_catalog(
     """Import a public catalogue CSV (any epic-prod layout) as datasets and draft tasks;
     importing the same file again changes nothing."""
 
+    roles = publisher.roles()
+
     def change(uow: UnitOfWork) -> catalog_import.ImportReport:
-        report = catalog_import.import_catalog(uow.state, text, actor, uow.clock.now())
+        require(actor, Operation.ADMINISTER, roles)
+        report = catalog_import.import_catalog(
+            uow.state, text, actor, uow.clock.now(), progress=uow.progress
+        )
         if uow.state.dirty:
             uow.commit(f"Import catalogue {source_name}")
         return report
@@ -27,11 +34,13 @@ def import_catalog(
     return {**done.result.to_dict(), **done.extra()}
 
 
-def generate_bench(publisher: Publisher, tasks: int, seed: int) -> dict[str, Any]:
+def generate_bench(publisher: Publisher, tasks: int, seed: int, actor: Actor) -> dict[str, Any]:
     """Add ``tasks`` synthetic but realistic requests (a benchmark state)."""
+    roles = publisher.roles()
 
     def change(uow: UnitOfWork) -> int:
-        added = bench.generate(uow.state, tasks, uow.clock.now(), seed)
+        require(actor, Operation.ADMINISTER, roles)
+        added = bench.generate(uow.state, tasks, uow.clock.now(), seed, uow.progress)
         uow.commit(f"Generate {added} synthetic requests")
         return added
 

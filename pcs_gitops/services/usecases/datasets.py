@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from pcs_gitops.domain.authz import Operation
 from pcs_gitops.errors import Conflict
 from pcs_gitops.services import datasets as ops
+from pcs_gitops.services.authorization import require
 from pcs_gitops.services.ports import Actor, Publisher, Target
 from pcs_gitops.services.unit_of_work import UnitOfWork
 
@@ -32,7 +34,10 @@ def intake_dataset(publisher: Publisher, req: ops.DatasetIntake, actor: Actor) -
     """The dataset recorded for a source, created when new; a repeat changes nothing and lists
     what differs from the stored record in ``conflicts``."""
 
+    roles = publisher.roles()
+
     def change(uow: UnitOfWork) -> ops.IntakeOutcome:
+        require(actor, Operation.FILE, roles)
         outcome = ops.intake_dataset(uow.state, req, actor, uow.clock.now())
         if uow.state.dirty:
             uow.commit(f"Dataset intake {outcome.dataset.name}")
@@ -45,7 +50,10 @@ def intake_dataset(publisher: Publisher, req: ops.DatasetIntake, actor: Actor) -
 def create_dataset(publisher: Publisher, req: ops.DatasetIntake, actor: Actor) -> dict[str, Any]:
     """Like intake, but refuses a source that is already recorded."""
 
+    roles = publisher.roles()
+
     def change(uow: UnitOfWork) -> ops.IntakeOutcome:
+        require(actor, Operation.FILE, roles)
         outcome = ops.intake_dataset(uow.state, req, actor, uow.clock.now())
         if not outcome.created:
             source = outcome.dataset.source

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -81,6 +82,17 @@ def request_marker(title: str, answers: Mapping[str, FormValue]) -> str:
     return f"<!-- {MARKER_PREFIX}: {digest} -->"
 
 
+LOGIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}$")
+
+
+def requested_by_marker(actor: Actor) -> str:
+    """The hidden line that tells the pipeline who asked, when pcs's bot opens the issue for
+    them (trusted only from the bot itself); empty for an identity that is no GitHub login (a
+    surface's placeholder, named after the surface, is none)."""
+    real = LOGIN.match(actor.login) and actor.login != actor.surface
+    return f"<!-- pcs-requested-by: {actor.login} -->\n" if real else ""
+
+
 def open_request_issue(
     publisher: Publisher,
     github: GitHubPort,
@@ -108,7 +120,7 @@ def open_request_issue(
         "body": body,
         "labels": list(form.labels),
         "marker": marker,
-        "issue_body": f"{marker}\n\n{body}",
+        "issue_body": f"{marker}\n{requested_by_marker(actor)}\n{body}",
         "problems": problems,
         "notes": verdict["notes"],
         "ok": not problems,
