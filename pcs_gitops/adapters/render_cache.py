@@ -33,7 +33,7 @@ from pcs_gitops.adapters.site_files import FileWriter, Mark
 from pcs_gitops.domain.state import State
 
 CACHE_FILE = "render-cache"
-FORMAT = 2
+FORMAT = 3
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 

@@ -90,14 +90,11 @@ class _Site:
         if len(todo) < PARALLEL_MIN_UNITS:
             workers = 1
         chunks = forking.split(todo, workers, PARENT_SHARE) if todo else []
-        for packed in forking.map_chunks(self.render_chunk, chunks):
-            results, writer_result = forking.unpack(packed)
-            self.writer.merge(writer_result)
-            for kind, name, unit_fp, substate, marks in results:
-                if kind == "task":
-                    self.substates[name] = substate
-                if self.cache is not None:
-                    self.cache.store(f"{kind}:{name}", unit_fp, marks, substate)
+        del todo
+        packed = forking.map_chunks(self.render_chunk, chunks)
+        del chunks
+        while packed:  # each worker's bytes are dropped once taken in: they add up to megabytes
+            self._take(packed.pop(0))
         self.used_by = {}  # only the datasets' documents needed it
         planned = set(self._global_files())
         if self.cache is not None:
@@ -108,6 +105,16 @@ class _Site:
             planned.update(task_files(task))
         planned.update(_docs(site_paths.dataset_document(name)) for name in self.state.datasets)
         return planned
+
+    def _take(self, packed: bytes) -> None:
+        """Take in what a worker rendered: its files, its units' sub-states and cache entries."""
+        results, writer_result = forking.unpack(packed)
+        self.writer.merge(writer_result)
+        for kind, name, unit_fp, substate, marks in results:
+            if kind == "task":
+                self.substates[name] = substate
+            if self.cache is not None:
+                self.cache.store(f"{kind}:{name}", unit_fp, marks, substate)
 
     def _reuse(self) -> list[Unit]:
         """Keep the unchanged units; return the others."""

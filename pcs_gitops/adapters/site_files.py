@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import marshal
 import os
+import struct
 from collections.abc import Callable, Container, Iterator, Mapping
 from pathlib import Path
 
@@ -30,12 +31,19 @@ LISTING_CACHE = "site-listing"
 PROGRESS_LABEL = "writing derived files"
 # A directory's mtime, files and subdirectories, as last listed.
 Listing = tuple[int, tuple[str, ...], tuple[str, ...]]
-# What a render knows of a file it wrote or found unchanged: (size, mtime_ns, content digest).
-Mark = tuple[int, int, bytes]
+# What a render knows of a file it wrote or found unchanged: its size, mtime_ns and content
+# digest, packed into 32 bytes (a render of 20,000 requests keeps 120,000 of them; as tuples of
+# two ints and the digest they took three times the memory).
+Mark = bytes
+_MARK = struct.Struct("<qq16s")
 
 
 def digest(content: bytes) -> bytes:
     return hashlib.blake2b(content, digest_size=16).digest()
+
+
+def make_mark(size: int, mtime_ns: int, content_digest: bytes) -> Mark:
+    return _MARK.pack(size, mtime_ns, content_digest)
 
 
 class FileWriter:
@@ -75,7 +83,7 @@ class FileWriter:
             _write(full, content)
             self.progress(PROGRESS_LABEL, len(self.written), 0)
         stat = os.stat(full)
-        return (stat.st_size, stat.st_mtime_ns, digest(content))
+        return make_mark(stat.st_size, stat.st_mtime_ns, digest(content))
 
     def result(self) -> tuple[list[str], dict[str, bytes]]:
         """What a forked worker sends back to be ``merge``d by the parent."""
@@ -96,17 +104,20 @@ class FileWriter:
         """The file's mark when it still holds what ``mark`` recorded (else None): the same size
         and mtime (the test git uses for its index), or else the same digest of its bytes (a
         fresh checkout of the same content, which gets a new mark)."""
+        if not isinstance(mark, bytes) or len(mark) != _MARK.size:  # a damaged cache
+            return None
         full = os.path.join(self.root, relpath)
         try:
             stat = os.stat(full)
         except OSError:
             return None
-        if (stat.st_size, stat.st_mtime_ns) == (mark[0], mark[1]):
+        size, mtime_ns, content_digest = _MARK.unpack(mark)
+        if (stat.st_size, stat.st_mtime_ns) == (size, mtime_ns):
             return mark
         content = _read(full)
-        if content is None or digest(content) != mark[2]:
+        if content is None or digest(content) != content_digest:
             return None
-        return (stat.st_size, stat.st_mtime_ns, mark[2])
+        return make_mark(stat.st_size, stat.st_mtime_ns, content_digest)
 
 
 def _read(full: str) -> bytes | None:
