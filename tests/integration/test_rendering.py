@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,8 +17,8 @@ import pytest
 
 from pcs_gitops.adapters import html_pages, rendering
 from pcs_gitops.adapters.site_files import GENERATED_DIRS, GENERATED_FILES, SiteFiles
-from pcs_gitops.domain import artifacts
-from pcs_gitops.domain.readiness import readiness, unreachable
+from pcs_gitops.domain import artifacts, catalog_terms
+from pcs_gitops.domain.readiness import DRAFT_SUBSTATES, readiness, unreachable
 from pcs_gitops.services.ports import Actor
 from pcs_gitops.services.tasks import comment, list_tasks
 from pcs_gitops.services.unit_of_work import sync_derived
@@ -241,3 +242,42 @@ def test_url_labels_name_the_repository_and_tag() -> None:
     assert html_pages.url_label(url) == "rapgap-inc-diffr-dis rapgap3.310-1.0"
     assert html_pages.url_label("https://gitlab.com/eic/mceg/PY-RC/-/tree/1.0.0") == "PY-RC 1.0.0"
     assert html_pages.url_label("https://example.org/a/b.tgz") == "b.tgz"
+
+
+def test_every_draft_sub_state_has_a_legend() -> None:
+    assert list(catalog_terms.SUBSTATE_MEANINGS) == list(DRAFT_SUBSTATES)
+
+
+def test_the_home_counts_show_campaigns_once_a_request_names_one() -> None:
+    state = site_state()
+    counts = catalog_terms.summary_counts(state.settings, state.tasks.values(), {})
+    assert "campaign" not in [d["key"] for d in counts["dimensions"]]
+    state.tasks["issue-7"] = replace(state.tasks["issue-7"], campaign="26.07")
+    counts = catalog_terms.summary_counts(state.settings, state.tasks.values(), {})
+    campaign = next(d for d in counts["dimensions"] if d["key"] == "campaign")
+    assert [(v["value"], v["requests"]) for v in campaign["values"]] == [
+        ("(none)", 1),
+        ("26.07", 1),
+    ]
+
+
+def test_a_clone_has_its_page_but_no_catalogue_row_like_in_the_csv() -> None:
+    state = site_state()
+    source = state.tasks["issue-7"]
+    clone = replace(source, name="26.07.issue-7", campaign="26.07", cloned_from=source.name)
+    state.tasks[clone.name] = clone
+    files = rendering.plan_pages(state, workers=1)
+    assert "docs/requests/26.07.issue-7.html" in files
+    assert "26.07.issue-7.html" not in files[CATALOG].decode()
+
+
+def test_writing_derived_files_reports_its_progress(tmp_path: Path) -> None:
+    told: list[tuple[str, int, int]] = []
+    site = SiteFiles(tmp_path, lambda s, w: rendering.render_site(s, w, workers=1))
+    result = sync_derived(site, site_state(), check_only=False, progress=lambda *a: told.append(a))
+    written = len(result.derived_written)
+    assert told[-1] == ("writing derived files", written, written)
+    assert all(label == "writing derived files" and total == 0 for label, _, total in told[:-1])
+    told.clear()
+    sync_derived(site, site_state(), check_only=False, progress=lambda *a: told.append(a))
+    assert told == []
