@@ -31,6 +31,8 @@ LOG = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from pcs_gitops.adapters.branch_publisher import BranchPublisher
+    from pcs_gitops.adapters.commit_records import GitRecordHistory
+    from pcs_gitops.adapters.input_files import LocalInputFiles
     from pcs_gitops.adapters.jekyll import SitePreview
     from pcs_gitops.adapters.page_preview import RenderedPages
     from pcs_gitops.adapters.request_branch import GitBranchWorkspace
@@ -188,6 +190,18 @@ class Services:
         from pcs_gitops.adapters.github_identity import GitHubIdentity
 
         return GitHubIdentity(self.settings.github_api_url)
+
+    def record_history(self) -> GitRecordHistory:
+        """The records of past commits of this repository ('pcs check-change')."""
+        from pcs_gitops.adapters.commit_records import GitRecordHistory
+
+        return GitRecordHistory(self.root)
+
+    def input_files(self) -> LocalInputFiles:
+        """Counts an input's files under the data roots ('pcs dataset count-files')."""
+        from pcs_gitops.adapters.input_files import LocalInputFiles
+
+        return LocalInputFiles()
 
     def report_frames(self) -> ReportFrames:
         """The pandas adapter of 'pcs report' (imported on use)."""

@@ -98,3 +98,7 @@ class Unauthenticated(PcsError):
 
 class TooLarge(UsageError):
     """A request (or file) is larger than the limit; nothing was read past it."""
+
+
+class InvalidPayload(PcsError):
+    """A task's payload is not one PanDA accepts, or no longer the one that was approved."""

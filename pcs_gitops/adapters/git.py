@@ -195,39 +195,91 @@ class GitRepository:
         )
         if not found.strip():
             raise UsageError(f"'{ref}' names no commit of this repository; see 'git log'")
-        listing = run_git(["ls-tree", "-r", "-z", ref, "--", prefix], self.root)
-        blobs: list[tuple[str, str]] = []
-        for entry in filter(None, listing.split("\0")):
-            meta, _, path = entry.partition("\t")
-            parts = meta.split()
-            if len(parts) == 3 and parts[1] == "blob":
-                blobs.append((parts[2], path))
-        if not blobs:
-            return {}
-        request = "".join(f"{sha}\n" for sha, _ in blobs).encode("ascii")
-        proc = subprocess.run(
-            ["git", "cat-file", "--batch"],
-            cwd=self.root,
-            env=_clean_env(),
-            input=request,
-            capture_output=True,
-            check=False,
-        )
-        if proc.returncode != 0:
-            raise GitError(
-                failure_summary(["cat-file"], proc.returncode, proc.stderr.decode(errors="replace"))
-            )
-        return dict(zip((p for _, p in blobs), _batch_contents(proc.stdout), strict=True))
+        contents = _tree_files(self.root, ref, prefix, full_tree=False)
+        return {path: data.decode("utf-8", errors="replace") for path, data in contents.items()}
 
 
-def _batch_contents(data: bytes) -> list[str]:
+def _git_bytes(args: Sequence[str], cwd: Path, input_bytes: bytes) -> bytes:
+    """Run git with binary input and output (``cat-file --batch`` sizes count bytes)."""
+    argv = ["git", *args]
+    LOG.debug("%s (in %s)", " ".join(argv), cwd)
+    proc = subprocess.run(
+        argv, cwd=cwd, env=_clean_env(), capture_output=True, input=input_bytes, check=False
+    )
+    if proc.returncode != 0:
+        output = proc.stderr.decode("utf-8", "replace")
+        raise GitError(failure_summary(args, proc.returncode, output), detail=output)
+    return proc.stdout
+
+
+def _tree_files(root: Path, commit: str, prefix: str, *, full_tree: bool) -> dict[str, bytes]:
+    """Every file under ``prefix`` in ``commit``: path -> content, read in one ``cat-file``."""
+    listing = run_git(
+        ["ls-tree", "-r", "-z", *(["--full-tree"] if full_tree else []), commit, "--", prefix],
+        root,
+    )
+    blobs: list[tuple[str, str]] = []
+    for entry in filter(None, listing.split("\0")):
+        meta, _, path = entry.partition("\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == "blob":
+            blobs.append((path, parts[2]))
+    if not blobs:
+        return {}
+    batch = "".join(f"{sha}\n" for _, sha in blobs).encode("ascii")
+    data = _git_bytes(["cat-file", "--batch"], root, batch)
+    return dict(zip((path for path, _ in blobs), _batch_contents(data), strict=True))
+
+
+def _batch_contents(data: bytes) -> list[bytes]:
     """The contents of ``git cat-file --batch`` output (``<sha> blob <size>``, a newline, the
     data, a newline; sizes in bytes)."""
-    contents: list[str] = []
+    contents: list[bytes] = []
     at = 0
     while at < len(data):
         end = data.index(b"\n", at)
         size = int(data[at:end].split()[2])
-        contents.append(data[end + 1 : end + 1 + size].decode("utf-8", errors="replace"))
+        contents.append(data[end + 1 : end + 1 + size])
         at = end + 1 + size + 1
     return contents
+
+
+class GitHistory:
+    """Reads files of past commits (``pcs check-change``): what a commit holds under a
+    directory, the common ancestor of two commits and who authored the commits between."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def resolve(self, ref: str) -> str:
+        """The commit a ref names; GitError when there is none (a shallow clone, a typo)."""
+        out = run_git(
+            ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], self.root, check=False
+        )
+        if not out.strip():
+            raise GitError(
+                f"git knows no commit '{ref}' here; check the name, and fetch the full history "
+                "(actions/checkout with fetch-depth: 0)"
+            )
+        return out.strip()
+
+    def merge_base(self, base: str, head: str) -> str:
+        out = run_git(["merge-base", base, head], self.root, check=False).strip()
+        if not out:
+            raise GitError(
+                f"'{base}' and '{head}' have no common ancestor here; fetch the full history "
+                "(actions/checkout with fetch-depth: 0)"
+            )
+        return out
+
+    def files(self, commit: str, prefix: str) -> dict[str, bytes]:
+        """Every file under ``prefix`` in ``commit``: path -> content."""
+        return _tree_files(self.root, commit, prefix, full_tree=True)
+
+    def authors(self, base: str, head: str) -> list[tuple[str, str, str]]:
+        """(commit, author name, author e-mail) of every non-merge commit in base..head."""
+        text = run_git(
+            ["log", "--no-merges", "--format=%H%x00%an%x00%ae", f"{base}..{head}"], self.root
+        )
+        rows = [line.split("\0") for line in text.splitlines() if line]
+        return [(r[0], r[1], r[2]) for r in rows if len(r) == 3]

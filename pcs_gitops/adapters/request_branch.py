@@ -279,11 +279,15 @@ class GitBranchWorkspace:
         out = self.git(["for-each-ref", "--format=%(refname)", f"refs/heads/{prefix}*"])
         return sorted(line.removeprefix("refs/heads/") for line in out.splitlines() if line)
 
-    def behind(self, branch: str, base: str) -> bool:
+    def stale(self, branches: Sequence[str], base: str) -> list[str]:
         if self.online:
-            self._fetch([base, branch])
-        head = self._rev(self._ref(branch))
+            self._fetch([base, *branches])
         base_head = self._rev(self._ref(base))
-        if head is None or base_head is None:
-            return False
-        return self._needs_sync(head, base_head)
+        if base_head is None:
+            return []
+        found = []
+        for branch in branches:
+            head = self._rev(self._ref(branch))
+            if head is not None and self._needs_sync(head, base_head):
+                found.append(branch)
+        return found

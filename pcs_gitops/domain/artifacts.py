@@ -6,13 +6,18 @@ table in :mod:`pcs_gitops.domain.effective_config`; names come from
 :mod:`pcs_gitops.domain.naming`.
 
 Naming
-    The *logical* task name is the composed name of the task's first output dataset when it has
-    one, else the composed name of its first input dataset, else the task's own name (always
-    slash-free). The PanDA ``taskName`` is the attempt name of that logical name
-    (``logical`` for try 1, ``logical.tryN`` after). Output and log datasets are
-    ``<scope>:<taskName>`` and ``<scope>:<taskName>.log``, where the scope is the naming
-    dataset's scope (else the catalogue's default scope). LFNs start with the tag stem
-    ``<p>_<e>_<s>_<r>[_<k>]`` of the naming dataset (else the task name).
+    The *logical* task name is the composed name of the task's first output dataset (composed at
+    intake, :mod:`pcs_gitops.domain.outputs`), else (a draft without outputs yet) of its first
+    input dataset, else the task's own name (always slash-free). The PanDA ``taskName`` is the
+    attempt name of that logical name (``logical`` for try 1, ``logical.tryN`` after). The reco
+    output and the log dataset are ``<scope>:<taskName>`` and ``<scope>:<taskName>.log``; a FULL
+    output (``copy_full``) is ``<scope>:<its composed name>[.tryN]``. The scope is the naming
+    dataset's scope (else the catalogue's default scope). LFNs start with the logical name
+    minus its scope (``26.02.0.epic_craterlake.p3001.e1.s1.r1``), as JEDI_INTEGRATION has it.
+
+Priority
+    ``taskPriority`` is the task's ``task_priority`` override, else the catalogue priority through
+    the table ``task_priorities`` of ``state/catalog.yaml``, else the config's ``task_priority``.
 
 Attempt number
     A task that carries a PanDA task id shows its current attempt (the last recorded one);
@@ -32,9 +37,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pcs_gitops.domain.catalog import parse_event_count
 from pcs_gitops.domain.effective_config import ARTIFACT_DEFAULTS, DEFAULTS, effective_config
-from pcs_gitops.domain.model import Dataset, ProdConfig, ProdTask, Tag, TagKind
+from pcs_gitops.domain.job_counts import as_int, event_count, events_per_job, job_count
+from pcs_gitops.domain.model import Dataset, ProdConfig, ProdTask, Stage, Tag, TagKind
 from pcs_gitops.domain.naming import (
     ComposedName,
     NameError_,
@@ -68,7 +73,7 @@ class ArtifactContext:
     try_number: int
     task_name: str  # the PanDA taskName of this attempt
     scope: str
-    stem: str  # <p>_<e>_<s>_<r>[_<k>]
+    stem: str  # the LFN base: the logical name minus its scope
 
     @property
     def primary(self) -> Dataset | None:
@@ -79,16 +84,7 @@ class ArtifactContext:
 
 
 # -- small, forgiving conversions ---------------------------------------------------------------
-def _int(value: Any) -> int | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        try:
-            return int(float(value))
-        except (TypeError, ValueError):
-            return None
+_int = as_int
 
 
 def _int_or(value: Any, default: int) -> int:
@@ -171,10 +167,8 @@ def current_try_number(task: ProdTask) -> int:
     return len(task.attempts) + 1
 
 
-def _tag_stem(dataset: Dataset | None, fallback: str) -> str:
-    if dataset is None:
-        return fallback
-    return "_".join(dataset.tags.labels().values())
+def _lfn_base(logical: str, scope: str) -> str:
+    return logical.removeprefix(scope + ".")
 
 
 def artifact_context(
@@ -205,7 +199,7 @@ def artifact_context(
         try_number=number,
         task_name=attempt_name(logical, number),
         scope=naming.scope if naming is not None else state.settings.default_scope,
-        stem=_tag_stem(naming, task.name),
+        stem=_lfn_base(logical, naming.scope) if naming is not None else logical,
     )
 
 
@@ -242,29 +236,29 @@ def _background_param(ctx: ArtifactContext, key: str) -> str:
     return ""
 
 
-def event_count(ctx: ArtifactContext) -> int | None:
-    """Events of the task: the events_per_task setting, else the catalogue's count."""
-    explicit = _int(ctx.effective.get("events_per_task"))
-    if explicit is not None and explicit > 0:
-        return explicit
-    parsed = parse_event_count(ctx.task.catalog.get("events", ""))
-    return parsed if parsed is not None and parsed > 0 else None
+def _event_count(ctx: ArtifactContext) -> int | None:
+    return event_count(ctx.effective, ctx.task)
 
 
 def _events_per_job(ctx: ArtifactContext) -> int | None:
-    value = _int(ctx.effective.get("events_per_job"))
-    return value if value is not None and value > 0 else None
+    return events_per_job(ctx.effective)
 
 
-def job_count(ctx: ArtifactContext) -> int | None:
-    """n_jobs when set, else ceil(events / events_per_job) when both are known."""
-    explicit = _int(ctx.effective.get("n_jobs"))
-    if explicit is not None and explicit > 0:
-        return explicit
-    events, per_job = event_count(ctx), _events_per_job(ctx)
-    if events is None or per_job is None:
-        return None
-    return -(-events // per_job)
+def _job_count(ctx: ArtifactContext) -> int | None:
+    return job_count(ctx.effective, ctx.task, ctx.inputs)
+
+
+def task_priority(state: State, ctx: ArtifactContext) -> int:
+    """The task's override, else the catalogue priority's entry in the settings' table, else
+    the config's task_priority."""
+    override = _int(ctx.task.overrides.get("task_priority"))
+    if override is not None:
+        return override
+    table = state.settings.task_priorities
+    by_priority = table.get(ctx.task.catalog.get("priority", "").strip())
+    if by_priority is not None:
+        return by_priority
+    return _int_or(ctx.effective.get("task_priority"), DEFAULTS["task_priority"])
 
 
 def _walltime_hours(ctx: ArtifactContext) -> float | None:
@@ -358,7 +352,7 @@ def build_panda(state: State, task: ProdTask, try_number: int | None = None) -> 
         ("--prodSourceLabel", _text(eff.get("prod_source_label"))),
         ("--vo", _text(eff.get("vo"))),
         ("--processingType", _text(eff.get("processing_type"))),
-        ("--nJobs", _text(job_count(ctx))),
+        ("--nJobs", _text(_job_count(ctx))),
         ("--nEventsPerJob", _text(_events_per_job(ctx))),
         ("--nCore", _text(_int(eff.get("cores")))),
         ("--noBuild", None),
@@ -388,7 +382,7 @@ def build_jedi(state: State, task: ProdTask, try_number: int | None = None) -> d
         "prodSourceLabel": _text(eff.get("prod_source_label")) or DEFAULTS["prod_source_label"],
         "taskType": _text(eff.get("task_type")) or DEFAULTS["task_type"],
         "processingType": _text(eff.get("processing_type")) or DEFAULTS["processing_type"],
-        "taskPriority": _int_or(eff.get("task_priority"), DEFAULTS["task_priority"]),
+        "taskPriority": task_priority(state, ctx),
         "transPath": _text(eff.get("transformation")) or DEFAULTS["transformation"],
         "transUses": "",
         "transHome": "",
@@ -397,7 +391,7 @@ def build_jedi(state: State, task: ProdTask, try_number: int | None = None) -> d
         "noInput": True,
         "nFilesPerJob": _int_or(eff.get("files_per_job"), DEFAULTS["files_per_job"]),
     }
-    per_job, events, jobs = _events_per_job(ctx), event_count(ctx), job_count(ctx)
+    per_job, events, jobs = _events_per_job(ctx), _event_count(ctx), _job_count(ctx)
     if per_job is not None:
         params["nEventsPerJob"] = per_job
     if events is not None:
@@ -424,20 +418,35 @@ def build_jedi(state: State, task: ProdTask, try_number: int | None = None) -> d
         "destination": "local",
         "value": f"{ctx.stem}.$PANDAID.log.${{SN}}.{ARTIFACT_DEFAULTS['log_extension']}",
     }
+    offset = _int_or(eff.get("output_offset"), DEFAULTS["output_offset"])
     params["jobParameters"] = [
         {"type": "constant", "value": _exec_command(ctx)},
-        {
-            "type": "template",
-            "param_type": "output",
-            "token": "local",
-            "destination": "local",
-            "dataset": dataset,
-            "value": f"{ctx.stem}.$PANDAID.${{SN}}.{ARTIFACT_DEFAULTS['output_extension']}",
-            "offset": _int_or(eff.get("output_offset"), DEFAULTS["output_offset"]),
-        },
+        _output_param(dataset, ctx.stem, ARTIFACT_DEFAULTS["output_extension"], offset),
+        *(
+            _output_param(
+                f"{full.scope}:{attempt_name(full.name, ctx.try_number)}",
+                _lfn_base(full.name, full.scope),
+                ARTIFACT_DEFAULTS["full_extension"],
+                offset,
+            )
+            for full in ctx.outputs[1:]
+            if full.stage is Stage.FULL
+        ),
     ]
     params["uniqueTaskName"] = True
     return params
+
+
+def _output_param(dataset: str, base: str, extension: str, offset: int) -> dict[str, Any]:
+    return {
+        "type": "template",
+        "param_type": "output",
+        "token": "local",
+        "destination": "local",
+        "dataset": dataset,
+        "value": f"{base}.$PANDAID.${{SN}}.{extension}",
+        "offset": offset,
+    }
 
 
 def _datasets_view(state: State, dids: tuple[str, ...]) -> list[dict[str, Any]]:

@@ -178,6 +178,7 @@ _COMMAND_OPERATIONS = {
     CommandKind.REINSTATE: Operation.REINSTATE,
     CommandKind.CLONE: Operation.CLONE,
     CommandKind.CONFIRM: Operation.CONFIRM,
+    CommandKind.APPROVE: Operation.APPROVE,
 }
 
 

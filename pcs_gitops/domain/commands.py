@@ -27,6 +27,7 @@ class CommandKind(StrEnum):
     REINSTATE = "reinstate"
     CLONE = "clone"
     CONFIRM = "confirm"
+    APPROVE = "approve"
     INVALID = "invalid"
 
 
@@ -57,6 +58,7 @@ PCS_SUBCOMMANDS = (
     "reinstate",
     "clone",
     "confirm",
+    "approve",
 )
 
 
@@ -89,7 +91,7 @@ def parse_command(body: str) -> Command | None:
     ``!update Field: value`` (the value runs to the end of the text and may span lines) or
     ``/pcs help | update field=value | status ready|draft | link-input DID | refresh | retry |
     priority N [reason] | withdraw [reason] | reinstate [reason] | clone CAMPAIGN |
-    confirm [field | field=label ...]``. Prefixes
+    confirm [field | field=label ...] | approve``. Prefixes
     are case-insensitive; a reason runs to the end of the command (it may span lines).
     """
     text = body.replace("\r\n", "\n").lstrip()
@@ -126,6 +128,10 @@ def parse_command(body: str) -> Command | None:
         return Command(CommandKind.REFRESH, text=first)
     if sub == "retry":
         return Command(CommandKind.RETRY, text=first)
+    if sub == "approve":
+        if len(words) != 2:
+            return Command(CommandKind.INVALID, error="expected `/pcs approve`", text=first)
+        return Command(CommandKind.APPROVE, text=first)
     if sub in _WITH_REASON:
         return _parse_with_reason(sub, text, first)
     if sub == "clone":

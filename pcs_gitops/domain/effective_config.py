@@ -16,6 +16,8 @@ Artifact choices (``pcs_gitops.domain.artifacts`` reads them from here, nowhere 
 - Event count: the ``events_per_task`` setting/override wins; otherwise the catalogue's
   "Number of Events" (400k, 2.75M); ``All``/empty/free text leave ``nEvents`` out. The job
   count is ``n_jobs`` when set, else ceil(events / events_per_job) when both are known.
+- Produced datasets live in the Rucio scope ``output_scope`` (``group.EIC``; the inputs' scope,
+  ``default_scope`` of the catalogue settings, is ``group.EIC.evgen``).
 - ``detector_version``/``detector_config`` come from the effective config (the execution
   template), not from the input dataset; JEDI ``campaign`` is the detector version.
 - Background env comes from the input's k tag, per key, falling back to its evgen tag; and
@@ -61,6 +63,7 @@ DEFAULTS: dict[str, Any] = {
     "use_rucio": True,
     "rucio_rse": "",
     "log_rse": "",
+    "output_scope": "group.EIC",
     "bg_mixing": False,
     "bg_cross_section": "",
     "bg_evtgen_file": "",
@@ -79,6 +82,7 @@ ARTIFACT_DEFAULTS: dict[str, str] = {
     "ram_unit": "MBPerCore",
     "user_name": "pcs",
     "output_extension": "edm4eic.root",
+    "full_extension": "edm4hep.root",
     "log_extension": "log.tgz",
 }
 

@@ -116,6 +116,7 @@ class TaskIntake:
     prod_config: str | None = None
     description: str | None = None
     input_dataset_did: str | None = None
+    sample_variant: str | None = None  # tells the output apart from another request's
     catalog: dict[str, str] = field(default_factory=dict)
 
     @classmethod

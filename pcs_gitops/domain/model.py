@@ -12,7 +12,9 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from pcs_gitops.domain.approval_record import Approval
 from pcs_gitops.domain.metadata import DatasetMetadata
+from pcs_gitops.domain.panda_progress import PandaProgress as PandaProgress
 from pcs_gitops.domain.withdrawal import Withdrawal
 
 JsonDict = dict[str, Any]
@@ -232,10 +234,13 @@ class Dataset:
     created_at: str = ""
     history: tuple[HistoryEntry, ...] = ()
     metadata: DatasetMetadata = field(default_factory=DatasetMetadata)
+    files: int | None = None  # input files (manifest lines), when counted
 
     def to_dict(self) -> JsonDict:
-        # records written before metadata tracking have no block (and stay byte-identical)
+        # records written before metadata tracking or file counting have neither key
+        # (and stay byte-identical)
         metadata = {"metadata": self.metadata.to_dict()} if self.metadata else {}
+        files = {"files": self.files} if self.files is not None else {}
         return {
             "name": self.name,
             "did": self.did,
@@ -248,6 +253,7 @@ class Dataset:
             "stage": self.stage.value,
             "source": self.source.to_dict(),
             **metadata,
+            **files,
             "description": self.description,
             "created_by": self.created_by,
             "created_at": self.created_at,
@@ -272,6 +278,7 @@ class Dataset:
             created_at=str(data.get("created_at") or ""),
             history=tuple(HistoryEntry.from_dict(h) for h in data.get("history") or ()),
             metadata=DatasetMetadata.from_dict(data.get("metadata")),
+            files=_opt_int(data.get("files")),
         )
 
     @property
@@ -313,6 +320,7 @@ PROD_CONFIG_FIELDS: dict[str, type] = {
     "use_rucio": bool,
     "rucio_rse": str,
     "log_rse": str,
+    "output_scope": str,
     "bg_mixing": bool,
     "bg_cross_section": str,
     "bg_evtgen_file": str,
@@ -458,51 +466,6 @@ class Attempt:
 
 
 @dataclass(frozen=True)
-class PandaProgress:
-    """What PanDA last said about the task's current jediTaskID (written by sync, reconcile
-    and retry). ``checked_at`` is when pcs recorded this observation, so a sync that sees
-    nothing new writes nothing."""
-
-    status: str
-    reason: str = ""
-    files_total: int = 0
-    files_finished: int = 0
-    files_failed: int = 0
-    attempt_nr: int = 0
-    last_change: str = ""  # PanDA's modificationTime, ISO-8601 UTC
-    checked_at: str = ""
-
-    def to_dict(self) -> JsonDict:
-        return {
-            "status": self.status,
-            "reason": self.reason,
-            "files_total": self.files_total,
-            "files_finished": self.files_finished,
-            "files_failed": self.files_failed,
-            "attempt_nr": self.attempt_nr,
-            "last_change": self.last_change,
-            "checked_at": self.checked_at,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> PandaProgress:
-        return cls(
-            status=str(data["status"]),
-            reason=str(data.get("reason") or ""),
-            files_total=int(data.get("files_total") or 0),
-            files_finished=int(data.get("files_finished") or 0),
-            files_failed=int(data.get("files_failed") or 0),
-            attempt_nr=int(data.get("attempt_nr") or 0),
-            last_change=str(data.get("last_change") or ""),
-            checked_at=str(data.get("checked_at") or ""),
-        )
-
-    def same_observation(self, other: PandaProgress | None) -> bool:
-        """Equal in everything PanDA said (``checked_at`` aside)."""
-        return other is not None and replace(other, checked_at=self.checked_at) == self
-
-
-@dataclass(frozen=True)
 class ProdTask:
     name: str
     prod_config: str
@@ -525,6 +488,8 @@ class ProdTask:
     campaign: str | None = None  # the campaign (family, e.g. 26.07) the task produces for
     cloned_from: str | None = None  # the task this one was cloned from
     withdrawn: Withdrawal | None = None
+    approval: Approval | None = None  # set by approving; ready means approved
+    sample_variant: str = ""  # what tells this request's output apart from another's
 
     def to_dict(self) -> JsonDict:
         out: JsonDict = {
@@ -535,6 +500,10 @@ class ProdTask:
             "input_datasets": list(self.input_datasets),
             "output_datasets": list(self.output_datasets),
             "intermediate_datasets": list(self.intermediate_datasets),
+        }
+        if self.sample_variant:
+            out["sample_variant"] = self.sample_variant
+        out |= {
             "overrides": dict(self.overrides),
             "catalog": {k: self.catalog[k] for k in CATALOG_FIELD_IDS if k in self.catalog},
             "public_catalog": self.public_catalog.to_dict(),
@@ -551,6 +520,8 @@ class ProdTask:
         out["attempts"] = [a.to_dict() for a in self.attempts]
         if self.panda is not None:
             out["panda"] = self.panda.to_dict()
+        if self.approval is not None:
+            out["approval"] = self.approval.to_dict()
         out["created_by"] = self.created_by
         if self.requested_by:
             out["requested_by"] = self.requested_by
@@ -582,6 +553,8 @@ class ProdTask:
             campaign=_opt_str(data.get("campaign")),
             cloned_from=_opt_str(data.get("cloned_from")),
             withdrawn=Withdrawal.from_dict(data["withdrawn"]) if data.get("withdrawn") else None,
+            approval=Approval.from_dict(data["approval"]) if data.get("approval") else None,
+            sample_variant=str(data.get("sample_variant") or ""),
         )
 
     def with_history(self, entry: HistoryEntry) -> ProdTask:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pcs_gitops.domain.catalog import PRIORITIES, parse_event_count
 from pcs_gitops.domain.effective_config import effective_config
 from pcs_gitops.domain.inference import beams_from_path
+from pcs_gitops.domain.job_counts import missing_count
 from pcs_gitops.domain.metadata import (
     FIELD_TITLES,
     PLACEHOLDER_LABELS,
@@ -19,6 +20,7 @@ from pcs_gitops.domain.metadata import (
     tag_fields,
 )
 from pcs_gitops.domain.model import Dataset, ProdTask, Tag, TagKind, TagStatus, TaskStatus
+from pcs_gitops.domain.outputs import output_problems
 from pcs_gitops.domain.state import State
 
 # A probe answers whether a local path is readable: True, False, or None (not reachable here).
@@ -32,6 +34,7 @@ SUBSTATE_OF_CHECK = {
     "confirmation": "needs-confirmation",
     "config": "needs-config",
     "output": "needs-config",
+    "outputs": "needs-config",
     "background": "needs-config",
     "withdrawn": "withdrawn",
 }
@@ -131,14 +134,24 @@ def under_data_root(location: str, roots: Sequence[str]) -> str | None:
     return None
 
 
-def _events_check(task: ProdTask) -> Check:
+def _events_check(state: State, task: ProdTask) -> Check:
     events = task.catalog.get("events", "").strip()
     problems = []
     if events and events.lower() != "all" and parse_event_count(events) is None:
         problems.append(
             f"number of events '{events}' is not a count like 400k, 2.75M or All; correct it"
         )
-    return _check("events", "Event count parseable", problems)
+    else:
+        effective = effective_config(state.prod_configs.get(task.prod_config), task.overrides)
+        missing = missing_count(effective, task, _inputs(state, task))
+        if missing:
+            problems.append(missing)
+    return _check("events", "Event count known", problems)
+
+
+def _outputs_check(state: State, task: ProdTask) -> Check:
+    problems = output_problems(state, task) if _inputs(state, task) else []
+    return _check("outputs", "Output datasets composed", problems)
 
 
 def _tags_check(state: State, task: ProdTask) -> Check:
@@ -290,10 +303,11 @@ def readiness(state: State, task: ProdTask, probe: PathProbe) -> Readiness:
     checks = [
         *_withdrawn_check(task),
         _source_check(state, task, probe),
-        _events_check(task),
+        _events_check(state, task),
         _tags_check(state, task),
         *([confirmation] if confirmation is not None else []),
         *_config_checks(state, task),
+        _outputs_check(state, task),
         _catalog_check(state, task),
     ]
     return Readiness(task.name, tuple(checks))

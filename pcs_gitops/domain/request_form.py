@@ -17,6 +17,7 @@ from pcs_gitops.domain.free_text import line_break_problem
 from pcs_gitops.domain.intake import DatasetIntake, TaskIntake, guess_source_kind, validate_location
 from pcs_gitops.domain.issue_form import FormValue, IssueForm
 from pcs_gitops.domain.model import SourceKind
+from pcs_gitops.domain.naming import NameError_, check_sample
 from pcs_gitops.domain.settings import CatalogSettings
 from pcs_gitops.errors import UsageError
 
@@ -41,7 +42,14 @@ FORM_TO_CATALOG: dict[str, str] = {
 }
 CATALOG_TO_FORM = {v: k for k, v in FORM_TO_CATALOG.items()}
 # Optional form fields that steer the dataset intake (not catalogue columns).
-EXTRA_FIELDS = ("source_kind", "detector_version", "physics_tag", "evgen_tag", "contact")
+EXTRA_FIELDS = (
+    "source_kind",
+    "detector_version",
+    "physics_tag",
+    "evgen_tag",
+    "contact",
+    "sample_variant",
+)
 # Dropdowns whose value must be one of the options (matched ignoring case). "Other Use" is
 # free text in the catalogue, so it is not checked against the form's options.
 CHECKED_DROPDOWNS = frozenset(
@@ -115,6 +123,7 @@ class RequestAnswers:
             catalog=dict(self.catalog),
             input_dataset_did=input_did,
             description=f"Contact: {contact}" if contact else None,
+            sample_variant=self.extras.get("sample_variant"),
         )
 
 
@@ -173,6 +182,11 @@ def _normalise(
         return text, None
     if field_id == "detector_version" and not re.fullmatch(r"\d+\.\d+\.\d+", raw):
         return None, f"'{raw}' is not a version like 26.02.0."
+    if field_id == "sample_variant":
+        try:
+            check_sample(raw)
+        except NameError_ as exc:
+            return None, f"{exc}; use letters, digits, '_', '+', '-' (e.g. highstat or 2ndpass)."
     return raw, None
 
 

@@ -25,6 +25,7 @@ from pcs_gitops.domain.naming import (
     build_dataset_name,
     build_did,
 )
+from pcs_gitops.domain.outputs import output_owners
 from pcs_gitops.domain.state import RecordKind, State, record_path, tag_path
 
 
@@ -220,6 +221,24 @@ def free_text_problems(state: State) -> list[Problem]:
     return problems
 
 
+def _output_collisions(state: State) -> list[Problem]:
+    """An output dataset belongs to one task: two requests never produce the same sample."""
+    problems = []
+    for did, owners in output_owners(state).items():
+        for owner in owners if len(owners) > 1 else ():
+            others = ", ".join(f"'{o}'" for o in owners if o != owner)
+            problems.append(
+                Problem(
+                    record_path(RecordKind.PROD_TASK, owner),
+                    "output_datasets",
+                    f"output {did} is also produced by task {others}; two requests may not "
+                    "produce the same output: give one a sample_variant and run 'pcs task "
+                    "compose-outputs NAME'",
+                )
+            )
+    return problems
+
+
 def check_state(state: State) -> list[Problem]:
     """Every cross-record rule over the whole state."""
     problems: list[Problem] = free_text_problems(state)
@@ -286,6 +305,7 @@ def check_state(state: State) -> list[Problem]:
                     )
                 )
             intake_keys[intake_key] = name
+    problems.extend(_output_collisions(state))
     if state.settings.standard_prod_config not in state.prod_configs:
         problems.append(
             Problem(

@@ -129,6 +129,16 @@ DEFAULT_PWGS: tuple[Pwg, ...] = (
 
 
 DEFAULT_DATA_ROOTS: tuple[str, ...] = ("/volatile/eic", "/gpfs02/eic", "/work/eic")
+# Catalogue priority (1 highest, 2, 3, -1 N/A) -> the JEDI taskPriority of its task.
+DEFAULT_TASK_PRIORITIES: dict[str, int] = {"1": 950, "2": 900, "3": 850, "-1": 800}
+# Who pcs commits and opens pull requests as (logins, git author names and e-mails): a change
+# made only by these is pcs's own ('pcs check-change').
+DEFAULT_BOT_IDENTITIES: tuple[str, ...] = (
+    "github-actions[bot]",
+    "41898282+github-actions[bot]@users.noreply.github.com",
+    "pcs-bot",
+    "pcs-bot@users.noreply.github.com",
+)
 
 
 @dataclass(frozen=True)
@@ -155,6 +165,10 @@ class CatalogSettings:
     # Commissioning switch: True makes every draft tag block approval; PWG-authored tags (those
     # with a PWG) block it while draft in any case.
     approval_needs_locked_tags: bool = False
+    task_priorities: Mapping[str, int] = field(
+        default_factory=lambda: dict(DEFAULT_TASK_PRIORITIES)
+    )
+    bot_identities: tuple[str, ...] = DEFAULT_BOT_IDENTITIES
 
     def to_dict(self) -> JsonDict:
         out: JsonDict = {
@@ -169,6 +183,8 @@ class CatalogSettings:
             "detector_version": self.detector_version,
             "detector_config": self.detector_config,
             "data_roots": list(self.data_roots),
+            "task_priorities": dict(self.task_priorities),
+            "bot_identities": list(self.bot_identities),
         }
         if self.panda_monitor_url:
             out["panda_monitor_url"] = self.panda_monitor_url
@@ -197,6 +213,11 @@ class CatalogSettings:
             data_roots=tuple(str(r) for r in data.get("data_roots", base.data_roots)),
             stalled_after_days=int(data.get("stalled_after_days", base.stalled_after_days)),
             approval_needs_locked_tags=bool(data.get("approval_needs_locked_tags", False)),
+            task_priorities={
+                str(k): int(v)
+                for k, v in (data.get("task_priorities") or base.task_priorities).items()
+            },
+            bot_identities=tuple(str(b) for b in data.get("bot_identities", base.bot_identities)),
         )
 
     def panda_monitor_link(self, jedi_task_id: int | None) -> str | None:
@@ -205,6 +226,11 @@ class CatalogSettings:
         if jedi_task_id is None or not template.startswith(("https://", "http://")):
             return None
         return template.replace("{jedi_task_id}", str(int(jedi_task_id)))
+
+    def is_bot(self, identity: str) -> bool:
+        """Whether a login, git author name or e-mail is one pcs acts as."""
+        wanted = identity.strip().casefold()
+        return bool(wanted) and any(b.casefold() == wanted for b in self.bot_identities)
 
     def pwg_by_slug(self, slug: str) -> Pwg | None:
         return next((p for p in self.pwgs if p.slug == slug), None)

@@ -81,6 +81,7 @@ class State:
     _by_did: dict[str, str] | None = field(default=None, repr=False, compare=False)
     _by_source: dict[tuple[str, str], str] | None = field(default=None, repr=False, compare=False)
     _by_key: dict[tuple[str, ...], str] | None = field(default=None, repr=False, compare=False)
+    _by_output: dict[str, str] | None = field(default=None, repr=False, compare=False)
     # Scratch index for tag matching, owned by services.tags; dropped when a tag is replaced.
     tag_cache: dict[object, object] | None = field(default=None, repr=False, compare=False)
 
@@ -109,6 +110,16 @@ class State:
         name = self._by_key.get(key)
         return self.tasks.get(name) if name is not None else None
 
+    def task_for_output(self, did: str) -> ProdTask | None:
+        """The task that lists ``did`` among its outputs (the first, if several do)."""
+        if self._by_output is None:
+            self._by_output = {}
+            for task_name, task in self.tasks.items():
+                for output in task.output_datasets:
+                    self._by_output.setdefault(output, task_name)
+        name = self._by_output.get(did)
+        return self.tasks.get(name) if name is not None else None
+
     # -- writes (each marks the record's file dirty) ---------------------------------------
     def put_tag(self, tag: Tag) -> None:
         if tag.label in self.tags:
@@ -128,10 +139,11 @@ class State:
         self.dirty.add(record_path(RecordKind.DATASET, dataset.name))
 
     def remove_dataset(self, name: str) -> None:
-        """Drop a dataset (renamed: its tags changed); its file is deleted on commit."""
-        del self.datasets[name]
-        self._by_did = self._by_source = None
-        self.dirty.add(record_path(RecordKind.DATASET, name))
+        """Forget a dataset record (e.g. renamed: its tags changed); its file is deleted when
+        the unit of work commits."""
+        if self.datasets.pop(name, None) is not None:
+            self._by_did = self._by_source = None
+            self.dirty.add(record_path(RecordKind.DATASET, name))
 
     def put_prod_config(self, config: ProdConfig) -> None:
         self.prod_configs[config.name] = config
@@ -142,10 +154,21 @@ class State:
         if old is not None and old.public_catalog != task.public_catalog:
             self._by_key = None
         self.tasks[task.name] = task
+        if self._by_output is not None:
+            self._index_outputs(old, task)
         key = task.public_catalog.intake_key()
         if self._by_key is not None and key is not None:
             self._by_key.setdefault(key, task.name)
         self.dirty.add(record_path(RecordKind.PROD_TASK, task.name))
+
+    def _index_outputs(self, old: ProdTask | None, task: ProdTask) -> None:
+        index = self._by_output
+        assert index is not None
+        for did in old.output_datasets if old is not None else ():
+            if index.get(did) == task.name:
+                del index[did]
+        for did in task.output_datasets:
+            index.setdefault(did, task.name)
 
     def put_campaign(self, campaign: Campaign) -> None:
         self.campaigns[campaign.name] = campaign

@@ -1,4 +1,6 @@
-"""Importing a public catalogue file: one external EVGEN dataset and one draft task per row."""
+"""Importing a public catalogue file: one external EVGEN dataset and one draft task per row,
+with its output datasets composed (an output another row already produces is told apart by a
+sample variant and reported)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from pcs_gitops.domain.state import State
 from pcs_gitops.errors import PcsError, UsageError, ValidationFailed
 from pcs_gitops.services.datasets import DatasetIntake, intake_dataset
 from pcs_gitops.services.metadata import refresh_candidates
+from pcs_gitops.services.outputs import compose_outputs
 from pcs_gitops.services.ports import Actor, Progress, no_progress
 
 
@@ -120,8 +123,17 @@ class _Import:
             history=(self.entry("imported", {"line": row.line}),),
         )
         self.state.put_task(task)
-        self.by_key[key] = task
+        self.by_key[key] = self.with_outputs(row, task)
         self.report.tasks_created += 1
+
+    def with_outputs(self, row: CatalogRow, task: ProdTask) -> ProdTask:
+        """The task with its outputs composed; a collision is told apart and reported."""
+        outcome = compose_outputs(self.state, task, self.actor, self.now, distinguish=True)
+        self.report.warnings += [f"line {row.line}: {note}" for note in outcome.notes]
+        if outcome.problems and task.input_datasets:
+            problems = "; ".join(outcome.problems)
+            self.report.warnings.append(f"line {row.line}: no output dataset: {problems}")
+        return outcome.task
 
     def entry(self, action: str, detail: dict[str, Any]) -> HistoryEntry:
         return HistoryEntry(self.now, self.actor.login, self.actor.surface, action, detail)
@@ -153,7 +165,7 @@ class _Import:
             unmapped=row.unmapped or existing.unmapped,
         ).with_history(self.entry("reimported", changes))
         self.state.put_task(updated)
-        self.by_key[self.intake_key(row)] = updated
+        self.by_key[self.intake_key(row)] = self.with_outputs(row, updated)
         self.report.tasks_updated += 1
 
     def inputs_after(self, row: CatalogRow, existing: ProdTask) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
+from pcs_gitops.domain.approval import approval_problems
 from pcs_gitops.domain.rules import Problem, check_state
 from pcs_gitops.services.loading import load_state
 from pcs_gitops.services.locked_tags import locked_at, locked_tag_problems
@@ -63,6 +64,8 @@ def validate_repository(
         )
     else:
         problems.extend(check_state(loaded.state))
+        if not problems:  # a payload is only built from a consistent state
+            problems.extend(approval_problems(loaded.state))
         if base is not None:
             locked = locked_at(base.files.iter_files())
             problems.extend(locked_tag_problems(base.name, locked, loaded.state))

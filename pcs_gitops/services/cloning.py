@@ -3,8 +3,9 @@
 A clone is a new draft task for the target campaign: named ``<campaign>.<source name>`` (a
 source that belongs to a campaign loses that prefix first), ``cloned_from`` its source, the
 campaign's release, detector and production config defaults as its overrides, its inputs
-relinked to the target campaign's counterpart datasets where such exist, the source's request
-fields and requester, and none of its approval, submissions or PanDA state. Its catalogue key
+relinked to the target campaign's counterpart datasets where such exist, its own output datasets
+(composed for the campaign's release), the source's request fields and requester, and none of
+its approval, submissions or PanDA state. Its catalogue key
 is the source's key within the campaign, so the same clone is never made twice.
 """
 
@@ -18,8 +19,9 @@ from pcs_gitops.domain.campaigns import Campaign
 from pcs_gitops.domain.model import HistoryEntry, ProdTask, PublicCatalog, TaskStatus
 from pcs_gitops.domain.naming import NameError_, build_dataset_name, build_did, parse_dataset_name
 from pcs_gitops.domain.state import State
-from pcs_gitops.errors import UsageError
+from pcs_gitops.errors import Conflict, UsageError
 from pcs_gitops.services.authorization import requester_of
+from pcs_gitops.services.outputs import compose_outputs
 from pcs_gitops.services.ports import Actor
 from pcs_gitops.services.tasks import resolve_task
 
@@ -191,7 +193,17 @@ def clone_task(
         cloned_from=source.name,
     )
     state.put_task(clone)
-    return clone
+    return _with_outputs(state, clone, actor, now)
+
+
+def _with_outputs(state: State, clone: ProdTask, actor: Actor, now: str) -> ProdTask:
+    """The clone with the outputs its input and the campaign's settings compose. One that
+    another request produces already (a campaign with the source's own release) is left
+    without: its readiness says so, and 'pcs task compose-outputs' names that request."""
+    try:
+        return compose_outputs(state, clone, actor, now).task
+    except Conflict:
+        return clone
 
 
 def clone_into(

@@ -3,7 +3,8 @@
 A confirmation records who vouched for a value and when. An unknown value cannot be confirmed:
 it needs a correction, ``physics_tag=p2079``, which binds another existing tag (one of the
 candidates, or any tag of that kind); the dataset's composed name follows its tags, so a
-correction renames the dataset and every draft task that refers to it by DID.
+correction renames the dataset and every draft task that refers to it by DID (a task that reads
+it gets the outputs its new tags compose).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pcs_gitops.domain.state import State
 from pcs_gitops.errors import Conflict, PcsError, RecordNotFound, UsageError
 from pcs_gitops.services.datasets import resolve_dataset
 from pcs_gitops.services.metadata import FIELD_OF_KIND
+from pcs_gitops.services.outputs import compose_outputs
 from pcs_gitops.services.ports import Actor
 from pcs_gitops.services.tags import get_tag
 from pcs_gitops.services.tasks import resolve_task
@@ -212,8 +214,21 @@ def _renamed(state: State, changed: Dataset, old: Dataset, actor: Actor, now: st
     state.remove_dataset(old.name)
     state.put_dataset(renamed)
     for task in users:
-        state.put_task(_with_did(task, old.did, renamed.did, actor, now))
+        moved = _with_did(task, old.did, renamed.did, actor, now)
+        state.put_task(moved)
+        if renamed.did in moved.input_datasets:
+            _recompose(state, moved, actor, now)
     return renamed
+
+
+def _recompose(state: State, task: ProdTask, actor: Actor, now: str) -> None:
+    """The outputs follow the input's new tags. Outputs another request produces already are
+    not taken: the task keeps its old ones, and its readiness asks for 'pcs task
+    compose-outputs', which names that request."""
+    try:
+        compose_outputs(state, task, actor, now)
+    except Conflict:
+        return
 
 
 def _composed(tags: DatasetTags, dataset: Dataset) -> str:

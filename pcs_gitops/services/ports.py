@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +55,29 @@ class PagePreview(Protocol):
 
     def request_page(self, state: State, task: ProdTask) -> dict[str, str]:
         """``{path, url, html}`` of the task's request page."""
+        ...
+
+
+class InputFiles(Protocol):
+    """How many input files an external source holds, read from the filesystem."""
+
+    def count(self, kind: str, location: str, roots: tuple[str, ...]) -> int | None:
+        """A CSV manifest's data lines, or the event files under a directory; None when the
+        source cannot be read from here (outside ``roots``, not mounted, unreadable)."""
+        ...
+
+
+class RecordHistory(Protocol):
+    """The records of past commits (git), for comparing two of them."""
+
+    def resolve(self, ref: str) -> str: ...
+    def merge_base(self, base: str, head: str) -> str: ...
+    def authors(self, base: str, head: str) -> list[tuple[str, str, str]]:
+        """(commit, author name, author e-mail) of each non-merge commit in base..head."""
+        ...
+
+    def records(self, commit: str, prefixes: Sequence[str] = ("state",)) -> list[Any]:
+        """The parsed record files (``RawRecordFile``) of ``commit`` under ``prefixes``."""
         ...
 
 
@@ -272,7 +295,10 @@ class BranchWorkspace(Protocol):
 
     def branches(self, prefix: str) -> list[str]: ...
 
-    def behind(self, branch: str, base: str) -> bool: ...
+    def stale(self, branches: Sequence[str], base: str) -> list[str]:
+        """The ``branches`` that lack records or derived files ``base`` changed since they
+        forked (online: one fetch for all of them)."""
+        ...
 
 
 class FileTree(Protocol):

@@ -19,6 +19,7 @@ from pcs_gitops.domain.readiness import PathProbe, readiness
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import GitHubError, UsageError
 from pcs_gitops.services.github_port import GitHubPort
+from pcs_gitops.services.github_wording import for_github
 from pcs_gitops.services.request_texts import md_escape, short_text
 
 MARKER = "<!-- pcs-reminder: {task} since {since} period {period} -->"
@@ -141,7 +142,7 @@ def reminder_text(stalled: Stalled) -> str:
     ]
     if stalled.missing:
         lines.append("What is missing:")
-        lines += [f"- {md_escape(short_text(p, MAX_PROBLEM))}" for p in stalled.missing]
+        lines += [f"- {md_escape(short_text(for_github(p), MAX_PROBLEM))}" for p in stalled.missing]
     else:
         lines.append("Nothing is missing: it awaits a production manager's review.")
     lines += ["", f"Who can act: {stalled.who}.", "", "Comment `/pcs help` for the commands."]

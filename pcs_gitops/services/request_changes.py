@@ -78,7 +78,9 @@ def withdraw(state: State, name: str, reason: str | None, actor: Actor, now: str
         status = TaskStatus.DRAFT
         detail.update({"from": "ready", "to": "draft"})
     withdrawal = Withdrawal(actor.login, now, why)
-    updated = replace(task, status=status, withdrawn=withdrawal).with_history(
+    # back in draft, the task is no longer approved (a submitted one keeps what was approved)
+    approval = None if status is TaskStatus.DRAFT else task.approval
+    updated = replace(task, status=status, withdrawn=withdrawal, approval=approval).with_history(
         HistoryEntry(now, actor.login, actor.surface, WITHDRAW_ACTION, detail)
     )
     state.put_task(updated)

@@ -5,6 +5,7 @@ mentions); identical input gives identical text, so replays edit nothing."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from pcs_gitops.domain import site_paths
 from pcs_gitops.domain.commands import Command
 from pcs_gitops.domain.request_form import NOT_A_FORM
 from pcs_gitops.domain.settings import CatalogSettings
+from pcs_gitops.services.github_wording import for_github
 
 # --------------------------------------------------------------------------- texts
 
@@ -48,8 +50,10 @@ HELP_TEXT = """\
   example `!update Number of Events: 2.5M`). The value may span several lines; an empty value
   clears the field. The Issue field cannot change.
 - `/pcs update Field=value`: the same, on one line.
-- `/pcs status ready` or `/pcs status draft`: move the request (production managers; nobody
-  approves their own request).
+- `/pcs approve`: approve the payload the request would send to PanDA; it becomes **ready**
+  (production managers; nobody approves their own request). Any later change to what the
+  payload is built from sends it back to draft. `/pcs status ready` does the same;
+  `/pcs status draft` sends it back.
 - `/pcs link-input SCOPE:NAME`: link an existing input dataset by its DID.
 - `/pcs refresh`: bring the request branch up to date with the default branch.
 - `/pcs retry`: ask PanDA to run a failed task again, same payload (production managers).
@@ -125,6 +129,19 @@ class CheckView:
 
 
 @dataclass(frozen=True)
+class PlanView:
+    """The payload under review: what an approval binds to."""
+
+    approval_state: str  # none | approved | stale
+    approved_by: str
+    approved_at: str
+    payload_sha256: str
+    changed: tuple[str, ...]  # what differs from the approved payload (stale)
+    problems: tuple[str, ...]  # what PanDA would not accept
+    task_params_json: str
+
+
+@dataclass(frozen=True)
 class RequestView:
     """Everything the status comment and the PR body show about one request."""
 
@@ -145,6 +162,7 @@ class RequestView:
     validation: tuple[str, ...] = ()  # problems of validate + render --check on the branch
     published_pull: int | None = None  # the pull request that published the catalogue row
     changes: tuple[str, ...] = ()  # what changed since the publication (a change's PR shows it)
+    plan: PlanView | None = None
 
 
 def _headline(view: RequestView) -> str:
@@ -164,7 +182,7 @@ def _checklist(view: RequestView) -> list[str]:
     lines = []
     for check in view.checks:
         mark = "x" if check.ok else " "
-        detail = "; ".join(md_escape(p) for p in check.problems)
+        detail = "; ".join(md_escape(for_github(p)) for p in check.problems)
         lines.append(f"- [{mark}] {check.title}" + (f": {detail}" if detail else ""))
     return lines
 
@@ -252,6 +270,8 @@ def status_comment(view: RequestView, state: Mapping[str, Any]) -> str:
             "**The request branch does not validate** (`pcs validate`, `pcs render --check`):",
         ]
         lines += [f"- {md_escape(p)}" for p in view.validation[:20]]
+    if view.plan is not None and view.plan.approval_state != "none":
+        lines += ["", _approval_line(view.plan)]
     if view.checks:
         lines += ["", "**Readiness checklist**", *_checklist(view)]
     if view.row:
@@ -294,6 +314,7 @@ def pull_body(view: RequestView) -> str:
         "",
         *_checklist(view),
         "",
+        *_plan_section(view.plan),
         "### Links",
         "",
         f"- Request issue: #{view.issue}",
@@ -310,6 +331,64 @@ def pull_body(view: RequestView) -> str:
         f"Request #{view.issue}",
     ]
     return "\n".join(lines) + "\n"
+
+
+MAX_PAYLOAD_SHOWN = 40_000  # characters of the taskParamMap in a PR body (GitHub: 65,536)
+
+
+def _fenced(text: str, info: str = "") -> list[str]:
+    """A code block no text can close early: the fence is longer than any backtick run in it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence + info, text.rstrip("\n"), fence]
+
+
+def _approval_line(plan: PlanView) -> str:
+    """The approval in one line: who approved which payload, or why the approval was withdrawn."""
+    digest = f"`{plan.payload_sha256[:12]}`"
+    if plan.approval_state == "approved":
+        return (
+            f"**Approved** by {md_escape(plan.approved_by)} at {md_escape(plan.approved_at)} "
+            f"(payload sha256 {digest})."
+        )
+    what = "; ".join(md_escape(c) for c in plan.changed) or "the payload changed"
+    return (
+        f"**Approval withdrawn**: {what}. A production manager approves the new payload "
+        f"(sha256 {digest}) with `/pcs approve`."
+    )
+
+
+def _plan_section(plan: PlanView | None) -> list[str]:
+    """The payload to approve: its approval state and hash, and the exact JEDI taskParamMap."""
+    if plan is None:
+        return []
+    digest = f"`{plan.payload_sha256}`"
+    if plan.approval_state == "approved":
+        state = (
+            f"approved by {md_escape(plan.approved_by)} at {md_escape(plan.approved_at)} "
+            f"for payload sha256 {digest}"
+        )
+    elif plan.approval_state == "stale":
+        what = "; ".join(md_escape(c) for c in plan.changed) or "the payload changed"
+        state = f"**approval withdrawn**: {what}. The payload now has sha256 {digest}"
+    else:
+        state = f"not approved yet; `/pcs approve` approves payload sha256 {digest}"
+    lines = ["### Payload", "", f"Approval: {state}.", ""]
+    if plan.problems:
+        lines += ["PanDA would not accept it yet:", ""]
+        lines += [f"- {md_escape(p)}" for p in plan.problems] + [""]
+    shown = plan.task_params_json
+    if len(shown) > MAX_PAYLOAD_SHOWN:
+        shown = shown[:MAX_PAYLOAD_SHOWN] + "\n... (cut; see the task record)\n"
+    lines += [
+        "<details><summary>JEDI taskParamMap</summary>",
+        "",
+        *_fenced(shown, "json"),
+        "",
+        "</details>",
+        "",
+    ]
+    return lines
 
 
 def label_changes(desired: Iterable[str], present: Iterable[str]) -> tuple[list[str], list[str]]:

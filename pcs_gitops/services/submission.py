@@ -1,8 +1,9 @@
 """Submission use cases: render a task's artifacts, and submit a ready task to PanDA exactly once.
 
-``submit_task`` loads the state, refuses unless the task is ``ready`` and holds no PanDA task id,
-builds the JEDI ``taskParamMap`` and first writes a ``submission-intent`` history entry (nothing
-is sent when that write fails). Then it calls PanDA through the :class:`PandaSubmitter` port and
+``submit_task`` loads the state, refuses unless the task is ``ready``, holds no PanDA task id and
+its approval matches the payload it would send (the hash is recomputed; a dry run checks the
+same), builds the JEDI ``taskParamMap`` and first writes a ``submission-intent`` history entry
+(nothing is sent when that write fails). Then it calls PanDA through the :class:`PandaPort` and
 records a new ``jediTaskID`` (try N, status ``submitted``) only for ``succeeded. new
 jediTaskID=<N>``. A reactivation of an old task, a banned DN and every other definite answer are
 written as ``submission-refused`` and do not block.
@@ -29,12 +30,14 @@ from pcs_gitops.domain.payload import payload_sha256
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import (
     Conflict,
+    InvalidPayload,
     InvalidTransition,
     PcsError,
     RecordingFailed,
     SubmissionError,
     UsageError,
 )
+from pcs_gitops.services.approval import payload_refusal, require_approved_payload
 from pcs_gitops.services.panda_port import (
     NewTask,
     OutcomeUnknown,
@@ -95,7 +98,11 @@ def render_artifact(state: State, name: str, fmt: str) -> str:
     """One artifact as text: JSON ones pretty-printed (indent 2, key order kept), newline-ended."""
     if fmt not in ARTIFACT_FORMATS:
         raise UsageError(f"unknown format '{fmt}'; choose from {', '.join(ARTIFACT_FORMATS)}")
-    artifact = build_artifact(state, resolve_task(state, name), fmt)
+    task = resolve_task(state, name)
+    refusal = payload_refusal(state, task, for_submission=False) if fmt == "jedi" else None
+    if refusal:
+        raise InvalidPayload(refusal)
+    artifact = build_artifact(state, task, fmt)
     if isinstance(artifact, str):
         return artifact if artifact.endswith("\n") else artifact + "\n"
     return to_json(artifact)
@@ -141,7 +148,8 @@ def check_submittable(task: ProdTask) -> None:
     if task.status is not TaskStatus.READY:
         raise InvalidTransition(
             f"task '{task.name}' is {task.status.value}; only a ready task can be submitted. "
-            f"See 'pcs task readiness {task.name}', then 'pcs task set-status {task.name} ready'"
+            f"See 'pcs task readiness {task.name}', then 'pcs task approve {task.name}' (a "
+            "production manager)"
         )
     intent = pending_intent(task)
     if intent is not None:
@@ -174,6 +182,7 @@ def submit_task(
         state = uow.state
         task = resolve_task(state, name)
         check_submittable(task)
+        require_approved_payload(state, task)
         params = build_jedi(state, task)
         if dry_run:
             return SubmissionOutcome(task, params, dry_run=True)

@@ -21,7 +21,9 @@ from pcs_gitops.domain.model import (
 )
 from pcs_gitops.domain.naming import (
     TASK_NAME_RE,
+    NameError_,
     attempt_name,
+    check_sample,
     task_name_for_issue,
     task_name_for_row_key,
 )
@@ -34,7 +36,9 @@ from pcs_gitops.errors import (
     RecordNotFound,
     UsageError,
 )
+from pcs_gitops.services import approval as approvals
 from pcs_gitops.services.datasets import resolve_dataset
+from pcs_gitops.services.outputs import compose_outputs
 from pcs_gitops.services.ports import Actor
 from pcs_gitops.services.request_texts import request_page_url
 
@@ -117,6 +121,7 @@ def intake_task(state: State, req: TaskIntake, actor: Actor, now: str) -> TaskIn
         raise UsageError("refused catalogue value(s):\n  " + "\n  ".join(problems))
     for label, value in (("description", req.description or ""), *req.catalog.items()):
         _check_text(label, value)
+    variant = _sample_variant(req.sample_variant)
     catalog_updates = dict(req.catalog)
     mapping = _mapping_updates(req, issue)
     inputs: tuple[str, ...] | None = None
@@ -150,11 +155,25 @@ def intake_task(state: State, req: TaskIntake, actor: Actor, now: str) -> TaskIn
         created_by=actor.login,
         created_at=now,
         history=(HistoryEntry(now, actor.login, actor.surface, "created"),),
+        sample_variant=variant or "",
     )
     if not TASK_NAME_RE.match(name):
         raise UsageError(f"task name '{name}' may only hold letters, digits and . _ + = -")
     state.put_task(task)
+    task = compose_outputs(state, task, actor, now).task
     return TaskIntakeOutcome(task, True, changed=["created"])
+
+
+def _sample_variant(value: str | None) -> str | None:
+    """The optional sample variant, checked as the tail of a sample (None: not given)."""
+    if value is None:
+        return None
+    variant = value.strip()
+    try:
+        check_sample(variant)
+    except NameError_ as exc:
+        raise UsageError(f"sample variant: {exc}") from None
+    return variant
 
 
 def _with_issue_cell(catalog: Mapping[str, str], issue: int | None) -> dict[str, str]:
@@ -214,6 +233,9 @@ def _merge(
             f"the catalogue key already belongs to task '{task.name}'; a task cannot be renamed "
             "by intake"
         )
+    variant = _sample_variant(req.sample_variant)
+    if variant is not None and variant != task.sample_variant:
+        changes["sample_variant"] = variant
     if not changes:
         return TaskIntakeOutcome(task, False)
     if task.status is not TaskStatus.DRAFT:
@@ -228,8 +250,10 @@ def _merge(
         description=description,
         input_datasets=new_inputs,
         prod_config=req.prod_config or task.prod_config,
+        sample_variant=changes.get("sample_variant", task.sample_variant),
     ).with_history(HistoryEntry(now, actor.login, actor.surface, "updated", changes))
     state.put_task(updated)
+    updated = compose_outputs(state, updated, actor, now).task
     return TaskIntakeOutcome(updated, False, changed=sorted(changes))
 
 
@@ -282,7 +306,7 @@ def link_input(
         HistoryEntry(now, actor.login, actor.surface, "link-input", {"input_datasets": wanted})
     )
     state.put_task(updated)
-    return updated
+    return compose_outputs(state, updated, actor, now).task
 
 
 TERMINAL = (TaskStatus.COMPLETED, TaskStatus.FAILED)
@@ -308,21 +332,19 @@ def set_status(
     refusal = transition_refusal(task.status, target)
     if refusal:
         raise InvalidTransition(f"task '{task.name}': {refusal}")
-    why = (reason or "").strip()
+    why = (reason or "").strip()[:MAX_TEXT]
     if target in TERMINAL and not why:
         raise UsageError(
             f"marking task '{task.name}' {target.value} by hand needs a reason (--reason): the "
             "PanDA sync sets the terminal states from what PanDA reports"
         )
-    if target is TaskStatus.READY:
-        check = readiness(state, task, probe)
-        if not check.ready:
-            raise InvalidTransition(
-                f"task '{task.name}' is not ready:\n  - " + "\n  - ".join(check.problems)
-            )
+    if target is TaskStatus.READY:  # an alias of approving
+        return approvals.approve(state, task, actor, now, probe, reason=why)
+    if target is TaskStatus.DRAFT:
+        return approvals.send_back(state, task, actor, now, reason=why)
     detail: dict[str, Any] = {"from": task.status.value, "to": target.value}
     if why:
-        detail["reason"] = why[:MAX_TEXT]
+        detail["reason"] = why
     updated = replace(task, status=target).with_history(
         HistoryEntry(now, actor.login, actor.surface, "status", detail)
     )

@@ -9,6 +9,7 @@ from pcs_gitops.domain.readiness import PathProbe
 from pcs_gitops.domain.rules import Problem, check_state
 from pcs_gitops.domain.state import State, kind_of_path
 from pcs_gitops.errors import PcsError, ValidationFailed
+from pcs_gitops.services.approval import SYSTEM, withdraw_stale_approvals
 from pcs_gitops.services.loading import SCHEMA_OF_KIND, LoadResult, load_state
 from pcs_gitops.services.ports import (
     Clock,
@@ -28,18 +29,22 @@ class CommitResult:
     derived_deleted: list[str] = field(default_factory=list)
     commit: str | None = None
     message: str = ""  # the use case's commit message (a branch publisher commits with it)
+    withdrawn: list[dict[str, object]] = field(default_factory=list)  # approvals this withdrew
 
     @property
     def changed(self) -> bool:
         return bool(self.records_written or self.derived_written or self.derived_deleted)
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "records_written": self.records_written,
             "derived_written": self.derived_written,
             "derived_deleted": self.derived_deleted,
             "commit": self.commit,
         }
+        if self.withdrawn:
+            out["approvals_withdrawn"] = self.withdrawn
+        return out
 
 
 def sync_derived(
@@ -107,6 +112,8 @@ class UnitOfWork:
 
     def commit(self, message: str) -> CommitResult:
         state = self.state
+        # a change to what a ready task's payload is built from withdraws its approval
+        withdrawn = withdraw_stale_approvals(state, SYSTEM, self.clock.now(), set(state.dirty))
         problems: list[Problem] = []
         for relpath in sorted(state.dirty):
             data = state.record_dict(relpath)
@@ -120,7 +127,7 @@ class UnitOfWork:
         problems.extend(check_state(state))
         if problems:
             raise ValidationFailed(problems, header="refused: the change would leave invalid state")
-        result = CommitResult(message=message)
+        result = CommitResult(message=message, withdrawn=[w.to_dict() for w in withdrawn])
         dirty = sorted(state.dirty)
         for done, relpath in enumerate(dirty, start=1):
             data = state.record_dict(relpath)

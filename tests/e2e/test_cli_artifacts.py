@@ -184,6 +184,7 @@ def ready_repo(repo: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> 
             "400k",
             "--generator-version",
             DIS_RELEASE,
+            *(("--sample-variant", "second") if issue == "8" else ()),
         )
         assert result.exit_code == 0, result.output
     result = run_cli(*base, "task", "confirm", "issue-7")
@@ -200,8 +201,11 @@ def test_submit_records_try_one_and_moves_to_submitted(
     assert result.exit_code == 0, result.output + result.stderr
     assert len(panda.calls) == 1
     sent = panda.calls[0]
-    _, input_name, _ = parse_did(_task_file(ready_repo, "issue-7")["input_datasets"][0])
-    assert sent["taskName"] == input_name  # no output dataset: the input's composed name
+    task = _task_file(ready_repo, "issue-7")
+    _, input_name, _ = parse_did(task["input_datasets"][0])
+    _, output_name, _ = parse_did(task["output_datasets"][0])
+    assert sent["taskName"] == output_name != input_name  # the output composed at intake
+    assert output_name.startswith("group.EIC.26.02.0.epic_craterlake.p2")
     assert input_name.startswith("group.EIC.evgen.26.02.0.epic_craterlake.p2")
     assert sent["nEvents"] == 400_000 and sent["uniqueTaskName"] is True
     assert "jediTaskID 4242" in result.stdout
@@ -232,7 +236,7 @@ def test_dry_run_sends_and_writes_nothing(
     before = snapshot(ready_repo)
     result = run_cli("--repo", str(ready_repo), "task", "submit", "issue-7", "--dry-run")
     assert result.exit_code == 0, result.output + result.stderr
-    assert json.loads(result.stdout)["taskName"].startswith("group.EIC.evgen.")
+    assert json.loads(result.stdout)["taskName"].startswith("group.EIC.26.02.0.")
     assert "not submitted" in result.stderr
     assert panda.calls == []
     assert snapshot(ready_repo) == before

@@ -19,7 +19,7 @@ from click.testing import Result
 from pcs_gitops.bootstrap import build
 from pcs_gitops.config import Settings
 from pcs_gitops.entrypoints.cli.main import COMMANDS, hoist_global_options, load_command
-from tests.e2e.test_cli_core import Pcs, as_json, intake_task, ok, refused
+from tests.e2e.test_cli_core import BEAGLE, Pcs, as_json, intake_task, ok, refused
 
 RunCli = Callable[..., Result]
 # Long-running servers print their address, not data; they have no --json.
@@ -143,7 +143,9 @@ def _pwg_slugs(pcs: Pcs) -> list[str]:
 
 
 def test_task_artifact_has_json(pcs: Pcs) -> None:
-    ok(intake_task(pcs, "5"))
+    # a task with an input has outputs, so its taskParamMap may be shown
+    did = as_json(pcs("dataset", "intake", "--source-location", BEAGLE, "--json"))["dataset"]["did"]
+    ok(intake_task(pcs, "5", "--events", "400k", "--dataset", did))
     text = ok(pcs("task", "artifact", "issue-5", "--format", "jedi")).stdout
     payload = as_json(pcs("task", "artifact", "issue-5", "--format", "jedi", "--json"))
     assert payload["text"] == text and payload["fmt"] == "jedi"

@@ -84,6 +84,8 @@ def ready_task(pcs: Pcs, beagle: dict[str, Any]) -> str:
             "1",
             "--dataset-path",
             BEAGLE,
+            "--events",
+            "400k",
             "--dataset",
             beagle["dataset"]["did"],
         )

@@ -28,7 +28,7 @@ def make_request(run_cli: RunCli, repo: Path, location: str, *extra: str) -> str
     task = run_cli(
         *base,
         *("task", "intake", "--public-catalog-issue", "7", "--input-dataset-did", did),
-        *("--pwg", "inclusive", "--priority", "1", "--dataset-path", location),
+        *("--pwg", "inclusive", "--priority", "1", "--dataset-path", location, "--events", "1M"),
     )
     assert task.exit_code == 0, task.output
     return "issue-7"

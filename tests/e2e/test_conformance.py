@@ -39,10 +39,11 @@ from tests.support.rest_client import token as token_of
 RunCli = Callable[..., Result]
 NEW_PATH = "/volatile/eic/EPIC/EVGEN/DIS/pythia8.306-1.0/NC/noRad/ep/18x275/q2_7to70"
 # Keys that name who acted and when, or what was written: they differ between the surfaces.
-VOLATILE = {"history", "created_by", "created_at", "confirmed_at", "commit"}
+VOLATILE = {"history", "created_by", "created_at", "confirmed_at", "commit", "at"}
 SAMPLE_ROWS = 30
 FIRST = "<first task>"  # replaced by the name of the first imported task
 FIRST_DID = "<first did>"  # replaced by the DID of the first imported dataset
+FIRST_INPUT = "<first input>"  # replaced by the DID of the first imported task's input
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,10 @@ def dataset_case(id_: str, ok: bool = False, **args: Any) -> Case:
 
 def task_case(id_: str, ok: bool = False, **args: Any) -> Case:
     return Case(id_, intake("pcs_prodtask_intake", args), "pcs_prodtask_intake", args, ok)
+
+
+def payload_case(id_: str, cli: tuple[str, ...], tool: str, ok: bool = False, **args: Any) -> Case:
+    return Case(id_, cli, tool, args, ok)
 
 
 def status(id_: str, name: str, target: str, ok: bool = False) -> Case:
@@ -132,6 +137,15 @@ CORPUS: tuple[Case, ...] = (
     task_case("task: issue #7 with a change", ok=True, public_catalog_issue="#7", priority="1"),
     task_case("task: renaming by intake", public_catalog_issue="7", name="other-name"),
     task_case(
+        "task: issue 7 told apart by a sample variant",
+        ok=True,
+        public_catalog_issue="7",
+        sample_variant="second",
+    ),
+    task_case(
+        "task: a sample variant like an attempt", public_catalog_issue="7", sample_variant="a.try2"
+    ),
+    task_case(
         "task: name taken by another key",
         public_catalog_issue="8",
         name="issue-7",
@@ -143,6 +157,33 @@ CORPUS: tuple[Case, ...] = (
     status("status: draft to completed", "issue-7", "completed"),
     status("status: same status", "issue-7", "draft", ok=True),
     status("status: ambiguous prefix", "req.EVGEN", "ready"),
+    payload_case(
+        "files: a known count",
+        ("dataset", "count-files", FIRST_INPUT, "--files", "20"),
+        "pcs_dataset_count_files",
+        ok=True,
+        name=FIRST_INPUT,
+        files=20,
+    ),
+    payload_case(
+        "files: unknown dataset",
+        ("dataset", "count-files", "nosuch", "--files", "3"),
+        "pcs_dataset_count_files",
+        name="nosuch",
+        files=3,
+    ),
+    payload_case(
+        "files: not readable here",
+        ("dataset", "count-files", FIRST_INPUT),
+        "pcs_dataset_count_files",
+        name=FIRST_INPUT,
+    ),
+    payload_case(
+        "approve: not ready",
+        ("task", "approve", "issue-7"),
+        "pcs_prodtask_approve",
+        task_name="issue-7",
+    ),
     status("status: first task to ready, its tags only inferred", FIRST, "ready"),
     Case(
         "confirm: an unknown field",
@@ -164,6 +205,33 @@ CORPUS: tuple[Case, ...] = (
         ok=True,
     ),
     status("status: first task to ready", FIRST, "ready", ok=True),
+    payload_case(
+        "approve: approved already",
+        ("task", "approve", FIRST),
+        "pcs_prodtask_approve",
+        ok=True,
+        task_name=FIRST,
+    ),
+    payload_case(
+        "plan: the approved payload",
+        ("task", "plan", FIRST),
+        "pcs_prodtask_plan",
+        ok=True,
+        name=FIRST,
+    ),
+    payload_case(
+        "withdraw: every approval holds",
+        ("task", "withdraw-stale-approvals"),
+        "pcs_prodtask_withdraw_stale_approvals",
+        ok=True,
+    ),
+    payload_case(
+        "compose: a task past draft keeps its outputs",
+        ("task", "compose-outputs", FIRST),
+        "pcs_prodtask_compose_outputs",
+        ok=True,
+        task_name=FIRST,
+    ),
     status("status: ready to completed", FIRST, "completed"),
     # -- inputs
     Case(
@@ -202,6 +270,9 @@ CORPUS: tuple[Case, ...] = (
         "pcs_prodtask_link_input",
         {"task_name": "issue-7", "did": FIRST_DID},
         ok=True,
+    ),
+    task_case(
+        "task: a second request for the same output", public_catalog_issue="8", dataset=FIRST_DID
     ),
     Case(
         "link: task not in draft",
@@ -353,6 +424,15 @@ REST_ROUTES: dict[str, tuple[str, str, str | None]] = {
     "pcs_dataset_get": ("GET", "/datasets/{}/", "did"),
     "pcs_tag_get": ("GET", "/tags/{}/", "tag_label"),
     "pcs_tag_list": ("GET", "/tags/", None),
+    "pcs_prodtask_approve": ("POST", "/prod-tasks/{}/approve/", "task_name"),
+    "pcs_prodtask_plan": ("GET", "/prod-tasks/{}/plan/", "name"),
+    "pcs_prodtask_compose_outputs": ("POST", "/prod-tasks/{}/compose-outputs/", "task_name"),
+    "pcs_prodtask_withdraw_stale_approvals": (
+        "POST",
+        "/prod-tasks/withdraw-stale-approvals/",
+        None,
+    ),
+    "pcs_dataset_count_files": ("POST", "/datasets/{}/count-files/", "name"),
 }
 
 
@@ -364,6 +444,10 @@ WRITES = frozenset(
         "pcs_prodtask_link_input",
         "pcs_prodtask_confirm",
         "pcs_prodtask_comment",
+        "pcs_prodtask_approve",
+        "pcs_prodtask_compose_outputs",
+        "pcs_prodtask_withdraw_stale_approvals",
+        "pcs_dataset_count_files",
     }
 )
 
@@ -400,10 +484,14 @@ def test_cli_mcp_and_rest_give_identical_verdicts(
     cli_root, mcp_root, rest = triplet
     rest_root = rest.context.services.root
     listing = run_cli("--repo", str(cli_root), "task", "list", "--limit", "1", "--json")
-    datasets = run_cli("--repo", str(cli_root), "dataset", "list", "--limit", "1", "--json")
+    datasets = run_cli(
+        "--repo", str(cli_root), "dataset", "list", "--stage", "evgen", "--limit", "1", "--json"
+    )
+    first = json.loads(listing.stdout)["tasks"][0]
     names = {
-        FIRST: json.loads(listing.stdout)["tasks"][0]["name"],
+        FIRST: first["name"],
         FIRST_DID: json.loads(datasets.stdout)["datasets"][0]["did"],
+        FIRST_INPUT: first["input_datasets"][0],
     }
     cases = [
         Case(c.id, tuple(_resolve(list(c.cli), names)), c.tool, _resolve(c.args, names), c.ok)
@@ -504,6 +592,8 @@ def test_the_corpus_covers_both_verdicts_of_every_write_tool() -> None:
         "pcs_prodtask_link_input",
         "pcs_prodtask_confirm",
         "pcs_prodtask_comment",
+        "pcs_prodtask_approve",
+        "pcs_dataset_count_files",
     ):
         assert (tool, True) in verdicts and (tool, False) in verdicts, tool
     assert len({c.id for c in CORPUS}) == len(CORPUS)

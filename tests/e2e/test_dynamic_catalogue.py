@@ -150,7 +150,10 @@ def test_cloning_three_requests_makes_three_drafts_once(on: Surface, root: Path)
             source,
         )
         assert record["overrides"]["detector_version"] == "26.07.1"
-        assert [h["action"] for h in record["history"]] == ["cloned"]
+        assert [h["action"] for h in record["history"]] == ["cloned", "outputs"]
+        # its own output, produced with the campaign's release: no collision with the source's
+        [output] = record["output_datasets"]
+        assert ".26.07.1." in output and output not in task_record(root, source)["output_datasets"]
         assert record["requested_by"] == REQUESTER  # the requester keeps their rights
     listed = json.loads(pcs(root, "task", "list", "--campaign", "26.07", "--json").stdout)
     assert [t["name"] for t in listed["tasks"]] == clones

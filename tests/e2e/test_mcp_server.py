@@ -48,6 +48,11 @@ EXPECTED_TOOLS = {
     "pcs_prodtask_confirm",
     "pcs_prodtask_set_status",
     "pcs_prodtask_comment",
+    "pcs_prodtask_approve",
+    "pcs_prodtask_plan",
+    "pcs_prodtask_compose_outputs",
+    "pcs_prodtask_withdraw_stale_approvals",
+    "pcs_dataset_count_files",
     "pcs_infer",
     "pcs_catalog_row_preview",
     "pcs_tag_list",
@@ -65,6 +70,10 @@ WRITE_TOOLS = {
     "pcs_prodtask_confirm",
     "pcs_prodtask_set_status",
     "pcs_prodtask_comment",
+    "pcs_prodtask_approve",
+    "pcs_prodtask_compose_outputs",
+    "pcs_prodtask_withdraw_stale_approvals",
+    "pcs_dataset_count_files",
     "pcs_request_open_issue",
     "pcs_campaign_create",
     "pcs_campaign_close",
@@ -151,7 +160,7 @@ def test_read_tools_answer_as_the_cli_does(imported_repo: Path, run_cli: RunCli)
         ],
     )
     data = [payload(r) for r in results]
-    assert data[0] == listing and data[0]["count"] == 405
+    assert data[0] == listing and data[0]["count"] == 810  # 405 inputs and their outputs
     assert data[1] == cli_json(
         run_cli,
         root,
@@ -319,7 +328,11 @@ def test_status_link_input_and_comment_record_the_mcp_identity(imported_repo: Pa
     )
     data = [payload(r) for r in results]
     assert data[1]["task"]["input_datasets"] == [did]
-    assert data[1]["commit"]["records_written"] == ["state/prod_tasks/issue-9.yaml"]
+    output = data[1]["task"]["output_datasets"][0].split(":", 1)[1].removesuffix(".b1")
+    assert data[1]["commit"]["records_written"] == [  # the input brings the task its output
+        f"state/datasets/{output}.yaml",
+        "state/prod_tasks/issue-9.yaml",
+    ]
     assert data[2]["commit"] is None  # nothing changed: nothing committed
     assert data[3]["history"][-1] == {
         "at": "2026-11-28T12:00:00Z",
@@ -330,7 +343,12 @@ def test_status_link_input_and_comment_record_the_mcp_identity(imported_repo: Pa
     }
     assert (data[4]["from"], data[4]["status"]) == ("draft", "draft")
     actions = [(h["by"], h["action"]) for h in data[3]["history"]]
-    assert actions == [("mcp", "created"), ("mcp", "link-input"), ("bob", "comment")]
+    assert actions == [
+        ("mcp", "created"),
+        ("mcp", "link-input"),
+        ("mcp", "outputs"),
+        ("bob", "comment"),
+    ]
 
 
 def test_catalog_row_preview_writes_nothing(imported_repo: Path) -> None:

@@ -78,7 +78,7 @@ def intake(rest: Rest, issue: int, login: str = REQUESTER, **fields: Any) -> Any
 
 
 def a_did(rest: Rest) -> str:
-    return str(rest.get(f"{API}/datasets/", limit=1).body["datasets"][0]["did"])
+    return str(rest.get(f"{API}/datasets/", stage="evgen", limit=1).body["datasets"][0]["did"])
 
 
 # --------------------------------------------------------------------------- authentication
@@ -242,7 +242,7 @@ def test_a_streamed_body_over_the_limit_is_a_413(rest: Rest, root: Path) -> None
 
 
 def test_the_creator_links_inputs_of_their_draft_and_others_may_not(rest: Rest) -> None:
-    assert intake(rest, 7004).status == 201
+    assert intake(rest, 7004, sample_variant="second").status == 201  # an imported row's input
     did = a_did(rest)
     refused = post(rest, "/prod-tasks/issue-7004/link-input/", {"did": did}, OTHER)
     assert (refused.status, refused.body["error"]) == (403, "Refused")
@@ -289,6 +289,9 @@ def test_the_lifecycle_refusals_have_their_statuses(rest: Rest) -> None:
 def test_a_manager_readies_and_records_a_submission_once(rest: Rest) -> None:
     listing = rest.get(f"{API}/prod-tasks/", name_contains="req.EVGEN.BACKGROUNDS", limit=1)
     name = listing.body["tasks"][0]["name"]
+    did = listing.body["tasks"][0]["input_datasets"][0]
+    counted = post(rest, f"/datasets/{did}/count-files/", {"files": 20}, MANAGER)  # all events
+    assert (counted.status, counted.body["files"], counted.body["how"]) == (200, 20, "given")
     confirmed = post(rest, f"/prod-tasks/{name}/confirm/", {}, MANAGER)
     assert confirmed.status == 200, confirmed.body
     ready = post(rest, f"/prod-tasks/{name}/set-status/", {"status": "ready"}, MANAGER)

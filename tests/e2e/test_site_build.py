@@ -79,8 +79,8 @@ def test_every_request_has_its_page(built: BuiltSite, task_list: dict[str, Any])
 def test_every_json_file_parses(built: BuiltSite) -> None:
     files = list((built.site / "api").rglob("*.json"))
     # the index, two listing pages, 7 schemas; task + jedi + dump per request; the datasets
-    # (the request filed as an issue names none)
-    assert len(files) == 1 + 2 + 7 + 3 * REQUESTS + IMPORTED
+    # (each request's input and its output)
+    assert len(files) == 1 + 2 + 7 + 3 * REQUESTS + 2 * REQUESTS
     for path in files:
         json.loads(path.read_text(encoding="utf-8"))
 

@@ -21,6 +21,7 @@ from tests.support.gh_events import (
     issue_event,
     make_catalogue_repo,
     pull_closed_event,
+    push_event,
 )
 from tests.support.offline_pipeline import Pipeline
 from tests.support.online_pipeline import Online, file_issue
@@ -164,3 +165,97 @@ def test_confirm_vouches_for_the_inferred_input_and_unblocks_approval(pipeline: 
     assert "Moved the request from draft to **ready**" in say(
         pipeline, 306, "/pcs status ready", MANAGER, 6
     )
+
+
+def test_what_github_shows_names_comment_commands_not_cli_commands(pipeline: Pipeline) -> None:
+    """Status comments and replies across the request's life speak GitHub (#10 point 7)."""
+    from pcs_gitops.services.github_wording import names_cli_command
+
+    pipeline.handle("issues", issue_event("opened", issue(307)))  # needs confirmation
+    say(pipeline, 307, "/pcs status ready", MANAGER, 1)  # refused: not confirmed
+    say(pipeline, 307, "/pcs withdraw", REQUESTER, 2)  # the checklist: reinstate
+    say(pipeline, 307, "/pcs status ready", MANAGER, 3)  # refused: withdrawn
+    say(pipeline, 307, "/pcs retry", MANAGER, 4)  # no PanDA in this job
+    say(pipeline, 307, "!update Dataset Path: rucio:foo", REQUESTER, 5)  # unknown tags
+    bodies = list(pipeline.comments(307).values())
+    assert any("/pcs reinstate" in b for b in bodies)
+    assert any("/pcs confirm" in b for b in bodies)
+    offending = [b for b in bodies if names_cli_command(b)]
+    assert offending == []
+
+
+def pull_body(pipeline: Pipeline, branch: str) -> str:
+    """The request pull request's body as the outbox last wrote it."""
+    bodies = [
+        e["body"]
+        for e in pipeline.outbox()
+        if e["op"] in ("create_pull", "update_pull") and "body" in e
+    ]
+    assert bodies, branch
+    return str(bodies[-1])
+
+
+def test_approve_binds_the_payload_and_the_pull_request_shows_it(pipeline: Pipeline) -> None:
+    pipeline.handle("issues", issue_event("opened", issue(308)))
+    body = pull_body(pipeline, "pcs/request-308")
+    assert "### Payload" in body and "not approved yet; `/pcs approve` approves" in body
+    assert "<details><summary>JEDI taskParamMap</summary>" in body and '"taskName"' in body
+    say(pipeline, 308, "/pcs confirm", REQUESTER, 1)
+    refused = say(pipeline, 308, "/pcs approve", REQUESTER, 2)
+    assert "Not applied" in refused
+    done = say(pipeline, 308, "/pcs approve", MANAGER, 3)
+    assert "**Approved** the payload (sha256 `" in done and "**ready**" in done
+    task = pipeline.task("pcs/request-308", 308)
+    assert task["status"] == "ready" and task["approval"]["by"] == MANAGER
+    digest = task["approval"]["payload_sha256"]
+    body = pull_body(pipeline, "pcs/request-308")
+    assert f"approved by {MANAGER}" in body and digest in body
+    assert f"**Approved** by {MANAGER}" in pipeline.status_comment(308)
+    head = pipeline.head("pcs/request-308")
+    assert "Already approved for this payload" in say(pipeline, 308, "/pcs approve", MANAGER, 4)
+    assert pipeline.head("pcs/request-308") == head
+    # the priority feeds taskPriority: changing it withdraws the approval, and everyone is told
+    changed = say(pipeline, 308, "/pcs priority 1", MANAGER, 5)
+    assert "The approval of `issue-308` was withdrawn (payload changed: " in changed
+    task = pipeline.task("pcs/request-308", 308)
+    assert task["status"] == "draft" and "approval" not in task
+    last = [h for h in task["history"] if h["action"] == "status"][-1]
+    assert last["detail"]["reason"].startswith("approval withdrawn: payload changed")
+    status = pipeline.status_comment(308)
+    assert "**Approval withdrawn**" in status and "`/pcs approve`" in status
+    assert "**approval withdrawn**" in pull_body(pipeline, "pcs/request-308")
+    assert (
+        "pcs:awaiting-review"
+        in [label for e in pipeline.outbox() if e["op"] == "add_labels" for label in e["labels"]][
+            -1:
+        ]
+    )
+
+
+def test_a_config_change_merged_on_main_withdraws_the_approval_there(
+    pipeline: Pipeline,
+) -> None:
+    repo = pipeline.root
+    pipeline.handle("issues", issue_event("opened", issue(309)))
+    say(pipeline, 309, "/pcs confirm", REQUESTER, 1)
+    say(pipeline, 309, "/pcs approve", MANAGER, 2)
+    git(repo, "merge", "--no-ff", "-q", "-m", "Merge #1", "pcs/request-309")
+    merged = pull_closed_event(309, 1, merged=True, merge_sha=git(repo, "rev-parse", "HEAD"))
+    pipeline.handle("pull_request", merged)
+    assert pipeline.task("main", 309)["status"] == "ready"
+    nothing = pipeline.handle("push", push_event(git(repo, "rev-parse", "HEAD")))
+    assert nothing["commits"] == [] and pipeline.task("main", 309)["status"] == "ready"
+    config = repo / "state" / "prod_configs" / "standard.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "cores: 1" in text
+    config.write_text(text.replace("cores: 1", "cores: 4"), encoding="utf-8")
+    git(repo, "commit", "-qam", "More cores for everything")
+    out = pipeline.handle("push", push_event(git(repo, "rev-parse", "HEAD")))
+    assert len(out["commits"]) == 1 and 309 in out["refreshed"]
+    task = pipeline.task("main", 309)
+    assert task["status"] == "draft" and "approval" not in task
+    entry = [h for h in task["history"] if h["action"] == "status"][-1]
+    assert "the production config" in entry["detail"]["reason"] or entry["detail"]["changed"]
+    assert "**Approval withdrawn**" in pipeline.status_comment(309)
+    again = pipeline.handle("push", push_event(git(repo, "rev-parse", "HEAD")))
+    assert again["commits"] == []

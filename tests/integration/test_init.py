@@ -159,7 +159,7 @@ def test_upgrade_restores_managed_files_keeps_seeded_ones_and_says_what_changed(
 ) -> None:
     workflow = catalogue / ".github" / "workflows" / "checks.yml"
     original = workflow.read_text()
-    workflow.write_text(original.replace("timeout-minutes: 15", "timeout-minutes: 99"))
+    workflow.write_text(original.replace("timeout-minutes: 15", "timeout-minutes: 99", 1))
     (catalogue / ".github" / "workflows" / "pages.yml").unlink()
     (catalogue / "README.md").write_text("# Ours\n")
     result = ok(run_cli("init", "--upgrade", str(catalogue)))

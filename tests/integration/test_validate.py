@@ -192,7 +192,8 @@ def test_validate_json_reports_ok_with_no_problems(
     populated: dict[str, str], repo: Path, run_cli: RunCli
 ) -> None:
     result = ok(run_cli("--repo", str(repo), "validate", "--json"))
-    assert json.loads(result.stdout) == {"ok": True, "files": 11, "problems": []}
+    # a dataset, a task and its output dataset with its simulation and reconstruction tags
+    assert json.loads(result.stdout) == {"ok": True, "files": 14, "problems": []}
 
 
 def test_validate_outside_a_repository_says_there_are_no_records(
@@ -428,7 +429,7 @@ def test_every_problem_is_reported_at_once_sorted_by_file(
         [TASK, "prod_config"],
         ["state/tags/evgen/e9.yaml", "(record)"],
     ]
-    assert result.stderr.splitlines()[-1] == "5 problem(s) in 13 record files"
+    assert result.stderr.splitlines()[-1] == "5 problem(s) in 16 record files"
 
 
 def test_validate_json_lists_every_problem_with_file_path_and_message(
@@ -440,7 +441,7 @@ def test_validate_json_lists_every_problem_with_file_path_and_message(
     assert result.exit_code == 1
     payload = json.loads(result.stdout)
     assert list(payload) == ["ok", "files", "problems"]
-    assert (payload["ok"], payload["files"]) == (False, 11)
+    assert (payload["ok"], payload["files"]) == (False, 14)
     assert payload["problems"] == [
         {
             "file": populated["file"],

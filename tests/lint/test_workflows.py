@@ -307,7 +307,14 @@ PWG_OPTIONS = [
     "Other",
 ]
 PRIORITY_OPTIONS = ["1 (Highest)", "2 (Medium)", "3 (Lower)", "-1 (N/A)"]
-STRUCTURED_FIELDS = ["source_kind", "detector_version", "physics_tag", "evgen_tag", "contact"]
+STRUCTURED_FIELDS = [
+    "source_kind",
+    "detector_version",
+    "physics_tag",
+    "evgen_tag",
+    "contact",
+    "sample_variant",
+]
 
 
 def test_request_form_keeps_legacy_fields_and_adds_optional_ones() -> None:

@@ -151,7 +151,8 @@ def _task(name: str, issue: int, inputs: tuple[str, ...], **changes: Any) -> Pro
 
 @pytest.fixture
 def state() -> State:
-    """A small catalogue: a signal input with a reco output, and a background-mixed input."""
+    """A small catalogue: a signal input with a reco output, and a background-mixed input with
+    a reco and a FULL output."""
     state = State()
     state.put_prod_config(
         ProdConfig(name="standard", description="fixture", settings=CONFIG_SETTINGS, created_at=NOW)
@@ -215,7 +216,17 @@ def state() -> State:
         Stage.EVGEN,
         Source(SourceKind.CSV_MANIFEST, BG_PATH),
     )
-    for dataset in (signal_in, signal_out, bg_in):
+    bg_out, bg_full = (
+        _dataset(
+            "group.EIC",
+            DatasetTags("p2002", "e1", "s1", reco, "k1"),
+            "",
+            stage,
+            Source(SourceKind.INTERNAL, "prod_task:issue-12"),
+        )
+        for reco, stage in (("r1", Stage.RECO), ("r0", Stage.FULL))
+    )
+    for dataset in (signal_in, signal_out, bg_in, bg_out, bg_full):
         state.put_dataset(dataset)
     state.put_task(_task("issue-11", 11, (signal_in.did,), output_datasets=(signal_out.did,)))
     state.put_task(
@@ -223,7 +234,12 @@ def state() -> State:
             "issue-12",
             12,
             (bg_in.did,),
-            overrides={"bg_mixing": True, "exec_command": "./run.sh --mode 'bg mix'"},
+            output_datasets=(bg_out.did, bg_full.did),
+            overrides={
+                "bg_mixing": True,
+                "copy_full": True,
+                "exec_command": "./run.sh --mode 'bg mix'",
+            },
             catalog={
                 "pwg": "inclusive",
                 "priority": "2",
@@ -286,14 +302,15 @@ def test_jedi_reproduces_the_reference_example(state: State) -> None:
     assert (params["vo"], params["workingGroup"], params["cloud"]) == ("eic", "EIC", "EIC")
     assert params["campaign"] == "26.02.0"
     assert params["taskType"] == "prod"
-    assert params["taskPriority"] == 900
+    assert params["taskPriority"] == 950  # catalogue priority 1, through the settings' table
     assert (params["transUses"], params["transHome"], params["architecture"]) == ("", "", "")
     assert params["noInput"] is True and params["uniqueTaskName"] is True
     assert (params["nEvents"], params["nEventsPerJob"], params["nFiles"]) == (400_000, 1000, 400)
     assert (params["coreCount"], params["ramCount"], params["ramUnit"]) == (1, 2000, "MBPerCore")
     assert params["walltime"] == 7200
     assert params["log"]["dataset"] == f"group.EIC:{name}.log"
-    assert params["log"]["value"] == "p2001_e1_s1_r1.$PANDAID.log.${SN}.log.tgz"
+    lfn = name.removeprefix("group.EIC.")  # the LFN base: the composed name minus the scope
+    assert params["log"]["value"] == f"{lfn}.$PANDAID.log.${{SN}}.log.tgz"
     constant, output = params["jobParameters"]
     for word in (
         "EBEAM=18",
@@ -309,7 +326,7 @@ def test_jedi_reproduces_the_reference_example(state: State) -> None:
     assert constant["value"].endswith(" ./run.sh")
     assert "USERUCIO" not in constant["value"] and "X509" not in constant["value"]
     assert output["dataset"] == f"group.EIC:{name}"
-    assert output["value"] == "p2001_e1_s1_r1.$PANDAID.${SN}.edm4eic.root"
+    assert output["value"] == f"{lfn}.$PANDAID.${{SN}}.edm4eic.root"
     assert output["offset"] == 1000
 
 
@@ -466,3 +483,22 @@ def test_panda_flags_in_reference_order(state: State) -> None:
         "--nCore",
         "--noBuild",
     ]
+
+
+@pytest.mark.parametrize(
+    ("priority", "overrides", "expected"),
+    [("1", {}, 950), ("2", {}, 900), ("3", {}, 850), ("-1", {}, 800), ("", {}, 900)],
+)
+def test_task_priority_comes_from_the_catalogue_priority_through_the_settings(
+    state: State, priority: str, overrides: dict[str, Any], expected: int
+) -> None:
+    task = state.tasks["issue-11"]
+    task = replace(task, catalog={**task.catalog, "priority": priority}, overrides=overrides)
+    assert build_jedi(state, task)["taskPriority"] == expected
+
+
+def test_a_task_override_of_the_priority_wins_and_the_table_is_the_settings(state: State) -> None:
+    task = state.tasks["issue-11"]
+    assert build_jedi(state, replace(task, overrides={"task_priority": 1}))["taskPriority"] == 1
+    state.settings = replace(state.settings, task_priorities={"1": 999})
+    assert build_jedi(state, task)["taskPriority"] == 999

@@ -98,8 +98,12 @@ def test_a_clone_is_a_fresh_draft_of_the_campaign_with_the_sources_request(state
         state.datasets[f"{SCOPE}.26.07.1.epic_craterlake.p2001.e1.s0.r0"].did,
     )
     assert clone.public_catalog.intake_key() == ("row", "d.csv", "Campaign=26.07; Issue=1")
-    assert [h.action for h in clone.history] == ["cloned"]
+    assert [h.action for h in clone.history] == ["cloned", "outputs"]
     assert clone.history[0].detail["relinked_inputs"] == list(clone.input_datasets)
+    # its own outputs, produced with the campaign's release
+    [output] = clone.output_datasets
+    assert ".26.07.1.epic_craterlake.p2001.e1." in output
+    assert state.task_for_output(output) == clone
 
 
 def test_cloning_again_finds_the_clone_and_withdrawn_requests_are_skipped(state: State) -> None:

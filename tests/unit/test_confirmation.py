@@ -49,7 +49,7 @@ def request(state: State, dataset: str, issue: int = 7) -> str:
         tasks.TaskIntake(
             public_catalog_issue=issue,
             input_dataset_did=state.datasets[dataset].did,
-            catalog={"pwg": "inclusive", "priority": "1", "dataset_path": "/x"},
+            catalog={"pwg": "inclusive", "priority": "1", "dataset_path": "/x", "events": "1M"},
         ),
         ANNA,
         NOW,
@@ -192,7 +192,10 @@ def test_an_unknown_tag_is_refused_and_a_correction_binds_a_real_tag_and_renames
     )
     assert old not in state.datasets
     assert task is not None and task.input_datasets == (state.datasets[done.dataset].did,)
-    assert task.history[-1].action == "dataset-renamed"
+    assert [h.action for h in task.history[-2:]] == ["dataset-renamed", "outputs"]
+    # the outputs follow the input's new tags
+    assert [".p2002.e1." in did for did in task.output_datasets] == [True]
+    assert check(state, name, "outputs") == ()
     assert check(state, name, "confirmation") == ()
     assert check_state(state) == []
 

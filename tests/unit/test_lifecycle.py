@@ -29,6 +29,7 @@ from pcs_gitops.domain.rules import check_state
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import Conflict, InvalidTransition, RecordNotFound, UsageError
 from pcs_gitops.services import tasks
+from pcs_gitops.services.outputs import compose_outputs
 from pcs_gitops.services.ports import Actor
 from pcs_gitops.services.setup import STANDARD_CONFIG_SETTINGS
 
@@ -48,7 +49,8 @@ def tag(kind: TagKind, label: str, **parameters: str) -> Tag:
 
 
 def build_state() -> State:
-    """A complete state: one input dataset and a task 'req' that passes every readiness check."""
+    """A complete state: one input dataset and a task 'req' (with its output) that passes every
+    readiness check."""
     state = State()
     for item in (
         tag(
@@ -90,6 +92,7 @@ def build_state() -> State:
         },
         public_catalog=PublicCatalog(repo="eic/epic-prod", issue=5, row_key="Issue=5"),
     )
+    compose_outputs(state, state.tasks["req"], PM, NOW)
     return state
 
 
@@ -165,8 +168,10 @@ def test_set_status_allows_the_move(current: TaskStatus, target: TaskStatus) -> 
     )
     entry = moved.history[-1]
     assert (entry.at, entry.by, entry.surface, entry.action) == (NOW, "manager", "cli", "status")
-    expected = {"from": current.value, "to": target.value}
+    approved = {"payload_sha256": moved.approval.payload_sha256} if moved.approval else {}
+    expected = {"from": current.value, "to": target.value, **approved}
     assert entry.detail == ({**expected, "reason": reason} if reason else expected)
+    assert (moved.approval is not None) is (target is S.READY)  # ready means approved
     assert state.dirty == {"state/prod_tasks/req.yaml"}
     assert check_state(state) == []
 

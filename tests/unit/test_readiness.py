@@ -31,7 +31,7 @@ class RecordingProbe:
 def with_input_at(location: str, roots: tuple[str, ...] = ROOTS) -> State:
     state = build_state()
     state.settings = replace(state.settings, data_roots=roots)
-    (name,) = state.datasets
+    name = state.inputs_of(state.tasks["req"])[0].name  # (its output is a dataset too)
     dataset = state.datasets[name]
     state.datasets[name] = replace(dataset, source=Source(SourceKind.PATH, location))
     return state

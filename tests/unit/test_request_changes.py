@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from pcs_gitops.domain.approval_record import Approval
 from pcs_gitops.domain.model import Attempt, ProdTask, PublicCatalog, TaskStatus
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import Conflict, UsageError
@@ -18,6 +19,7 @@ NOW = "2026-11-28T12:00:00Z"
 def state_with(status: TaskStatus = TaskStatus.DRAFT) -> State:
     state = State()
     submitted = status in (TaskStatus.SUBMITTED, TaskStatus.COMPLETED)
+    approved = status is not TaskStatus.DRAFT
     state.put_task(
         ProdTask(
             "issue-5",
@@ -27,6 +29,7 @@ def state_with(status: TaskStatus = TaskStatus.DRAFT) -> State:
             public_catalog=PublicCatalog(issue=5),
             panda_task_id=7 if submitted else None,
             attempts=(Attempt(1, 7, "t", "boss", NOW),) if submitted else (),
+            approval=Approval("boss", NOW, "0" * 64) if approved else None,
         )
     )
     return state
@@ -55,6 +58,7 @@ def test_withdrawing_a_ready_request_sends_it_back_to_draft_and_reinstating_keep
     state = state_with(TaskStatus.READY)
     task = ops.withdraw(state, "issue-5", "duplicate of #4", ACTOR, NOW)
     assert task.status is TaskStatus.DRAFT and task.withdrawn is not None
+    assert task.approval is None  # a draft is not approved: reinstated, it is approved anew
     assert task.history[-1].detail == {"reason": "duplicate of #4", "from": "ready", "to": "draft"}
     assert ops.withdraw(state, "issue-5", "again", ACTOR, NOW) == task
     back = ops.reinstate(state, "issue-5", None, ACTOR, NOW)
@@ -66,6 +70,7 @@ def test_withdrawing_a_ready_request_sends_it_back_to_draft_and_reinstating_keep
 def test_a_submitted_request_is_withdrawn_but_stays_submitted() -> None:
     task = ops.withdraw(state_with(TaskStatus.SUBMITTED), "5", None, ACTOR, NOW)
     assert task.status is TaskStatus.SUBMITTED and task.withdrawn is not None
+    assert task.approval is not None  # what was approved and submitted stays on record
 
 
 def test_issue_comments_keep_author_time_link_and_200_characters_once_each() -> None:

@@ -162,6 +162,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Campaigns: one production pass with one release (family 26.07, release 26.07.1).",
     ),
     "catalog": ("repository", "catalog", "The public catalogue file."),
+    "check-change": (
+        "check_change",
+        "check_change_cmd",
+        "Compare the records of HEAD with BASE and refuse what the author may not do by hand.",
+    ),
     "config": ("tags", "config", "Production configs (execution templates)."),
     "dataset": ("datasets", "dataset", "Datasets: external inputs and produced samples."),
     "form": ("gh", "form", "Issue forms."),
@@ -231,13 +236,19 @@ def load_command(name: str) -> click.Command:
 def _subcommands_from_elsewhere(name: str) -> list[click.Command]:
     """Subcommands of a group that live in another module (beside their own use cases)."""
     if name == "task":
-        from pcs_gitops.entrypoints.cli import metadata, panda, task_changes
+        from pcs_gitops.entrypoints.cli import metadata, panda, payload, task_changes
 
-        return [panda.reconcile_cmd, panda.retry_cmd, metadata.confirm_cmd, *task_changes.COMMANDS]
+        return [
+            panda.reconcile_cmd,
+            panda.retry_cmd,
+            metadata.confirm_cmd,
+            *task_changes.COMMANDS,
+            *payload.COMMANDS,
+        ]
     if name == "dataset":
-        from pcs_gitops.entrypoints.cli import metadata
+        from pcs_gitops.entrypoints.cli import metadata, payload
 
-        return [metadata.confirm_cmd]
+        return [metadata.confirm_cmd, *payload.DATASET_COMMANDS]
     if name == "tag":
         from pcs_gitops.entrypoints.cli import tag_authoring
 

@@ -53,6 +53,7 @@ def _intake_options(func: F) -> F:
         click.option("--prod-config", help="Production config name (default: the standard one)."),
         click.option("--description", help="Task description (free text)."),
         click.option("--input-dataset-did", help="Input dataset DID (wins over --dataset)."),
+        click.option("--sample-variant", help="Tells the output apart from another request's."),
     ]
     options += [
         click.option(

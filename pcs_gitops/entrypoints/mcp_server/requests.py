@@ -46,6 +46,9 @@ def pcs_request_open_issue(
     physics_tag: FormAnswer = None,
     evgen_tag: FormAnswer = None,
     contact: Annotated[str | None, Field(description="GitHub handle or e-mail.")] = None,
+    sample_variant: Annotated[
+        str | None, Field(description="Tells the output apart from an earlier request's.")
+    ] = None,
     title: Annotated[str | None, Field(description="Issue title after the form's prefix.")] = None,
     go: Annotated[bool, Field(description="false: preview only. true: open the issue.")] = False,
 ) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from pcs_gitops.entrypoints.mcp_server import (
     campaigns,
     datasets,
     metadata,
+    payload,
     request_changes,
     requests,
     tag_authoring,
@@ -41,9 +42,10 @@ PCS is the ePIC production configuration system: datasets (external inputs and p
 samples), production tasks (one per catalogue request, lifecycle draft -> ready -> submitted ->
 completed | failed), tags (physics p, evgen e, simu s, reco r, background k) and the public
 catalogue generated from them. Read with the pcs_*_list/get tools; write with the intake,
-link-input, confirm, set-status and comment tools (each change is validated and written as the
-pcs CLI would, and recorded in history). A task whose input's tags were only inferred becomes
-ready once someone confirms them (pcs_prodtask_confirm). When the server publishes to GitHub
+link-input, confirm, set-status, approve and comment tools (each change is validated and
+written as the pcs CLI would, and recorded in history). A task whose input's tags were only
+inferred becomes ready once someone confirms them (pcs_prodtask_confirm) and a production manager
+approves its payload (pcs_prodtask_approve). When the server publishes to GitHub
 (PCS_PUBLISH=github) a write lands on a branch with a pull request for review instead of the
 working tree: the result's published field {branch, base, commit (null when nothing changed),
 pull {number, url, action}} says where. Refusals come back as errors whose text says what is
@@ -53,6 +55,7 @@ wrong and what to do next. Submission to PanDA is not available here.
 TOOLS: tuple[tuple[Callable[..., Any], str, ToolAnnotations], ...] = (
     *datasets.TOOLS,
     *tasks.TOOLS,
+    *payload.TOOLS,
     *metadata.TOOLS,
     *tags.TOOLS,
     *requests.TOOLS,

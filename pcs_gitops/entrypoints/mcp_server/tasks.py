@@ -110,6 +110,9 @@ def pcs_prodtask_intake(
     prod_config: Annotated[str | None, Field(description="Production config name.")] = None,
     description: Annotated[str | None, Field(description="Task description.")] = None,
     input_dataset_did: Annotated[str | None, Field(description="Input DID (wins).")] = None,
+    sample_variant: Annotated[
+        str | None, Field(description="Tells the output apart from another request's.")
+    ] = None,
     public_catalog_repo: Opt = None,
     public_catalog_pr: Annotated[int | str | None, Field(description="Pull request.")] = None,
     public_catalog_row_index: Annotated[int | str | None, Field(description="Row index.")] = None,

@@ -19,6 +19,7 @@ from pcs_gitops.domain.intake import DatasetIntake, TaskIntake
 from pcs_gitops.domain.model import CATALOG_FIELD_IDS
 from pcs_gitops.entrypoints.rest.fields import BOOL, INT, LIST, Param
 from pcs_gitops.errors import Unauthenticated
+from pcs_gitops.services import approval as approval_svc
 from pcs_gitops.services import datasets as dataset_svc
 from pcs_gitops.services import inference as inference_svc
 from pcs_gitops.services import submission
@@ -28,6 +29,7 @@ from pcs_gitops.services.github_port import GitHubPort
 from pcs_gitops.services.ports import Actor, IdentityResolver, Publisher
 from pcs_gitops.services.usecases import datasets as dataset_writes
 from pcs_gitops.services.usecases import metadata as metadata_writes
+from pcs_gitops.services.usecases import payload as payload_writes
 from pcs_gitops.services.usecases import requests as request_cases
 from pcs_gitops.services.usecases import tasks as task_writes
 
@@ -154,6 +156,7 @@ FORM_FIELDS = (
     "physics_tag",
     "evgen_tag",
     "contact",
+    "sample_variant",
 )
 
 
@@ -253,6 +256,33 @@ def confirm_metadata(ctx: RestContext, args: dict[str, Any], actor: Actor) -> Re
     return Reply(metadata_writes.confirm_metadata(ctx.publisher(), args["name"], fields, actor))
 
 
+# --------------------------------------------------------------------------- tasks: payload
+
+
+def approve(ctx: RestContext, args: dict[str, Any], actor: Actor) -> Reply:
+    return Reply(payload_writes.approve(ctx.publisher(), args["name"], actor))
+
+
+def task_plan(ctx: RestContext, args: dict[str, Any], _: Actor) -> Reply:
+    with ctx.publisher().reading() as uow:
+        found = task_svc.resolve_task(uow.state, args["name"])
+        return Reply(approval_svc.approval_view(uow.state, found))
+
+
+def compose_outputs(ctx: RestContext, args: dict[str, Any], actor: Actor) -> Reply:
+    return Reply(payload_writes.compose_outputs(ctx.publisher(), args["name"], actor))
+
+
+def withdraw_stale_approvals(ctx: RestContext, _: dict[str, Any], actor: Actor) -> Reply:
+    return Reply(payload_writes.withdraw_stale_approvals(ctx.publisher(), actor))
+
+
+def count_files(ctx: RestContext, args: dict[str, Any], actor: Actor) -> Reply:
+    files = args["files"]
+    counter = ctx.services.input_files() if files is None else None
+    return Reply(payload_writes.count_files(ctx.publisher(), counter, args["name"], actor, files))
+
+
 # --------------------------------------------------------------------------- tags, inference
 
 
@@ -328,6 +358,16 @@ ROUTES: tuple[Endpoint, ...] = (
         path_params=(Param("name", "Dataset name or DID.", required=True),),
     ),
     Endpoint(
+        "POST",
+        f"{API}/datasets/{{name}}/count-files/",
+        count_files,
+        "Record how many input files a dataset holds (read under the data roots, or given)",
+        "{name, files, how, dataset, commit, published?}",
+        CHANGERS,
+        path_params=(Param("name", "Dataset name or DID.", required=True),),
+        body=(Param("files", "Record this count instead of reading the source.", INT),),
+    ),
+    Endpoint(
         "GET",
         f"{API}/prod-tasks/",
         list_tasks,
@@ -392,6 +432,14 @@ ROUTES: tuple[Endpoint, ...] = (
         body=(Param("panda_task_id", "The jediTaskID PanDA gave.", INT, required=True),),
     ),
     Endpoint(
+        "POST",
+        f"{API}/prod-tasks/withdraw-stale-approvals/",
+        withdraw_stale_approvals,
+        "Send every ready task whose payload changed since its approval back to draft",
+        "{withdrawn: [{name, reason, changed}], commit, published?}",
+        FILERS,
+    ),
+    Endpoint(
         "GET",
         f"{API}/prod-tasks/{{name}}/",
         get_task,
@@ -432,6 +480,33 @@ ROUTES: tuple[Endpoint, ...] = (
             Param("status", "draft, ready, completed or failed.", required=True),
             Param("reason", "Why; needed for completed or failed set by hand."),
         ),
+    ),
+    Endpoint(
+        "POST",
+        f"{API}/prod-tasks/{{name}}/approve/",
+        approve,
+        "Approve a task's current payload: it becomes ready (readiness and PanDA's keys checked)",
+        "{name, from, status, approval, task, commit, published?}",
+        MANAGERS,
+        path_params=(TASK,),
+    ),
+    Endpoint(
+        "GET",
+        f"{API}/prod-tasks/{{name}}/plan/",
+        task_plan,
+        "What would be sent for a task and whether it is approved (writes nothing)",
+        "{name, status, approval_state, approval, payload_sha256, changed, problems, "
+        "task_params, task_params_json}",
+        path_params=(TASK,),
+    ),
+    Endpoint(
+        "POST",
+        f"{API}/prod-tasks/{{name}}/compose-outputs/",
+        compose_outputs,
+        "Compose a draft task's output datasets (409 when another request produces them)",
+        "{tasks: [{name, changed, output_datasets, problems, notes}], changed, notes, commit}",
+        CHANGERS,
+        path_params=(TASK,),
     ),
     Endpoint(
         "POST",

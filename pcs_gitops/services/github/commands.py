@@ -8,10 +8,12 @@ from typing import Any
 
 from pcs_gitops.domain import authz
 from pcs_gitops.domain import request_form as rf
+from pcs_gitops.domain.approval import WITHDRAWN
 from pcs_gitops.domain.commands import Command, CommandKind, parse_commands, resolve_field
 from pcs_gitops.domain.model import ProdTask
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import PcsError, Refused, SubmissionError, UsageError
+from pcs_gitops.services import approval as approvals
 from pcs_gitops.services import request_texts as texts
 from pcs_gitops.services.authorization import require
 from pcs_gitops.services.github import request_commands
@@ -22,6 +24,7 @@ from pcs_gitops.services.github.intake import apply_answers, field_label, take_i
 from pcs_gitops.services.github.outcome import Change, Outcome, RequestRef
 from pcs_gitops.services.github.status import answered_comments, first_with, reply
 from pcs_gitops.services.github_port import CommentInfo
+from pcs_gitops.services.github_wording import for_github
 from pcs_gitops.services.ports import Actor
 from pcs_gitops.services.tasks import link_input, set_status
 from pcs_gitops.services.usecases import panda as panda_cases
@@ -127,7 +130,7 @@ def retry(p: Pipeline, req: RequestRef) -> str:
     try:
         done = panda_cases.retry(p.publisher, panda, p.github, str(req.issue), p.actor(req.sender))
     except PcsError as exc:
-        return f"Not applied: {exc}"
+        return f"Not applied: {texts.md_escape(for_github(str(exc)))}"
     attempt = done["attempt"]
     how = "PanDA runs it again already" if done["already_running"] else done["panda_message"]
     return (
@@ -201,10 +204,24 @@ def run_command(
             else "That input dataset is linked already."
         )
     elif command.kind in request_commands.REQUEST_CHANGES:
-        request_commands.change_request(command, state, change, req, task, actor, now)
+        request_commands.change_request(command, state, change, req, task, actor, now, p.probe)
     elif command.kind is CommandKind.REFRESH:
         change.message = f"Refresh dataset request #{req.issue}"
         change.reply = "Refreshed the request branch against the default branch."
+    say_withdrawn_approvals(state, change, actor, now)
+
+
+def say_withdrawn_approvals(state: State, change: Change, actor: Actor, now: str) -> None:
+    """A command that changed what an approved payload is built from withdraws the approval
+    (the unit of work would at its commit); the reply says so, with what changed."""
+    if not state.dirty:
+        return
+    for withdrawal in approvals.withdraw_stale_approvals(state, actor, now, set(state.dirty)):
+        what = withdrawal.reason.removeprefix(f"{WITHDRAWN}: ")
+        change.reply = (change.reply or "") + (
+            f" The approval of `{withdrawal.task.name}` was withdrawn ({texts.md_escape(what)}):"
+            " it is a draft again until a production manager approves the new payload."
+        )
 
 
 def correct(

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pcs_gitops.services import request_texts as texts
+from pcs_gitops.services.github_wording import for_github
 
 
 @dataclass
@@ -62,7 +63,7 @@ class Change:
         self.phase = None
         if self.is_command:
             self.notes = []
-            self.reply = f"Not applied: {texts.md_escape(message)}"
+            self.reply = f"Not applied: {texts.md_escape(for_github(message))}"
         else:
             self.touched = True
             self.notes = [f"Not applied: {message}"]

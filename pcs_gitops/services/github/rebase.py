@@ -8,6 +8,7 @@ from pcs_gitops.domain.model import DatasetTags, TagKind
 from pcs_gitops.domain.naming import ComposedName, build_dataset_name, build_did
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import Conflict
+from pcs_gitops.services.outputs import compose_outputs
 from pcs_gitops.services.ports import Actor
 from pcs_gitops.services.tags import find_or_create_tag, find_tag
 
@@ -80,7 +81,13 @@ def rebase_request(state: State, source: State, issue: int, actor: Actor, now: s
     ):
         raise Conflict(f"the task name '{task.name}' is used on the default branch by another key")
     inputs = tuple(did_map.get(d, d) for d in task.input_datasets)
-    state.put_task(replace(task, input_datasets=inputs))
+    for did in task.output_datasets:  # outputs are derived: carried, then composed on the base
+        output = source.dataset_for_did(did)
+        if output is not None and state.dataset_for_did(did) is None:
+            state.put_dataset(output)
+    carried = replace(task, input_datasets=inputs)
+    state.put_task(carried)
+    compose_outputs(state, carried, actor, now)
     return notes
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pcs_gitops.services import request_texts as texts
 from pcs_gitops.services.branches import REQUEST_PREFIX, issue_of_branch
+from pcs_gitops.services.github.approvals import withdraw_stale_on_default
 from pcs_gitops.services.github.context import Pipeline
 from pcs_gitops.services.github.converge import Steer, converge, no_change
 from pcs_gitops.services.github.events import PushEvent
@@ -16,9 +17,11 @@ def on_push(p: Pipeline, event: PushEvent, out: Outcome) -> None:
         out.ignore(f"a push to {event.ref or 'an unknown ref'}, not to the default branch")
         return
     out.handled = True
-    for branch in sorted(p.workspace.branches(REQUEST_PREFIX)):
+    withdraw_stale_on_default(p, event, out)  # first: the request branches then build on it
+    requests = [b for b in p.workspace.branches(REQUEST_PREFIX) if issue_of_branch(b) is not None]
+    for branch in sorted(p.workspace.stale(requests, p.default_branch)):
         number = issue_of_branch(branch)
-        if number is None or not p.workspace.behind(branch, p.default_branch):
+        if number is None:
             continue
         pull = p.github.find_pull(branch)
         if pull is None or pull.state != "open":

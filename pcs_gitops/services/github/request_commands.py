@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from pcs_gitops.domain.commands import Command, CommandKind
 from pcs_gitops.domain.model import ProdTask
+from pcs_gitops.domain.readiness import PathProbe
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import PcsError, RecordNotFound
+from pcs_gitops.services import approval as approvals
 from pcs_gitops.services import confirmation, request_changes
 from pcs_gitops.services import request_texts as texts
 from pcs_gitops.services.cloning import CloneSelection
 from pcs_gitops.services.github.context import Pipeline
 from pcs_gitops.services.github.outcome import Change, RequestRef
+from pcs_gitops.services.github_wording import for_github
 from pcs_gitops.services.ports import Actor
 from pcs_gitops.services.usecases import campaigns
 
@@ -21,6 +24,7 @@ REQUEST_CHANGES = (
     CommandKind.WITHDRAW,
     CommandKind.REINSTATE,
     CommandKind.CONFIRM,
+    CommandKind.APPROVE,
 )
 
 
@@ -36,11 +40,15 @@ def change_request(
     task: ProdTask,
     actor: Actor,
     now: str,
+    probe: PathProbe,
 ) -> None:
-    """Priority, withdrawal or reinstatement of the request, on its branch."""
+    """Priority, withdrawal, reinstatement, confirmation or approval of the request, on its
+    branch."""
     by = f"(by {req.sender})"
     if command.kind is CommandKind.CONFIRM:
         confirm(command, state, change, req, task, actor, now)
+    elif command.kind is CommandKind.APPROVE:
+        approve(state, change, req, task, actor, now, probe)
     elif command.kind is CommandKind.PRIORITY:
         updated, before = request_changes.set_priority(
             state, task.name, command.argument, command.reason, actor, now
@@ -72,6 +80,29 @@ def change_request(
         request_changes.reinstate(state, task.name, command.reason, actor, now)
         change.message = f"Dataset request #{req.issue}: reinstated {by}"
         change.reply = f"**Reinstated** the request{_why(command)}."
+
+
+def approve(
+    state: State,
+    change: Change,
+    req: RequestRef,
+    task: ProdTask,
+    actor: Actor,
+    now: str,
+    probe: PathProbe,
+) -> None:
+    """``/pcs approve``: a production manager who is not the requester approves the payload the
+    request would send, as ``pcs task approve`` does (the approval holds that payload's hash)."""
+    updated = approvals.approve(state, task, actor, now, probe)
+    digest = updated.approval.payload_sha256[:12] if updated.approval else "?"
+    if updated is task:
+        change.reply = f"Already approved for this payload (sha256 `{digest}`)."
+        return
+    change.message = f"Dataset request #{req.issue}: approved (by {req.sender})"
+    change.reply = (
+        f"**Approved** the payload (sha256 `{digest}`): the request is **ready**. Any later "
+        "change to what the payload is built from sends it back to draft."
+    )
 
 
 def confirm(
@@ -113,7 +144,7 @@ def clone(p: Pipeline, req: RequestRef, command: Command) -> str:
             "after its pull request is merged."
         )
     except PcsError as exc:
-        return f"Not applied: {texts.md_escape(str(exc))}"
+        return f"Not applied: {texts.md_escape(for_github(str(exc)))}"
     campaign = texts.md_escape(done["campaign"])
     where = _pull_link(done.get("published"))
     if done["created"]:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pcs_gitops.domain.approval import WITHDRAWN
 from pcs_gitops.domain.catalog import catalog_row
 from pcs_gitops.domain.model import HistoryEntry, ProdTask
 from pcs_gitops.domain.readiness import PathProbe, readiness
 from pcs_gitops.domain.settings import CatalogSettings
 from pcs_gitops.domain.state import State
+from pcs_gitops.errors import PcsError
 from pcs_gitops.services import request_texts as texts
+from pcs_gitops.services.approval import STATUS_ACTION, approval_view
 from pcs_gitops.services.github_port import PullInfo
 from pcs_gitops.services.tasks import PUBLISHED_ACTION
 
@@ -26,6 +29,44 @@ class Snapshot:
     published_pull: int | None = None
     page_url: str = ""
     changes: tuple[str, ...] = ()
+    plan: texts.PlanView | None = None
+
+
+def plan_of(state: State, task: ProdTask) -> texts.PlanView | None:
+    """The payload a reviewer approves: the JEDI taskParamMap and the approval's state (None
+    while the task has no output to name its PanDA task after)."""
+    if not task.output_datasets:
+        return None
+    try:
+        view = approval_view(state, task)
+    except PcsError:  # an incomplete config: the readiness checklist says what is missing
+        return None
+    approval = view["approval"] or {}
+    state_name, changed = view["approval_state"], tuple(view["changed"])
+    withdrawn = _last_withdrawal(task) if state_name == "none" else None
+    if withdrawn is not None:  # sent back to draft when its payload changed
+        state_name, changed = "stale", withdrawn
+    return texts.PlanView(
+        approval_state=state_name,
+        approved_by=str(approval.get("by", "")),
+        approved_at=str(approval.get("at", "")),
+        payload_sha256=view["payload_sha256"],
+        changed=changed,
+        problems=tuple(view["problems"]),
+        task_params_json=view["task_params_json"],
+    )
+
+
+def _last_withdrawal(task: ProdTask) -> tuple[str, ...] | None:
+    """What changed, when the task's last status change withdrew its approval (else None)."""
+    last = next((e for e in reversed(task.history) if e.action == STATUS_ACTION), None)
+    reason = str((last.detail or {}).get("reason", "")) if last is not None else ""
+    if not reason.startswith(WITHDRAWN):
+        return None
+    changed = (last.detail or {}).get("changed") if last is not None else None
+    if isinstance(changed, list) and changed:
+        return tuple(str(c) for c in changed)
+    return (reason.removeprefix(f"{WITHDRAWN}: "),)
 
 
 def changes_since_publication(task: ProdTask) -> tuple[str, ...]:
@@ -65,6 +106,7 @@ def request_snapshot(state: State, issue: int, probe: PathProbe) -> Snapshot | N
         published_pull=task.public_catalog.pr,
         page_url=task.public_catalog.page_url or "",
         changes=changes_since_publication(task),
+        plan=plan_of(state, task),
     )
 
 
@@ -104,6 +146,7 @@ def request_view(
         page_url=snap.page_url or texts.request_page_url(settings, snap.task_name),
         published_pull=snap.published_pull,
         changes=snap.changes,
+        plan=snap.plan,
     )
 
 

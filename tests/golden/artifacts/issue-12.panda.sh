@@ -1,6 +1,6 @@
 prun \
-  --exec 'EBEAM=10 PBEAM=100 DETECTOR_VERSION=26.02.0 DETECTOR_CONFIG=epic_craterlake JUG_XL_TAG=26.02.0-stable COPYRECO=true COPYFULL=false COPYLOG=true OUT_RSE=BNL-XRD CSV_FILE='"'"'/volatile/eic/EPIC/EVGEN/DIS/NC/10x100/minQ2=1 with beam gas.csv'"'"' SIGNAL_FREQ=10 SIGNAL_STATUS=0 TAG_PREFIX=Bkg_Exact1S_2us/GoldCt/5um BG_FILES='"'"'electron_brems.hepmc3.tree.root proton_beamgas.hepmc3.tree.root'"'"' ./run.sh --mode '"'"'bg mix'"'"'' \
-  --outDS group.EIC.evgen.26.02.0.epic_craterlake.p2002.e1.s0.r0.k1 \
+  --exec 'EBEAM=10 PBEAM=100 DETECTOR_VERSION=26.02.0 DETECTOR_CONFIG=epic_craterlake JUG_XL_TAG=26.02.0-stable COPYRECO=true COPYFULL=true COPYLOG=true OUT_RSE=BNL-XRD CSV_FILE='"'"'/volatile/eic/EPIC/EVGEN/DIS/NC/10x100/minQ2=1 with beam gas.csv'"'"' SIGNAL_FREQ=10 SIGNAL_STATUS=0 TAG_PREFIX=Bkg_Exact1S_2us/GoldCt/5um BG_FILES='"'"'electron_brems.hepmc3.tree.root proton_beamgas.hepmc3.tree.root'"'"' ./run.sh --mode '"'"'bg mix'"'"'' \
+  --outDS group.EIC.26.02.0.epic_craterlake.p2002.e1.s1.r1.k1 \
   --containerImage /cvmfs/singularity.opensciencegrid.org/eicweb/eic_xl:26.02.0-stable \
   --site BNL_OSG_PanDA_1 \
   --workingGroup EIC \
