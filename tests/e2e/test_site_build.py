@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from pcs_gitops.domain import site_paths
 from pcs_gitops.domain.settings import CatalogSettings
 from pcs_gitops.services.request_texts import request_page_url
 from tests.support.links import LinkChecker
@@ -78,9 +79,12 @@ def test_every_request_has_its_page(built: BuiltSite, task_list: dict[str, Any])
 
 def test_every_json_file_parses(built: BuiltSite) -> None:
     files = list((built.site / "api").rglob("*.json"))
-    # the index, two listing pages, 7 schemas; task + jedi + dump per request; the datasets
-    # (each request's input and its output)
-    assert len(files) == 1 + 2 + 7 + 3 * REQUESTS + 2 * REQUESTS
+    # the datasets: each imported request's input and its output (the request filed as an
+    # issue names none); the index, the listing pages, 7 schemas; task + jedi + dump per request
+    datasets = 2 * IMPORTED
+    pages = site_paths.page_count(REQUESTS, site_paths.LISTING_PAGE_ITEMS)
+    pages += site_paths.page_count(datasets, site_paths.LISTING_PAGE_ITEMS)
+    assert len(files) == 1 + pages + 7 + 3 * REQUESTS + datasets
     for path in files:
         json.loads(path.read_text(encoding="utf-8"))
 
