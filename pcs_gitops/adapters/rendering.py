@@ -15,6 +15,7 @@ last page only, never megabytes.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from typing import Any
 from pcs_gitops.adapters import forking, json_api
 from pcs_gitops.adapters.html_pages import SITE_TITLE, HtmlPages, pwg_class, pwg_css, redirect_stub
 from pcs_gitops.adapters.render_cache import RenderCache, fingerprint, global_key
-from pcs_gitops.adapters.site_files import FileWriter, Mark
+from pcs_gitops.adapters.site_files import PROGRESS_LABEL, FileWriter, Mark
 from pcs_gitops.domain import artifacts, catalog_terms, site_paths
 from pcs_gitops.domain.catalog import catalog_sort_key, catalog_tasks
 from pcs_gitops.domain.model import ProdTask
@@ -36,8 +37,13 @@ MAX_WORKERS = 4
 PARENT_SHARE = 0.7
 url_name = site_paths.segment
 
-# A unit to render: (kind, record name, fingerprint).
-Unit = tuple[str, str, str]
+# A unit to render: (kind, record name, fingerprint, cache key). Workers get the units'
+# positions in the render's list and send back (position, sub-state, marks, written): no
+# names, fingerprints or paths to copy back into the parent. ``written`` has bit i set when
+# the unit's i-th file was written (the paths are made once, at the end, for the planned set
+# and the list of written files alike: on a first write of 20,000 requests they are 140,000).
+Unit = tuple[str, str, str, str]
+Rendered = tuple[int, str | None, list[Mark | None], int]
 
 
 def _docs(path: str) -> str:
@@ -82,39 +88,80 @@ class _Site:
         self.substates: dict[str, str | None] = {}
         self.fingerprints: dict[str, str] = {}
         self._shared_records: dict[tuple[str, str], str] = {}
+        self.todo: list[Unit] = []
+        self.written_masks: dict[int, int] = {}  # position in todo -> its files written
+        self.pending_written = 0
 
     # -- the render -------------------------------------------------------------------------
     def run(self, workers: int) -> set[str]:
         """Render everything that changed; returns the path of every generated file."""
-        todo = self._reuse()
-        if len(todo) < PARALLEL_MIN_UNITS:
+        self.todo = self._reuse()
+        if len(self.todo) < PARALLEL_MIN_UNITS:
             workers = 1
-        chunks = forking.split(todo, workers, PARENT_SHARE) if todo else []
-        del todo
+        chunks = self._chunks(workers)
         packed = forking.map_chunks(self.render_chunk, chunks)
         del chunks
         while packed:  # each worker's bytes are dropped once taken in: they add up to megabytes
             self._take(packed.pop(0))
         self.used_by = {}  # only the datasets' documents needed it
+        self.row_url = {}  # and only the requests' files used this
         planned = set(self._global_files())
         if self.cache is not None:
             self.cache.save()
         # Listed last: on a big site the set is large, and the summary before it is the
         # render's other memory peak.
+        self._list_rendered(planned)
         for task in self.state.tasks.values():
             planned.update(task_files(task))
         planned.update(_docs(site_paths.dataset_document(name)) for name in self.state.datasets)
         return planned
 
+    def _unit_files(self, kind: str, name: str) -> tuple[str, ...]:
+        if kind == "task":
+            return task_files(self.state.tasks[name])
+        return (_docs(site_paths.dataset_document(name)),)
+
+    def _list_rendered(self, planned: set[str]) -> None:
+        """Add the rendered units' files to ``planned`` and the written ones to the writer's
+        list (the same strings in both)."""
+        written = self.writer.written
+        for index, (kind, name, _, _) in enumerate(self.todo):
+            files = self._unit_files(kind, name)
+            planned.update(files)
+            mask = self.written_masks.get(index, 0)
+            written.extend(path for bit, path in enumerate(files) if mask >> bit & 1)
+        self.todo = []
+        self.written_masks = {}
+
+    def _chunks(self, workers: int) -> list[list[int]]:
+        """The positions of the units to render, one list per process. A request costs ten
+        times what a dataset does: each process gets its share of both."""
+        kinds = [
+            [i for i, unit in enumerate(self.todo) if unit[0] == kind]
+            for kind in ("task", "dataset")
+        ]
+        split = [forking.split(units, workers, PARENT_SHARE) if units else [] for units in kinds]
+        merged = itertools.zip_longest(*split, fillvalue=())
+        return [[*tasks, *datasets] for tasks, datasets in merged]
+
     def _take(self, packed: bytes) -> None:
         """Take in what a worker rendered: its files, its units' sub-states and cache entries."""
         results, writer_result = forking.unpack(packed)
         self.writer.merge(writer_result)
-        for kind, name, unit_fp, substate, marks in results:
+        rendered: Rendered
+        for rendered in results:
+            index, substate, marks, written = rendered
+            kind, name, unit_fp, key = self.todo[index]
             if kind == "task":
                 self.substates[name] = substate
+            if written:
+                self.written_masks[index] = written
+                self.pending_written += written.bit_count()
             if self.cache is not None:
-                self.cache.store(f"{kind}:{name}", unit_fp, marks, substate)
+                self.cache.store(key, unit_fp, marks, substate)
+        if self.pending_written and not self.writer.check_only:
+            count = len(self.writer.written) + self.pending_written
+            self.writer.progress(PROGRESS_LABEL, count, 0)
 
     def _reuse(self) -> list[Unit]:
         """Keep the unchanged units; return the others."""
@@ -138,13 +185,13 @@ class _Site:
     ) -> None:
         """Queue the unit unless the cache holds it (then take its sub-state from there)."""
         if self.cache is None:
-            todo.append((kind, name, ""))
+            todo.append((kind, name, "", ""))
             return
         unit = f"{kind}:{name}"
         unit_fp = self.fingerprints[unit] = fp_of(name)
         hit = self.cache.lookup(unit, unit_fp, files, self.writer)
         if hit is None:
-            todo.append((kind, name, unit_fp))
+            todo.append((kind, name, unit_fp, unit))
         elif kind == "task":
             self.substates[name] = hit.extra
 
@@ -178,18 +225,26 @@ class _Site:
         dataset = self.state.datasets[name]
         return fingerprint(self.global_fp, dataset.to_dict(), self.used_by.get(dataset.did, []))
 
-    def render_chunk(self, chunk: Sequence[Unit]) -> bytes:
-        """Render and write some units (in a forked worker for big states)."""
+    def render_chunk(self, chunk: Sequence[int]) -> bytes:
+        """Render and write the units at these positions (in a forked worker for big
+        states)."""
         writer = FileWriter(
             Path(self.writer.root), check_only=self.writer.check_only, collect=self.writer.collect
         )
-        out = []
-        for kind, name, unit_fp in chunk:
+        out: list[Rendered] = []
+        written = writer.written
+        for index in chunk:
+            kind, name, _, _ = self.todo[index]
             if kind == "task":
                 substate, marks = self.render_task(writer, self.state.tasks[name])
             else:
                 substate, marks = None, self.render_dataset(writer, name)
-            out.append((kind, name, unit_fp, substate, marks))
+            mask = 0
+            if written:
+                files = self._unit_files(kind, name)
+                mask = sum(1 << files.index(path) for path in written)
+                written.clear()
+            out.append((index, substate, marks, mask))
         return forking.pack((out, writer.result()))
 
     def render_task(
