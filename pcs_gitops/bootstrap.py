@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from pcs_gitops.adapters.page_preview import RenderedPages
     from pcs_gitops.adapters.request_branch import GitBranchWorkspace
     from pcs_gitops.adapters.schema_validator import SchemaValidator
-    from pcs_gitops.adapters.site_files import PagePlanner, SiteFiles
+    from pcs_gitops.adapters.site_files import FileWriter, PageRenderer, SiteFiles
     from pcs_gitops.domain.issue_form import IssueForm
     from pcs_gitops.domain.rules import Problem
     from pcs_gitops.services.checks import Base
@@ -66,24 +66,26 @@ def _schemas_at(root: Path) -> SchemaValidator:
     return SchemaValidator(root / "schemas")
 
 
-def _site_at(root: Path, cache_root: Path | None = None) -> SiteFiles:
-    """The derived files of a checkout (their writer is imported when first needed)."""
+def _site_at(root: Path, cache_dir: Path | None = None, *, own_cache: bool = True) -> SiteFiles:
+    """The derived files of a checkout (their writer is imported when first needed); with
+    ``cache_dir``, the render cache there, and with ``own_cache`` (``cache_dir`` is this
+    checkout's) the listing of its generated directories too."""
     from pcs_gitops.adapters.site_files import SiteFiles
 
-    return SiteFiles(root, _page_planner(cache_root))
+    return SiteFiles(root, _page_renderer(cache_dir), cache_dir if own_cache else None)
 
 
-def _page_planner(cache_root: Path | None = None) -> PagePlanner:
-    """The site's page planner; with ``cache_root``, unchanged requests come from the render
-    cache in ``<cache_root>/.pcs``. Imported when a render runs, so that commands which write
-    nothing (task list, get, ...) do not pay for importing jinja2 and pandas."""
+def _page_renderer(cache_dir: Path | None = None) -> PageRenderer:
+    """The site's page renderer; with ``cache_dir``, units unchanged since the last render
+    are skipped (the render cache there). Imported when a render runs, so that commands which
+    write nothing (task list, get, ...) do not pay for importing jinja2 and pandas."""
 
-    def plan_pages(state: State, on_disk: Mapping[str, bytes]) -> Mapping[str, bytes]:
-        from pcs_gitops.adapters.rendering import plan_pages as planner
+    def render_pages(state: State, writer: FileWriter) -> set[str]:
+        from pcs_gitops.adapters.rendering import render_site
 
-        return planner(state, cache_root=cache_root, on_disk=on_disk)
+        return render_site(state, writer, cache_dir=cache_dir)
 
-    return plan_pages
+    return render_pages
 
 
 PUBLISH_MODES = ("local", "github")
@@ -102,14 +104,19 @@ class Services:
     def root(self) -> Path:
         return self.settings.repo_root
 
+    @property
+    def cache_dir(self) -> Path:
+        """Local caches of this checkout (parsed records, render state); never committed."""
+        return self.root / ".pcs"
+
     def store(self) -> YamlStateStore:
-        return YamlStateStore(self.root)
+        return YamlStateStore(self.root, self.cache_dir)
 
     def schemas(self) -> SchemaValidator:
         return _schemas_at(self.root)
 
     def derived(self) -> SiteFiles:
-        return _site_at(self.root, self.root)
+        return _site_at(self.root, self.cache_dir)
 
     def base_records(self, ref: str | None = None, root: Path | None = None) -> Base | None:
         """The tags of commit ``ref`` (default: the commit the checked-out state descends
@@ -218,9 +225,9 @@ class Services:
     def uow_at(self, root: Path, vcs: VersionControl | None = None) -> UnitOfWork:
         """A unit of work over another checkout (a request branch's temporary worktree)."""
         return UnitOfWork(
-            YamlStateStore(root),
+            YamlStateStore(root, self.cache_dir),
             _schemas_at(root),
-            _site_at(root),
+            _site_at(root, self.cache_dir, own_cache=False),
             self.clock,
             vcs,
             probe=path_probe,
@@ -230,12 +237,14 @@ class Services:
         """The problems 'pcs validate' and 'pcs render --check' find in a checkout."""
         from pcs_gitops.services import checks, publishing
 
-        store = YamlStateStore(root)
+        store = YamlStateStore(root, self.cache_dir)
         base = self.base_records(root=root)
         report = checks.validate_repository(store, _schemas_at(root), base=base)
         if not report.ok:
             return [str(p) for p in report.problems]
-        drift = publishing.render(store, _site_at(root), check=True)
+        drift = publishing.render(
+            store, _site_at(root, self.cache_dir, own_cache=False), check=True
+        )
         stale = drift.derived_written + drift.derived_deleted
         return [f"{p}: derived file is stale; run 'pcs render'" for p in stale]
 
@@ -438,7 +447,7 @@ def init_repository(
     workspace = Workspace(
         tree=DirectoryTree(root),
         store=YamlStateStore(root),
-        derived=_site_at(root),
+        derived=_site_at(root, root / ".pcs"),
         history=GitRepository(root),
     )
     options = _scaffold_options(repository, action_ref)

@@ -1,16 +1,19 @@
-"""A local cache that lets ``pcs render`` skip the requests whose inputs did not change.
+"""A local cache that lets ``pcs render`` skip what did not change (``.pcs/render-cache``, never
+committed).
 
-Each task's generated files (its JSON, ``jedi.json``, ``dump.json`` and page) depend only on the
-task, the datasets it names, and "global" inputs: the catalogue settings, the tags, the production
-configs, the physics categories and the code (this package's sources and templates, and the
-versions of jinja2 and markupsafe). The cache (``.pcs/render-cache.json``, never committed)
-remembers for every task a fingerprint of those inputs and a digest of each file it produced.
+The generated files come in units: one request (its JSON, ``jedi.json``, ``dump.json``, page and
+redirect stub), one dataset (its JSON), one catalogue page. Each unit's files depend only on a
+fingerprint of its inputs (the task, the datasets it names, their tags and its production
+config; or the dataset and the tasks that use it; or the rows of the page) and on "global"
+inputs: the catalogue settings, the physics categories and the code (this package's sources
+and templates, and the versions of jinja2 and markupsafe). The cache remembers each unit's
+fingerprint and the ``Mark`` (size, mtime, digest) of each file it produced.
 
-A task is reused only when its fingerprint is unchanged *and* every one of its files on disk
-still has the recorded digest; the files' bytes are then returned as planned. Anything else (no
-cache, other code, an edited or missing file, a changed record) regenerates the task, so the
-output is always byte-identical to a full render. Reading a damaged cache just means a full
-render.
+A unit is reused only when its fingerprint is unchanged *and* every one of its files on disk
+still matches its mark: the same size and modification time (the test git itself uses for its
+index), or else the same digest of its bytes (a fresh checkout of the same files). Anything
+else (no cache, other code, an edited or missing file, a changed record) regenerates the unit,
+so the output is always what a full render writes. A damaged cache just means a full render.
 """
 
 from __future__ import annotations
@@ -18,25 +21,29 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import marshal
+from collections.abc import Sequence
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from pcs_gitops.adapters.yaml_store import write_atomic
-from pcs_gitops.domain.model import ProdTask
+from pcs_gitops.adapters.files import write_atomic
+from pcs_gitops.adapters.site_files import FileWriter, Mark
 from pcs_gitops.domain.state import State
 
-CACHE_FILE = ".pcs/render-cache.json"
-FORMAT = 1
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+CACHE_FILE = "render-cache"
+FORMAT = 3
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+def fingerprint(*parts: object) -> str:
+    """A digest of JSON-encodable parts."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part.encode() if isinstance(part, str) else _ENCODER.encode(part).encode())
+        h.update(b"\x00")
+    return h.hexdigest()
 
 
 @cache
@@ -54,110 +61,87 @@ def code_version() -> str:
 
 
 def global_key(state: State) -> str:
-    """The fingerprint of everything every task's files may read besides the task's own
-    records."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(code_version().encode())
-    h.update(_ENCODER.encode(state.settings.to_dict()).encode())
-    h.update(_ENCODER.encode([c.to_dict() for c in state.categories]).encode())
-    for label in sorted(state.tags):
-        h.update(_ENCODER.encode(state.tags[label].to_dict()).encode())
-    for name in sorted(state.prod_configs):
-        h.update(_ENCODER.encode(state.prod_configs[name].to_dict()).encode())
-    return h.hexdigest()
+    """The fingerprint of what every unit may read besides its own records: the code, the
+    catalogue settings and the physics categories. (Tags and production configs are part of
+    the fingerprint of each unit that shows them, so a new tag re-renders no other request.)"""
+    return fingerprint(
+        code_version(), state.settings.to_dict(), [c.to_dict() for c in state.categories]
+    )
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     fingerprint: str
-    digests: dict[str, str]
-    substate: str | None
-    row: tuple[Any, ...] | None
+    marks: tuple[Mark, ...]  # one per file of the unit, in the order the renderer lists them
+    extra: Any  # what the unit's rendering found out (a task's draft sub-state)
+
+
+# Entries are kept as plain tuples (what marshal writes) to save memory on big sites.
+_Stored = tuple[str, tuple[Mark, ...], Any]
 
 
 class RenderCache:
-    """The cache of one repository; ``lookup`` and ``store`` during a plan, then ``save``."""
+    """The cache of one checkout: ``begin``, then ``lookup`` and ``store`` per unit, ``save``."""
 
-    def __init__(self, root: Path, on_disk: Mapping[str, bytes] | None = None) -> None:
-        """``on_disk``: the generated files as already read by the caller (else read here)."""
-        self.root = root
-        self._on_disk = on_disk
-        self.path = root / CACHE_FILE
+    def __init__(self, cache_dir: Path) -> None:
+        self.path = cache_dir / CACHE_FILE
         self._global = ""
-        self._entries: dict[str, Entry] = {}
-        self._next: dict[str, Entry] = {}
+        self._entries: dict[str, _Stored] = {}
+        self._next: dict[str, _Stored] = {}
+        self._changed = False
 
-    def begin(self, state: State) -> None:
-        """Read the cache (or start empty) for a plan of ``state``."""
-        self._global = global_key(state)
+    def begin(self, global_fingerprint: str) -> None:
+        """Read the cache (or start empty) for a render whose global inputs have this
+        fingerprint."""
+        self._global = global_fingerprint
         self._next = {}
         self._entries = {}
+        self._changed = False
         try:
-            data = json.loads(self.path.read_bytes())
-            if data.get("format") == FORMAT and data.get("global") == self._global:
-                self._entries = {
-                    name: Entry(e[0], e[1], e[2], _tuple(e[3])) for name, e in data["tasks"].items()
-                }
-        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+            # A local file this package wrote; a damaged one fails here and means a miss.
+            data = marshal.loads(self.path.read_bytes())  # noqa: S302
+            if data["format"] == FORMAT and data["global"] == global_fingerprint:
+                self._entries = data["units"]
+        except (OSError, ValueError, EOFError, KeyError, TypeError, IndexError):
             self._entries = {}
 
-    def fingerprint(self, state: State, task: ProdTask) -> str:
-        h = hashlib.blake2b(digest_size=16)
-        h.update(self._global.encode())
-        h.update(_ENCODER.encode(task.to_dict()).encode())
-        for did in (*task.input_datasets, *task.output_datasets, *task.intermediate_datasets):
-            dataset = state.dataset_for_did(did)
-            h.update(_ENCODER.encode(dataset.to_dict() if dataset else {"missing": did}).encode())
-        return h.hexdigest()
-
-    def lookup(self, name: str, fingerprint: str) -> tuple[dict[str, bytes], Entry] | None:
-        """The task's files as they are on disk, when the fingerprint and every digest match."""
-        entry = self._entries.get(name)
-        if entry is None or entry.fingerprint != fingerprint:
-            return None
-        files: dict[str, bytes] = {}
-        for relpath, digest in entry.digests.items():
-            content = self._read(relpath)
-            if content is None or _digest(content) != digest:
-                return None
-            files[relpath] = content
-        self._next[name] = entry
-        return files, entry
-
-    def _read(self, relpath: str) -> bytes | None:
-        if self._on_disk is not None:
-            return self._on_disk.get(relpath)
+    def lookup(
+        self, unit: str, unit_fingerprint: str, files: Sequence[str], disk: FileWriter
+    ) -> Entry | None:
+        """The unit's entry when its fingerprint is unchanged and its ``files`` are as
+        recorded."""
         try:
-            with open(os.path.join(self.root, relpath), "rb") as handle:
-                return handle.read()
-        except OSError:
+            fingerprint, known, extra = self._entries[unit]
+        except (KeyError, TypeError, ValueError):
             return None
+        if fingerprint != unit_fingerprint or len(known) != len(files):
+            return None
+        marks = []
+        for relpath, mark in zip(files, known, strict=True):
+            found = disk.unchanged(relpath, mark)
+            if found is None:
+                return None
+            marks.append(found)
+        if tuple(marks) != known:
+            known = tuple(marks)
+            self._changed = True
+        self._next[unit] = (fingerprint, known, extra)
+        return Entry(fingerprint, known, extra)
 
     def store(
-        self,
-        name: str,
-        fingerprint: str,
-        files: Mapping[str, bytes],
-        substate: str | None,
-        row: tuple[Any, ...] | None,
+        self, unit: str, unit_fingerprint: str, marks: Sequence[Mark | None], extra: Any = None
     ) -> None:
-        digests = {relpath: _digest(content) for relpath, content in files.items()}
-        self._next[name] = Entry(fingerprint, digests, substate, row)
+        """Remember a unit just rendered, its files' marks in the order of its files (not when
+        a file is stale: a check wrote nothing)."""
+        if all(mark is not None for mark in marks):
+            self._next[unit] = (unit_fingerprint, tuple(marks), extra)  # type: ignore[arg-type]
+            self._changed = True
 
-    def save(self, names: Iterable[str]) -> None:
-        """Write the entries of ``names`` (the current tasks); failures are ignored."""
-        tasks = {
-            name: [e.fingerprint, e.digests, e.substate, e.row]
-            for name in sorted(names)
-            if (e := self._next.get(name)) is not None
-        }
-        payload = {"format": FORMAT, "global": self._global, "tasks": tasks}
-        with contextlib.suppress(OSError):
-            write_atomic(self.path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
-
-
-def _tuple(value: Any) -> tuple[Any, ...] | None:
-    """A catalogue row back from JSON (its lists were tuples)."""
-    if value is None:
-        return None
-    return tuple(tuple(v) if isinstance(v, list) else v for v in value)
+    def save(self) -> None:
+        """Write the entries of this render's units unless nothing changed; failures are
+        ignored."""
+        if not self._changed and len(self._next) == len(self._entries):
+            return
+        payload = {"format": FORMAT, "global": self._global, "units": self._next}
+        self._entries = {}
+        with contextlib.suppress(OSError, ValueError):
+            write_atomic(self.path, marshal.dumps(payload))

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import fastjsonschema
-import jsonschema
 
 from pcs_gitops.errors import PcsError
 
@@ -75,6 +74,8 @@ class SchemaValidator:
             return []
         except fastjsonschema.JsonSchemaException:
             pass
+        import jsonschema  # only for a record that fails: importing it costs more than a check
+
         validator = jsonschema.Draft202012Validator(self._schemas[schema])
         found = []
         for error in validator.iter_errors(data):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,13 +39,15 @@ class SchemaCheck(Protocol):
 
 
 class DerivedFiles(Protocol):
-    """Writes the files derived from the state (catalogue CSV, pages, JSON API)."""
+    """The files derived from the state (catalogue CSV, pages, JSON API)."""
 
-    def plan(self, state: State) -> Mapping[str, bytes]: ...
-    def owned(self, relpath: str) -> bool: ...
-    def existing(self) -> Mapping[str, bytes]: ...
-    def write(self, relpath: str, content: bytes) -> None: ...
-    def delete(self, relpath: str) -> None: ...
+    def sync(
+        self, state: State, *, check_only: bool, progress: Progress
+    ) -> tuple[list[str], list[str]]:
+        """Bring them in line with ``state`` (with ``check_only``, change nothing), telling
+        ``progress`` of each file written; returns the paths written (or stale) and the paths
+        deleted (or to delete), sorted."""
+        ...
 
 
 class PagePreview(Protocol):

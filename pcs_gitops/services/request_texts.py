@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pcs_gitops.domain import site_paths
 from pcs_gitops.domain.commands import Command
 from pcs_gitops.domain.request_form import NOT_A_FORM
 from pcs_gitops.domain.settings import CatalogSettings
@@ -441,4 +442,4 @@ def status_description(problems: Sequence[str]) -> tuple[str, str]:
 
 
 def request_page_url(settings: CatalogSettings, task_name: str) -> str:
-    return f"{settings.site_url.rstrip('/')}/requests/{task_name}/"
+    return site_paths.request_page_url(settings.site_url, task_name)

@@ -52,21 +52,8 @@ def sync_derived(
     derived: DerivedFiles, state: State, *, check_only: bool, progress: Progress = no_progress
 ) -> CommitResult:
     """Bring derived files in line with the state; with ``check_only`` just report the drift."""
-    result = CommitResult()
-    planned = derived.plan(state)
-    existing = derived.existing()
-    stale = [relpath for relpath in sorted(planned) if existing.get(relpath) != planned[relpath]]
-    for done, relpath in enumerate(stale, start=1):
-        if not check_only:
-            derived.write(relpath, planned[relpath])
-            progress("writing derived files", done, len(stale))
-        result.derived_written.append(relpath)
-    for relpath in sorted(existing):
-        if relpath not in planned and derived.owned(relpath):
-            if not check_only:
-                derived.delete(relpath)
-            result.derived_deleted.append(relpath)
-    return result
+    written, deleted = derived.sync(state, check_only=check_only, progress=progress)
+    return CommitResult(derived_written=written, derived_deleted=deleted)
 
 
 def unprobed(path: str) -> bool | None:

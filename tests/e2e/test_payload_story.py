@@ -84,7 +84,7 @@ def test_the_cli_story_from_request_to_a_payload_panda_should_run(
     twin = run_cli(*as_rita, *intake(6, did))
     assert twin.exit_code == 1 and snapshot(root) == before
     assert "already produced by request 'issue-5' (issue #5: https://github.com/" in twin.stderr
-    assert "/requests/issue-5/" in twin.stderr
+    assert "/requests/issue-5.html" in twin.stderr
     told_apart = run_cli(*as_rita, *intake(6, did, "--sample-variant", "second"))
     assert told_apart.exit_code == 0, told_apart.output
     assert task_file(root, "issue-6")["output_datasets"] == [f"group.EIC:{output_name}.second.b1"]

@@ -95,12 +95,13 @@ def test_the_page_script_runs_without_console_errors(
     [
         ("pwg=edt", lambda t: t["pwg"] == "edt"),
         ("status=draft", lambda t: t["status"] == "draft"),
-        ("pwg=inclusive&priority=2", lambda t: t["pwg"] == "inclusive" and t["priority"] == "2"),
+        ("pwg=inclusive&priority=2", lambda t: t["pwg"] == "inclusive" and t["priority"] == 2),
         (
             "pwg=edt&status=needs-confirmation",  # imported inputs' tags are only inferred
             lambda t: t["pwg"] == "edt" and t["substate"] == "needs-confirmation",
         ),
         ("q=beagle", lambda t: "beagle" in t["dataset_path"].lower()),
+        ("origin=imported&priority=1", lambda t: t["origin"] == "imported" and t["priority"] == 1),
     ],
 )
 def test_filters_from_the_url_show_the_matching_rows(
@@ -116,6 +117,16 @@ def test_filters_from_the_url_show_the_matching_rows(
     assert console_messages(log) == []
     assert VISIBLE.search(dom).group(1) == str(expected)  # type: ignore[union-attr]
     assert shown_rows(dom) == expected
+
+
+def test_a_row_anchor_in_the_url_shows_every_row(
+    site_url: tuple[str, BuiltSite], tasks: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    anchor = tasks[0]["name"]
+    dom, log = browse(f"{site_url[0]}/catalog/index.html#{anchor}", tmp_path, "--dump-dom")
+    assert console_messages(log) == []
+    assert f'<tr id="{anchor}"' in dom
+    assert shown_rows(dom) == len(tasks)
 
 
 def test_a_screenshot_of_the_catalogue(site_url: tuple[str, BuiltSite], tmp_path: Path) -> None:

@@ -280,7 +280,7 @@ def test_a_merged_request_is_recorded_on_main_and_lives_on_in_its_issue(
     assert task["public_catalog"]["pr"] == 1
     assert task["public_catalog"]["commit_sha"] == merge_sha
     assert task["public_catalog"]["row_index"] == 1
-    assert task["public_catalog"]["page_url"].endswith("/requests/issue-213/")
+    assert task["public_catalog"]["page_url"].endswith("/requests/issue-213.html")
     assert task["history"][-1]["action"] == "published"
     assert "close_issue" not in pipeline.ops()  # the issue is the request's home until it ends
     assert "In the catalogue since pull request #1" in pipeline.status_comment(213)

@@ -304,7 +304,7 @@ def test_a_protected_main_keeps_the_merge_and_says_how_to_record_it(
     [status] = [c for c in online.comments(207) if "<!-- pcs-status -->" in c["body"]]
     assert f"In the catalogue since pull request #{number}" in status["body"]
     assert "could not be pushed to main" in status["body"]
-    assert "/requests/issue-207/" in status["body"]
+    assert "/requests/issue-207.html" in status["body"]
 
 
 def test_a_burst_of_commands_loses_none_when_a_run_is_dropped(online: Online) -> None:

@@ -1,16 +1,18 @@
-"""The render cache never changes what 'pcs render' produces; it only skips work."""
+"""The render cache never changes what 'pcs render' writes; it only skips work."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import os
+import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from pcs_gitops.adapters import rendering
-from pcs_gitops.adapters.render_cache import CACHE_FILE, RenderCache
-from pcs_gitops.adapters.site_files import SiteFiles
+from pcs_gitops.adapters.render_cache import CACHE_FILE
+from pcs_gitops.adapters.site_files import FileWriter, SiteFiles
 from pcs_gitops.domain.state import State
 from pcs_gitops.services.ports import Actor
 from pcs_gitops.services.tasks import comment
@@ -21,49 +23,54 @@ ISSUE_PAGE = "docs/requests/issue-7.html"
 OTHER = "req.EVGEN.SINGLE.e-.1GeV.45to135deg"
 
 
+def cached_site(root: Path) -> SiteFiles:
+    def pages(state: State, writer: FileWriter) -> list[str]:
+        return rendering.render_site(state, writer, cache_dir=root / ".pcs", workers=1)
+
+    return SiteFiles(root, pages, root / ".pcs")
+
+
+def on_disk(root: Path) -> dict[str, bytes]:
+    docs = root / "docs"
+    return {str(p.relative_to(root)): p.read_bytes() for p in docs.rglob("*") if p.is_file()}
+
+
 def full(state: State) -> dict[str, bytes]:
-    return rendering.plan_pages(state, workers=1)
-
-
-def cached(root: Path) -> Callable[..., dict[str, bytes]]:
-    """A cached planner; SiteFiles passes the files it read, a direct call lets it read."""
-
-    def planner(state: State, on_disk: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
-        return rendering.plan_pages(state, workers=1, cache_root=root, on_disk=on_disk)
-
-    return planner
+    """What a render without any cache writes (the catalogue CSV included)."""
+    return dict(SiteFiles(Path("."), lambda s, w: rendering.render_site(s, w)).plan(state))
 
 
 def rendered(root: Path, state: State) -> SiteFiles:
-    site = SiteFiles(root, cached(root))
+    site = cached_site(root)
     sync_derived(site, state, check_only=False)
-    assert (root / CACHE_FILE).is_file()
+    assert (root / ".pcs" / CACHE_FILE).is_file()
     return site
 
 
-def test_an_unchanged_state_is_served_from_the_cache(
+def rendered_tasks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+    real = rendering._Site.render_task
+
+    def spy(self: rendering._Site, writer: FileWriter, task: object) -> object:
+        seen.append(task.name)  # type: ignore[attr-defined]
+        return real(self, writer, task)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rendering._Site, "render_task", spy)
+    return seen
+
+
+def test_an_unchanged_state_renders_nothing_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     state = site_state()
-    rendered(tmp_path, state)
-    rendered_tasks: list[str] = []
-    real = rendering._Planner.task_files
-
-    def spy(self: rendering._Planner, tasks: list[object]) -> rendering.TaskFiles:
-        rendered_tasks.extend(t.name for t in tasks)  # type: ignore[attr-defined]
-        return real(self, tasks)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(rendering._Planner, "task_files", spy)
+    site = rendered(tmp_path, state)
+    seen = rendered_tasks(monkeypatch)
+    assert sync_derived(site, state, check_only=False).derived_written == []
+    assert seen == []
     edit_task(state)
-    assert cached(tmp_path)(state) == full(state)
-    assert rendered_tasks == [OTHER, "issue-7", OTHER]  # the cached plan rendered only OTHER
-    rendered_tasks.clear()
-    state = site_state()
-    cache = RenderCache(tmp_path)
-    cache.begin(state)
-    task = state.tasks["issue-7"]
-    assert cache.lookup(task.name, cache.fingerprint(state, task)) is not None
-    assert cached(tmp_path)(state) == full(state)
+    assert sync_derived(site, state, check_only=False).derived_written
+    assert seen == [OTHER]
+    assert on_disk(tmp_path) == full(state)
 
 
 def edit_task(state: State) -> None:
@@ -96,13 +103,14 @@ def drop_task(state: State) -> None:
 @pytest.mark.parametrize(
     "edit", [edit_task, edit_dataset, edit_tag, edit_config, edit_settings, drop_task]
 )
-def test_after_any_change_the_cached_plan_equals_a_full_render(
+def test_after_any_change_the_cached_render_writes_what_a_full_render_writes(
     tmp_path: Path, edit: Callable[[State], None]
 ) -> None:
     rendered(tmp_path, site_state())
     state = site_state()
     edit(state)
-    assert cached(tmp_path)(state) == full(state)
+    sync_derived(cached_site(tmp_path), state, check_only=False)
+    assert on_disk(tmp_path) == full(state)
 
 
 def test_a_hand_edited_page_is_regenerated_and_reported(tmp_path: Path) -> None:
@@ -111,7 +119,19 @@ def test_a_hand_edited_page_is_regenerated_and_reported(tmp_path: Path) -> None:
     page = tmp_path / ISSUE_PAGE
     page.write_bytes(page.read_bytes().replace(b"issue-7", b"tampered"))
     assert sync_derived(site, state, check_only=True).derived_written == [ISSUE_PAGE]
-    assert cached(tmp_path)(state)[ISSUE_PAGE] == full(state)[ISSUE_PAGE]
+    assert sync_derived(site, state, check_only=False).derived_written == [ISSUE_PAGE]
+    assert page.read_bytes() == full(state)[ISSUE_PAGE]
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_caught_by_a_full_check(tmp_path: Path) -> None:
+    state = site_state()
+    rendered(tmp_path, state)
+    page = tmp_path / ISSUE_PAGE
+    stat = page.stat()
+    page.write_bytes(page.read_bytes().replace(b"issue-7", b"issue-8"))
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    uncached = SiteFiles(tmp_path, lambda s, w: rendering.render_site(s, w))
+    assert sync_derived(uncached, state, check_only=True).derived_written == [ISSUE_PAGE]
 
 
 def test_a_deleted_page_is_written_again(tmp_path: Path) -> None:
@@ -123,10 +143,53 @@ def test_a_deleted_page_is_written_again(tmp_path: Path) -> None:
     assert sync_derived(site, state, check_only=True).derived_written == []
 
 
-def test_a_damaged_cache_means_a_full_render(tmp_path: Path) -> None:
+def test_a_stray_file_in_a_generated_directory_is_deleted(tmp_path: Path) -> None:
     state = site_state()
-    rendered(tmp_path, state)
-    (tmp_path / CACHE_FILE).write_text('{"format": 1, "global": 3, "tasks": [', encoding="utf-8")
-    assert cached(tmp_path)(state) == full(state)
-    (tmp_path / CACHE_FILE).write_text("[]", encoding="utf-8")
-    assert cached(tmp_path)(state) == full(state)
+    site = rendered(tmp_path, state)
+    stray = tmp_path / "docs" / "api" / "prod-tasks" / "issue-7" / "old.json"
+    stray.write_text("{}")
+    assert sync_derived(site, state, check_only=False).derived_deleted == [
+        "docs/api/prod-tasks/issue-7/old.json"
+    ]
+    assert not stray.exists()
+
+
+def test_a_fresh_copy_of_the_files_reuses_the_cache_by_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = site_state()
+    rendered(tmp_path / "a", state)
+    shutil.copytree(tmp_path / "a" / "docs", tmp_path / "b" / "docs")  # new mtimes
+    seen = rendered_tasks(monkeypatch)
+
+    def pages(state: State, writer: FileWriter) -> list[str]:
+        return rendering.render_site(state, writer, cache_dir=tmp_path / "a" / ".pcs", workers=1)
+
+    copy = SiteFiles(tmp_path / "b", pages)
+    assert sync_derived(copy, state, check_only=True).derived_written == []
+    assert seen == []
+
+
+@pytest.mark.parametrize("damage", [b"", b"\x00garbage", b"\xfb\x03\x00\x00\x00"])
+def test_a_damaged_cache_means_a_full_render(tmp_path: Path, damage: bytes) -> None:
+    state = site_state()
+    site = rendered(tmp_path, state)
+    (tmp_path / ".pcs" / CACHE_FILE).write_bytes(damage)
+    for name in (tmp_path / ".pcs").iterdir():
+        name.write_bytes(damage)
+    edit_task(state)
+    sync_derived(site, state, check_only=False)
+    assert on_disk(tmp_path) == full(state)
+
+
+def test_a_new_tag_for_one_request_re_renders_no_other_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = site_state()
+    site = rendered(tmp_path, state)
+    seen = rendered_tasks(monkeypatch)
+    new_tag = replace(state.tags["p2002"], label="p2999", description="another physics")
+    state.put_tag(new_tag)
+    sync_derived(site, state, check_only=False)
+    assert seen == []
+    assert on_disk(tmp_path) == full(state)

@@ -9,15 +9,16 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from pcs_gitops.adapters import rendering
-from pcs_gitops.adapters.site_files import GENERATED_DIRS, SiteFiles
-from pcs_gitops.domain import artifacts
-from pcs_gitops.domain.readiness import readiness, unreachable
+from pcs_gitops.adapters import html_pages, rendering
+from pcs_gitops.adapters.site_files import GENERATED_DIRS, GENERATED_FILES, SiteFiles
+from pcs_gitops.domain import artifacts, catalog_terms
+from pcs_gitops.domain.readiness import DRAFT_SUBSTATES, readiness, unreachable
 from pcs_gitops.services.ports import Actor
 from pcs_gitops.services.tasks import comment, list_tasks
 from pcs_gitops.services.unit_of_work import sync_derived
@@ -25,9 +26,11 @@ from tests.support.site_fixture import HOSTILE, NEW_PWG, T1, site_state
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "site"
 UPDATE = os.environ.get("PCS_UPDATE_GOLDEN") == "1"
-# Built by the artifacts module (tested there); here they are compared with its output.
-ARTIFACTS = re.compile(r"/(jedi|dump)\.json$")
+# Built by the artifacts module (tested there; here they are compared with its output), and the
+# JSON Schemas (package files, tested in test_json_api).
+ARTIFACTS = re.compile(r"/(jedi|dump)\.json$|^docs/api/schemas/")
 CATALOG = "docs/catalog/index.html"
+SUMMARY = "docs/catalog/summary.html"
 CATALOG_COLUMNS = 13
 
 
@@ -36,7 +39,7 @@ def planned() -> dict[str, bytes]:
     return rendering.plan_pages(site_state(), workers=1)
 
 
-def html_pages(files: dict[str, bytes]) -> dict[str, str]:
+def html_of(files: dict[str, bytes]) -> dict[str, str]:
     return {k: v.decode("utf-8") for k, v in files.items() if k.endswith(".html")}
 
 
@@ -59,7 +62,9 @@ def test_generated_files_match_the_golden_files(planned: dict[str, bytes]) -> No
 
 def test_every_generated_file_lies_in_a_generated_directory(planned: dict[str, bytes]) -> None:
     for relpath in planned:
-        assert any(relpath.startswith(d + "/") for d in GENERATED_DIRS), relpath
+        assert relpath in GENERATED_FILES or any(
+            relpath.startswith(d + "/") for d in GENERATED_DIRS
+        ), relpath
 
 
 def test_artifact_files_are_the_builders_output() -> None:
@@ -88,12 +93,12 @@ def test_rendering_twice_gives_identical_bytes() -> None:
 
 def test_parallel_plan_equals_the_sequential_plan(monkeypatch: pytest.MonkeyPatch) -> None:
     sequential = rendering.plan_pages(site_state(), workers=1)
-    monkeypatch.setattr(rendering, "PARALLEL_MIN_TASKS", 1)
+    monkeypatch.setattr(rendering, "PARALLEL_MIN_UNITS", 1)
     assert rendering.plan_pages(site_state(), workers=2) == sequential
 
 
 def test_hostile_values_are_escaped_and_never_liquid(planned: dict[str, bytes]) -> None:
-    pages = html_pages(planned)
+    pages = html_of(planned)
     assert pages
     for relpath, html in pages.items():
         assert not html.startswith("---"), f"{relpath} has front matter: Jekyll would run Liquid"
@@ -106,6 +111,7 @@ def test_hostile_values_are_escaped_and_never_liquid(planned: dict[str, bytes]) 
     assert "&#123;% include_relative _config.yml %&#125;" in issue_page
     assert "&lt;/td&gt;&lt;td&gt;" in issue_page
     assert "Exotica &amp; &lt;b&gt;friends&lt;/<wbr>b&gt;/<wbr>BSM" in pages[CATALOG]
+    assert "Exotica &amp; &lt;b&gt;friends&lt;/b&gt;/BSM" in pages[SUMMARY]
 
 
 class _Rows(HTMLParser):
@@ -150,21 +156,33 @@ def test_the_stylesheet_has_a_class_per_pwg_of_the_settings(planned: dict[str, b
     css = planned["docs/catalog/pwg.css"].decode()
     for pwg in state.settings.pwgs:
         assert f".pwg-{pwg.slug} {{ background-color: {pwg.color}; }}" in css
-    assert f'<tr class="pwg-{NEW_PWG.slug}"' in planned[CATALOG].decode()
+    assert f' class="pwg-{NEW_PWG.slug}" data-pwg=' in planned[CATALOG].decode()
 
 
 def test_pwg_class_names_are_single_css_tokens() -> None:
-    assert rendering.pwg_class("jets_hf") == "pwg-jets_hf"
-    assert rendering.pwg_class("Jets & HF") == "pwg-Jets_20_26_20HF"
+    assert html_pages.pwg_class("jets_hf") == "pwg-jets_hf"
+    assert html_pages.pwg_class("Jets & HF") == "pwg-Jets_20_26_20HF"
 
 
-def test_task_listing_items_are_task_list_items_with_the_substate(
+def test_task_listing_items_are_task_list_items_with_numbers_origin_and_links(
     planned: dict[str, bytes],
 ) -> None:
     state = site_state()
     listing = json.loads(planned["docs/api/prod-tasks.json"])
-    expected = list_tasks(state, limit=len(state.tasks), probe=unreachable)
-    assert listing == {"count": expected["count"], "tasks": expected["tasks"]}
+    expected = list_tasks(state, limit=len(state.tasks), probe=unreachable)["tasks"]
+    assert listing["count"] == len(expected) == 2
+    by_name = {t["name"]: t for t in expected}
+    for item in listing["tasks"]:
+        listed = by_name[item["name"]]
+        assert {k: item[k] for k in listed if k not in ("priority", "events")} == {
+            k: v for k, v in listed.items() if k not in ("priority", "events")
+        }
+        assert item["priority_text"] == listed["priority"]
+        assert item["events_text"] == listed["events"]
+        assert item["links"]["page"] == f"requests/{item['name']}.html"
+        assert f"docs/{item['links']['json']}" in planned
+    issue = next(i for i in listing["tasks"] if i["name"] == "issue-7")
+    assert (issue["priority"], issue["events"], issue["origin"]) == (1, 2_750_000, "requested")
     assert [t["substate"] for t in listing["tasks"]] == [
         readiness(state, state.tasks[t["name"]], unreachable).substate(
             state.tasks[t["name"]].status
@@ -180,10 +198,12 @@ def test_catalogue_links_issue_pr_and_the_request_page(planned: dict[str, bytes]
     for name in site_state().tasks:
         assert f'href="../requests/{name}.html"' in html
         assert f"docs/requests/{name}.html" in planned
+    assert '<tr id="issue-7"' in html
+    assert '<tr id="req.EVGEN.SINGLE.e-.1GeV.45to135deg"' in html
 
 
-def test_catalogue_summary_counts_events_and_drafts(planned: dict[str, bytes]) -> None:
-    html = planned[CATALOG].decode()
+def test_the_summary_page_counts_events_and_drafts(planned: dict[str, bytes]) -> None:
+    html = planned[SUMMARY].decode()
     assert "<strong>2.75M</strong> events requested by 1 requests with a count" in html
     assert "1 unparseable" in html
     assert f"as of {T1}" in html
@@ -192,7 +212,7 @@ def test_catalogue_summary_counts_events_and_drafts(planned: dict[str, bytes]) -
 
 def test_files_are_written_only_when_their_content_changed(tmp_path: Path) -> None:
     state = site_state()
-    site = SiteFiles(tmp_path, lambda s, _: rendering.plan_pages(s, workers=1))
+    site = SiteFiles(tmp_path, lambda s, w: rendering.render_site(s, w, workers=1))
     first = sync_derived(site, state, check_only=False)
     assert len(first.derived_written) == len(site.plan(state))
     stamps = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if p.is_file()}
@@ -207,17 +227,57 @@ def test_files_are_written_only_when_their_content_changed(tmp_path: Path) -> No
 
 def test_a_removed_task_loses_its_generated_files(tmp_path: Path) -> None:
     state = site_state()
-    site = SiteFiles(tmp_path, lambda s, _: rendering.plan_pages(s, workers=1))
+    site = SiteFiles(tmp_path, lambda s, w: rendering.render_site(s, w, workers=1))
     sync_derived(site, state, check_only=False)
     del state.tasks["issue-7"]
     result = sync_derived(site, state, check_only=False)
     assert "docs/requests/issue-7.html" in result.derived_deleted
     assert "docs/api/prod-tasks/issue-7/jedi.json" in result.derived_deleted
+    assert "docs/requests/issue-7/index.html" in result.derived_deleted
     assert not (tmp_path / "docs/requests/issue-7.html").exists()
 
 
 def test_url_labels_name_the_repository_and_tag() -> None:
     url = "https://github.com/eic/rapgap-inc-diffr-dis/releases/tag/rapgap3.310-1.0"
-    assert rendering.url_label(url) == "rapgap-inc-diffr-dis rapgap3.310-1.0"
-    assert rendering.url_label("https://gitlab.com/eic/mceg/PY-RC/-/tree/1.0.0") == "PY-RC 1.0.0"
-    assert rendering.url_label("https://example.org/a/b.tgz") == "b.tgz"
+    assert html_pages.url_label(url) == "rapgap-inc-diffr-dis rapgap3.310-1.0"
+    assert html_pages.url_label("https://gitlab.com/eic/mceg/PY-RC/-/tree/1.0.0") == "PY-RC 1.0.0"
+    assert html_pages.url_label("https://example.org/a/b.tgz") == "b.tgz"
+
+
+def test_every_draft_sub_state_has_a_legend() -> None:
+    assert list(catalog_terms.SUBSTATE_MEANINGS) == list(DRAFT_SUBSTATES)
+
+
+def test_the_home_counts_show_campaigns_once_a_request_names_one() -> None:
+    state = site_state()
+    counts = catalog_terms.summary_counts(state.settings, state.tasks.values(), {})
+    assert "campaign" not in [d["key"] for d in counts["dimensions"]]
+    state.tasks["issue-7"] = replace(state.tasks["issue-7"], campaign="26.07")
+    counts = catalog_terms.summary_counts(state.settings, state.tasks.values(), {})
+    campaign = next(d for d in counts["dimensions"] if d["key"] == "campaign")
+    assert [(v["value"], v["requests"]) for v in campaign["values"]] == [
+        ("(none)", 1),
+        ("26.07", 1),
+    ]
+
+
+def test_a_clone_has_its_page_but_no_catalogue_row_like_in_the_csv() -> None:
+    state = site_state()
+    source = state.tasks["issue-7"]
+    clone = replace(source, name="26.07.issue-7", campaign="26.07", cloned_from=source.name)
+    state.tasks[clone.name] = clone
+    files = rendering.plan_pages(state, workers=1)
+    assert "docs/requests/26.07.issue-7.html" in files
+    assert "26.07.issue-7.html" not in files[CATALOG].decode()
+
+
+def test_writing_derived_files_reports_its_progress(tmp_path: Path) -> None:
+    told: list[tuple[str, int, int]] = []
+    site = SiteFiles(tmp_path, lambda s, w: rendering.render_site(s, w, workers=1))
+    result = sync_derived(site, site_state(), check_only=False, progress=lambda *a: told.append(a))
+    written = len(result.derived_written)
+    assert told[-1] == ("writing derived files", written, written)
+    assert all(label == "writing derived files" and total == 0 for label, _, total in told[:-1])
+    told.clear()
+    sync_derived(site, site_state(), check_only=False, progress=lambda *a: told.append(a))
+    assert told == []

@@ -13,7 +13,7 @@ OWNERS: dict[str, set[str]] = {
     "yaml": {"adapters/yaml_store.py"},
     "jsonschema": {"adapters/schema_validator.py"},
     "fastjsonschema": {"adapters/schema_validator.py"},
-    "jinja2": {"adapters/rendering.py"},
+    "jinja2": {"adapters/html_pages.py"},
     "github": {"adapters/github_api.py"},
     "pandas": {"adapters/report_frames.py"},
     "pandaclient": {"adapters/panda.py"},

@@ -73,7 +73,7 @@ def test_a_second_request_for_the_same_output_is_refused_with_a_pointer_to_the_f
     assert str(refused.value) == (
         f"the output dataset {OUTPUT} is already produced by request 'issue-5' (issue #5: "
         "https://github.com/eic/epic-prod/issues/5; https://eic.github.io/epic-prod/requests/"
-        "issue-5/). Two requests may not produce the same output: comment on that request "
+        "issue-5.html). Two requests may not produce the same output: comment on that request "
         "instead, or tell this one apart with the optional form field 'Sample variant' (pcs task "
         "intake --sample-variant TEXT)"
     )
@@ -97,7 +97,7 @@ def test_collisions_are_told_apart_and_reported_when_asked_to() -> None:
     assert done.notes == [
         "task 'issue-6' would produce the same output as request 'issue-5' (issue #5: "
         "https://github.com/eic/epic-prod/issues/5; https://eic.github.io/epic-prod/requests/"
-        "issue-5/); it was told apart with the sample variant 'v2'"
+        "issue-5.html); it was told apart with the sample variant 'v2'"
     ]
 
 

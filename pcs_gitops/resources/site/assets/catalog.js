@@ -1,14 +1,15 @@
 /* ePIC production catalogue: filter and sort the table of catalog/index.html in the browser.
  *
  * Plain JavaScript, no libraries, nothing loaded from elsewhere. The filters live in the URL
- * hash (#pwg=edt&status=draft&priority=1&q=text&sort=5&dir=desc), so a filtered view can be
- * linked and is applied on load. The number of visible rows is written into
+ * hash (#pwg=edt&status=draft&priority=1&origin=imported&q=text&sort=5&dir=desc), so a filtered
+ * view can be linked and is applied on load. A hash naming a row (#issue-12) is left to the
+ * browser: it scrolls to that row. The number of visible rows is written into
  * <output id="visible-count">; <html data-js-ok="1"> says the script ran to its end.
  */
 (function () {
   "use strict";
 
-  var FILTERS = ["pwg", "status", "priority", "q"];
+  var FILTERS = ["pwg", "status", "priority", "origin", "q"];
   var table = document.getElementById("catalog");
   if (!table) {
     return;
@@ -22,9 +23,10 @@
     pwg: document.getElementById("f-pwg"),
     status: document.getElementById("f-status"),
     priority: document.getElementById("f-priority"),
+    origin: document.getElementById("f-origin"),
     q: document.getElementById("f-q")
   };
-  var state = { pwg: "", status: "", priority: "", q: "", sort: "", dir: "asc" };
+  var state = { pwg: "", status: "", priority: "", origin: "", q: "", sort: "", dir: "asc" };
   var texts = null;
 
   function decoded(text) {
@@ -55,6 +57,9 @@
       return false;
     }
     if (state.priority && d.priority !== state.priority) {
+      return false;
+    }
+    if (state.origin && d.origin !== state.origin) {
       return false;
     }
     for (var i = 0; i < words.length; i++) {
@@ -137,7 +142,15 @@
     });
   }
 
+  function isFilterHash() {
+    var hash = window.location.hash.replace(/^#/, "");
+    return hash === "" || hash.indexOf("=") >= 0;
+  }
+
   function readHash() {
+    if (!isFilterHash()) {
+      return;
+    }
     var params = new URLSearchParams(window.location.hash.replace(/^#/, ""));
     FILTERS.concat(["sort"]).forEach(function (key) {
       state[key] = params.get(key) || "";
@@ -146,6 +159,9 @@
   }
 
   function writeHash() {
+    if (!isFilterHash() && !state.sort && !FILTERS.some(function (key) { return state[key]; })) {
+      return;
+    }
     var params = new URLSearchParams();
     FILTERS.concat(["sort"]).forEach(function (key) {
       if (state[key]) {
