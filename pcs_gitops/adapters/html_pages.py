@@ -31,6 +31,7 @@ from pcs_gitops.domain import artifacts, catalog_terms, site_paths
 from pcs_gitops.domain.catalog import parse_event_count
 from pcs_gitops.domain.model import CATALOG_FIELD_IDS, Dataset, ProdTask
 from pcs_gitops.domain.readiness import Readiness
+from pcs_gitops.domain.request_form import CATALOG_TO_FORM
 from pcs_gitops.domain.settings import DEFAULT_COLUMNS
 from pcs_gitops.domain.state import State
 
@@ -211,6 +212,20 @@ class DatasetView:
     html: Markup | None
 
 
+def _action_links(repository: str, task: ProdTask) -> dict[str, str]:
+    """The site as the front door: change, clone or file a request through the issue form."""
+    answers = {CATALOG_TO_FORM[k]: v for k, v in task.catalog.items() if k in CATALOG_TO_FORM}
+    issue = task.public_catalog.issue
+    form = site_paths.issue_form_url
+    return {
+        "change": f"https://github.com/{repository}/issues/{issue}"
+        if issue
+        else form(repository, f"[Dataset Request] change of {task.name}", answers),
+        "clone": form(repository, f"[Dataset Request] {task.name} in another campaign", answers),
+        "new": form(repository, "[Dataset Request] ", {}),
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class RequestLinks:
     catalog_row: str | None
@@ -222,6 +237,9 @@ class RequestLinks:
     task_json: str
     jedi_json: str
     dump_json: str
+    change: str  # its issue (where `!update` works), else a new request pre-filled with its row
+    clone: str  # a new request pre-filled with its row, for another campaign
+    new: str  # a blank request
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +318,7 @@ class HtmlPages:
             task_json=root + url(site_paths.task_document(task.name)),
             jedi_json=root + url(site_paths.jedi_document(task.name)),
             dump_json=root + url(site_paths.dump_document(task.name)),
+            **_action_links(repo, task),
         )
         catalog = task.catalog
         context = {

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from urllib.parse import quote
+from collections.abc import Mapping
+from urllib.parse import quote, urlencode
 
 DOCS = "docs"
 CATALOG_PAGE_ROWS = 1000
@@ -127,3 +128,17 @@ def arrival_key(created_at: str, *tie_break: str) -> tuple[str, ...]:
     on the last page and the pages before it never change. Records created together (an
     import) keep ``tie_break`` order (the catalogue file's order, or the name)."""
     return (created_at, *tie_break)
+
+
+REQUEST_FORM = "dataset_request.yml"
+MAX_PREFILLED = 500  # characters of one pre-filled answer (GitHub's URLs stay short)
+
+
+def issue_form_url(
+    repository: str, title: str, answers: Mapping[str, str], template: str = REQUEST_FORM
+) -> str:
+    """A new issue of the form ``template`` with ``title`` and ``answers`` pre-filled: GitHub
+    fills each form field whose id is a query parameter (empty answers are left out)."""
+    params = {"template": template, "title": title}
+    params.update({k: v[:MAX_PREFILLED] for k, v in answers.items() if v.strip()})
+    return f"https://github.com/{repository}/issues/new?" + urlencode(params, quote_via=quote)
