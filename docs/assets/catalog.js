@@ -1,15 +1,15 @@
 /* ePIC production catalogue: filter and sort the table of catalog/index.html in the browser.
  *
  * Plain JavaScript, no libraries, nothing loaded from elsewhere. The filters live in the URL
- * hash (#pwg=edt&status=draft&priority=1&origin=imported&q=text&sort=5&dir=desc), so a filtered
- * view can be linked and is applied on load. A hash naming a row (#issue-12) is left to the
+ * hash (#pwg=edt&status=draft&priority=1&origin=imported&campaign=26.07&q=text&sort=5&dir=desc),
+ * so a filtered view can be linked and is applied on load. A hash naming a row (#issue-12) is left to the
  * browser: it scrolls to that row. The number of visible rows is written into
  * <output id="visible-count">; <html data-js-ok="1"> says the script ran to its end.
  */
 (function () {
   "use strict";
 
-  var FILTERS = ["pwg", "status", "priority", "origin", "q"];
+  var FILTERS = ["pwg", "status", "priority", "origin", "campaign", "q"];
   var table = document.getElementById("catalog");
   if (!table) {
     return;
@@ -24,9 +24,12 @@
     status: document.getElementById("f-status"),
     priority: document.getElementById("f-priority"),
     origin: document.getElementById("f-origin"),
+    campaign: document.getElementById("f-campaign"),
     q: document.getElementById("f-q")
   };
-  var state = { pwg: "", status: "", priority: "", origin: "", q: "", sort: "", dir: "asc" };
+  var state = {
+    pwg: "", status: "", priority: "", origin: "", campaign: "", q: "", sort: "", dir: "asc"
+  };
   var texts = null;
 
   function decoded(text) {
@@ -57,6 +60,9 @@
       return false;
     }
     if (state.priority && d.priority !== state.priority) {
+      return false;
+    }
+    if (state.campaign && d.campaign !== state.campaign) {
       return false;
     }
     if (state.origin && d.origin !== state.origin) {

@@ -36,6 +36,7 @@ from pcs_gitops.domain.settings import DEFAULT_COLUMNS
 from pcs_gitops.domain.state import State
 
 SITE_TITLE = "ePIC simulation production catalogue"
+NO_CAMPAIGN = "none"  # the campaign filter's key of requests in no campaign (as task lists say)
 NO_VALUE = catalog_terms.NO_VALUE  # the PWG/priority key of requests that leave it empty
 USE_FLAG_IDS = ("background", "new_request", "pre_tdr_use", "early_science_use", "other_use")
 _CLASS_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -421,6 +422,7 @@ class HtmlPages:
             f"https://github.com/{repo}/issues/{mapping.issue}" if mapping.issue else None,
             mapping.pr,
             f"https://github.com/{repo}/pull/{mapping.pr}" if mapping.pr else None,
+            task.campaign or NO_CAMPAIGN,
         )
 
     def catalog_page(
@@ -446,6 +448,7 @@ class HtmlPages:
             "substate_counts": _count(rows, 6),
             "priority_counts": _count(rows, 4),
             "origin_counts": _count(rows, 7),
+            "campaign_counts": _count(rows, 21),
             "legends": catalog_terms.legends(),
         }
         return _page(_template("catalog.html.j2"), context)

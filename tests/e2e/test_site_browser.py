@@ -102,6 +102,10 @@ def test_the_page_script_runs_without_console_errors(
         ),
         ("q=beagle", lambda t: "beagle" in t["dataset_path"].lower()),
         ("origin=imported&priority=1", lambda t: t["origin"] == "imported" and t["priority"] == 1),
+        (
+            "campaign=none&pwg=edt",  # the real catalogue's requests belong to no campaign yet
+            lambda t: (t.get("campaign") or "none") == "none" and t["pwg"] == "edt",
+        ),
     ],
 )
 def test_filters_from_the_url_show_the_matching_rows(
