@@ -261,6 +261,16 @@ def test_the_home_counts_show_campaigns_once_a_request_names_one() -> None:
     ]
 
 
+def test_a_row_in_a_campaign_says_so_and_the_campaign_filter_offers_it() -> None:
+    state = site_state()
+    state.tasks["issue-7"] = replace(state.tasks["issue-7"], campaign="26.07")
+    page = rendering.plan_pages(state, workers=1)[CATALOG].decode()
+    row = next(line for line in page.splitlines() if line.startswith('<tr id="issue-7"'))
+    assert 'data-campaign="26.07"' in row and "campaign 26.07" in row
+    assert '<option value="26.07">26.07 (1)</option>' in page
+    assert '<option value="none">none (1)</option>' in page
+
+
 def test_a_clone_has_its_page_but_no_catalogue_row_like_in_the_csv() -> None:
     state = site_state()
     source = state.tasks["issue-7"]
