@@ -165,6 +165,7 @@ class RequestView:
     published_pull: int | None = None  # the pull request that published the catalogue row
     changes: tuple[str, ...] = ()  # what changed since the publication (a change's PR shows it)
     plan: PlanView | None = None
+    page: tuple[tuple[str, str], ...] = ()  # what the request's catalogue page shows
 
 
 def _headline(view: RequestView) -> str:
@@ -317,6 +318,7 @@ def pull_body(view: RequestView) -> str:
         *_checklist(view),
         "",
         *_plan_section(view.plan),
+        *_page_section(view),
         "### Links",
         "",
         f"- Request issue: #{view.issue}",
@@ -343,6 +345,25 @@ def _fenced(text: str, info: str = "") -> list[str]:
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
     return [fence + info, text.rstrip("\n"), fence]
+
+
+def _page_section(view: RequestView) -> list[str]:
+    """The request's catalogue page as it will be published, in a collapsed section."""
+    if not view.page:
+        return []
+    where = f" ({view.page_url})" if view.page_url else ""
+    return [
+        f"<details><summary>Request page, as it will be published{md_escape(where)}</summary>",
+        "",
+        "| | |",
+        "| --- | --- |",
+        *(f"| {md_escape(label)} | {md_escape(value)} |" for label, value in view.page),
+        "",
+        "The page also shows the catalogue row, the readiness checklist and the task's history.",
+        "",
+        "</details>",
+        "",
+    ]
 
 
 def _approval_line(plan: PlanView) -> str:

@@ -200,6 +200,8 @@ def test_approve_binds_the_payload_and_the_pull_request_shows_it(pipeline: Pipel
     body = pull_body(pipeline, "pcs/request-308")
     assert "### Payload" in body and "not approved yet; `/pcs approve` approves" in body
     assert "<details><summary>JEDI taskParamMap</summary>" in body and '"taskName"' in body
+    assert "<details><summary>Request page, as it will be published" in body
+    assert "| Workflow mode | external\\_evgen |" in body and "| Output datasets | " in body
     say(pipeline, 308, "/pcs confirm", REQUESTER, 1)
     refused = say(pipeline, 308, "/pcs approve", REQUESTER, 2)
     assert "Not applied" in refused

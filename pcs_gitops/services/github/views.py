@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pcs_gitops.domain.approval import WITHDRAWN
+from pcs_gitops.domain.artifacts import workflow_mode_of
 from pcs_gitops.domain.catalog import catalog_row
 from pcs_gitops.domain.model import HistoryEntry, ProdTask
 from pcs_gitops.domain.readiness import PathProbe, readiness
@@ -30,6 +31,25 @@ class Snapshot:
     page_url: str = ""
     changes: tuple[str, ...] = ()
     plan: texts.PlanView | None = None
+    page: tuple[tuple[str, str], ...] = ()  # what its catalogue page shows, as (label, value)
+
+
+def page_facts(state: State, task: ProdTask) -> tuple[tuple[str, str], ...]:
+    """What the request's catalogue page will show besides its row and checklist."""
+    facts = [
+        ("Task", task.name),
+        ("Status", task.status.value),
+        ("Workflow mode", workflow_mode_of(state, task)),
+        ("Mode twin", task.twin or ""),
+        ("Campaign", task.campaign or ""),
+        ("Production config", task.prod_config),
+        ("Overrides", ", ".join(f"{k}={v}" for k, v in task.overrides.items())),
+        ("Input datasets", ", ".join(task.input_datasets)),
+        ("Intermediate datasets", ", ".join(task.intermediate_datasets)),
+        ("Output datasets", ", ".join(task.output_datasets)),
+        ("PanDA jediTaskID", str(task.panda_task_id or "")),
+    ]
+    return tuple((label, value) for label, value in facts if value)
 
 
 def plan_of(state: State, task: ProdTask) -> texts.PlanView | None:
@@ -107,6 +127,7 @@ def request_snapshot(state: State, issue: int, probe: PathProbe) -> Snapshot | N
         page_url=task.public_catalog.page_url or "",
         changes=changes_since_publication(task),
         plan=plan_of(state, task),
+        page=page_facts(state, task),
     )
 
 
@@ -147,6 +168,7 @@ def request_view(
         published_pull=snap.published_pull,
         changes=snap.changes,
         plan=snap.plan,
+        page=snap.page,
     )
 
 
