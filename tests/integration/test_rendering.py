@@ -269,6 +269,15 @@ def test_a_row_in_a_campaign_says_so_and_the_campaign_filter_offers_it() -> None
     assert 'data-campaign="26.07"' in row and "campaign 26.07" in row
     assert '<option value="26.07">26.07 (1)</option>' in page
     assert '<option value="none">none (1)</option>' in page
+    assert 'href="../requests/issue-7.html#actions"' in page  # its change and clone links
+
+
+def test_a_request_page_offers_change_clone_and_new_request(planned: dict[str, bytes]) -> None:
+    page = planned["docs/requests/issue-7.html"].decode()
+    actions = page.split('<p class="links actions" id="actions">', 1)[1].split("</p>", 1)[0]
+    assert ">Request a change</a>" in actions and ">Clone into a campaign</a>" in actions
+    assert "issues/new?template=dataset_request.yml&amp;title=" in actions
+    assert "<script" not in actions and "{{" not in actions  # hostile answers stay encoded
 
 
 def test_a_clone_has_its_page_but_no_catalogue_row_like_in_the_csv() -> None:
