@@ -132,3 +132,13 @@ class GitHubPort(Protocol):
     def write_calls(self) -> int:
         """Number of non-GET requests made so far."""
         ...
+
+
+def own_marked_comment(github: GitHubPort, issue: int, marker: str) -> CommentInfo | None:
+    """The bot's comment on ``issue`` that starts with ``marker`` (a user pasting the marker
+    does not count; the bot's login is asked only when a marked comment exists)."""
+    marked = [c for c in github.list_comments(issue) if c.body.startswith(marker)]
+    if not marked:
+        return None
+    login = github.bot_login().casefold()
+    return next((c for c in marked if c.author.casefold() == login), None)

@@ -17,7 +17,7 @@ from typing import Any
 from pcs_gitops.domain.model import ProdTask, TaskStatus
 from pcs_gitops.domain.settings import CatalogSettings
 from pcs_gitops.errors import GitHubError
-from pcs_gitops.services.github_port import CommentInfo, GitHubPort
+from pcs_gitops.services.github_port import CommentInfo, GitHubPort, own_marked_comment
 from pcs_gitops.services.request_texts import md_escape
 
 PANDA_MARKER = "<!-- pcs-panda -->"
@@ -136,9 +136,4 @@ def update_issues(
 
 def _own_comment(github: GitHubPort, issue: int) -> CommentInfo | None:
     """The bot's PanDA comment (a user pasting the marker does not count)."""
-    marked = [c for c in github.list_comments(issue) if c.body.startswith(PANDA_MARKER)]
-    if not marked:
-        return None
-    login = github.bot_login().casefold()
-    own = [c for c in marked if c.author.casefold() == login]
-    return own[0] if own else None
+    return own_marked_comment(github, issue, PANDA_MARKER)

@@ -7,11 +7,9 @@ from collections.abc import Sequence
 
 from pcs_gitops.domain.commands import parse_commands
 from pcs_gitops.domain.state import State
-from pcs_gitops.errors import PcsError
 from pcs_gitops.services.github.context import Pipeline
 from pcs_gitops.services.github_port import CommentInfo
 from pcs_gitops.services.request_changes import IssueComment, record_issue_comments
-from pcs_gitops.services.tasks import resolve_task
 
 BOT_MARK = "<!-- pcs-"  # every comment the bot writes carries one of its markers
 
@@ -41,9 +39,8 @@ def record_plain_comments(
     plain = plain_comments(p, comments)
     if not plain:
         return
-    try:
-        task = resolve_task(state, str(issue))
-    except PcsError:
+    task = state.task_for_key(("issue", str(issue)))
+    if task is None:
         return
     now = p.clock.now()
     entries = [

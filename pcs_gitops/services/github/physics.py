@@ -12,6 +12,7 @@ from pcs_gitops.services import request_texts as texts
 from pcs_gitops.services.github.context import Pipeline
 from pcs_gitops.services.github.events import IssueEvent
 from pcs_gitops.services.github.outcome import Outcome
+from pcs_gitops.services.github_port import own_marked_comment
 from pcs_gitops.services.github_wording import for_github
 from pcs_gitops.services.usecases.tags import file_physics_config
 
@@ -71,15 +72,12 @@ def on_physics_issue(p: Pipeline, event: IssueEvent, out: Outcome) -> None:
 
 def _write_comment(p: Pipeline, issue: int, body: str, out: Outcome) -> None:
     """The ONE answer on the issue, created or edited in place (a replay changes nothing)."""
-    mine = [c for c in p.github.list_comments(issue) if MARKER in c.body]
-    if mine:
-        bot = p.github.bot_login().casefold()
-        mine = [c for c in mine if c.author.casefold() == bot]
-    if not mine:
+    mine = own_marked_comment(p.github, issue, MARKER)
+    if mine is None:
         p.github.create_comment(issue, body)
         out.status_comment = "created"
-    elif mine[0].body != body:
-        p.github.update_comment(mine[0].id, body)
+    elif mine.body != body:
+        p.github.update_comment(mine.id, body)
         out.status_comment = "updated"
     else:
         out.status_comment = "unchanged"

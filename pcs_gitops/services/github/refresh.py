@@ -18,11 +18,13 @@ def on_push(p: Pipeline, event: PushEvent, out: Outcome) -> None:
         return
     out.handled = True
     withdraw_stale_on_default(p, event, out)  # first: the request branches then build on it
-    requests = [b for b in p.workspace.branches(REQUEST_PREFIX) if issue_of_branch(b) is not None]
-    for branch in sorted(p.workspace.stale(requests, p.default_branch)):
-        number = issue_of_branch(branch)
-        if number is None:
-            continue
+    requests = {
+        branch: number
+        for branch in p.workspace.branches(REQUEST_PREFIX)
+        if (number := issue_of_branch(branch)) is not None
+    }
+    for branch in sorted(p.workspace.stale(list(requests), p.default_branch)):
+        number = requests[branch]
         pull = p.github.find_pull(branch)
         if pull is None or pull.state != "open":
             continue
