@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +22,7 @@ from pcs_gitops.services.ports import (
     IdentityResolver,
     Progress,
     Publisher,
+    StateStore,
     VersionControl,
     no_progress,
 )
@@ -32,6 +33,7 @@ LOG = logging.getLogger(__name__)
 if TYPE_CHECKING:
     from pcs_gitops.adapters.branch_publisher import BranchPublisher
     from pcs_gitops.adapters.commit_records import GitRecordHistory
+    from pcs_gitops.adapters.commit_state import GitRebuilder
     from pcs_gitops.adapters.input_files import LocalInputFiles
     from pcs_gitops.adapters.jekyll import SitePreview
     from pcs_gitops.adapters.page_preview import RenderedPages
@@ -129,6 +131,15 @@ class Services:
             return None
         return Base(ref or found[:12], TextStore(repository.files_at(found, "state/tags")))
 
+    def derived_changed_since_base(self) -> tuple[str, set[str]] | None:
+        """The base commit (as ``pcs validate`` finds it) and the derived files this change
+        touched since; None outside git or without such a commit."""
+        repository = GitRepository(self.root)
+        found = repository.parent_of_worktree("docs")
+        if found is None:
+            return None
+        return found[:12], repository.changed_since(found, "docs")
+
     def uow(self) -> UnitOfWork:
         vcs = GitRepository(self.root) if self.commit else None
         return UnitOfWork(
@@ -222,25 +233,29 @@ class Services:
         return SitePreview()
 
     # -- the dataset-request pipeline (pcs gh handle) ----------------------------------------
-    def uow_at(self, root: Path, vcs: VersionControl | None = None) -> UnitOfWork:
-        """A unit of work over another checkout (a request branch's temporary worktree)."""
+    def uow_at(
+        self, root: Path, vcs: VersionControl | None = None, derived: bool = True
+    ) -> UnitOfWork:
+        """A unit of work over another checkout (a branch's temporary worktree); without
+        ``derived`` its commits write records only (every branch but the default one)."""
         return UnitOfWork(
             YamlStateStore(root, self.cache_dir),
             _schemas_at(root),
-            _site_at(root, self.cache_dir, own_cache=False),
+            _site_at(root, self.cache_dir, own_cache=False) if derived else None,
             self.clock,
             vcs,
             probe=path_probe,
         )
 
-    def verify_at(self, root: Path) -> list[str]:
-        """The problems 'pcs validate' and 'pcs render --check' find in a checkout."""
+    def verify_at(self, root: Path, derived: bool = True) -> list[str]:
+        """The problems 'pcs validate' and (with ``derived``) 'pcs render --check' find in a
+        checkout."""
         from pcs_gitops.services import checks, publishing
 
         store = YamlStateStore(root, self.cache_dir)
         base = self.base_records(root=root)
         report = checks.validate_repository(store, _schemas_at(root), base=base)
-        if not report.ok:
+        if not report.ok or not derived:
             return [str(p) for p in report.problems]
         drift = publishing.render(
             store, _site_at(root, self.cache_dir, own_cache=False), check=True
@@ -351,6 +366,7 @@ class Services:
             repository=repository,
             server_url=settings.github_server_url,
             default_branch=base,
+            rebuilder=self._rebuilder(workspace),
         )
         return Pipeline(
             github=github,
@@ -365,6 +381,7 @@ class Services:
             server_url=settings.github_server_url,
             default_branch=base,
             validate_base=self.base_problems,
+            derived_stale=self.derived_stale,
             panda=self.configured_panda,
         )
 
@@ -377,6 +394,14 @@ class Services:
         from pcs_gitops.services import checks
 
         return checks.validate_repository(self.store(), self.schemas()).problems
+
+    def derived_stale(self, state: State) -> bool:
+        """Whether 'pcs render --check' finds stale derived files in the checkout, whose
+        records are ``state``."""
+        from pcs_gitops.services.unit_of_work import sync_derived
+
+        drift = sync_derived(self.derived(), state, check_only=True)
+        return bool(drift.derived_written or drift.derived_deleted)
 
     def _branch_workspace(
         self, offline: bool, dry_run: bool, remote_url: str | None, repository: str
@@ -414,9 +439,10 @@ class Services:
 
         repository = self._github_repository()
         port = github or self.github_port(offline=offline, dry_run=dry_run, **client_options)
+        workspace = self._branch_workspace(offline, dry_run, remote_url, repository)
         return BranchPublisher(
             github=port,
-            workspace=self._branch_workspace(offline, dry_run, remote_url, repository),
+            workspace=workspace,
             uow_at=self.uow_at,
             verify=self.verify_at,
             local=self.local_publisher(),
@@ -424,7 +450,18 @@ class Services:
             repository=repository,
             server_url=self.settings.github_server_url,
             default_branch=self.settings.default_branch,
+            rebuilder=self._rebuilder(workspace),
         )
+
+    def _rebuilder(self, workspace: GitBranchWorkspace) -> GitRebuilder:
+        """Request branches rebuilt on the default branch without a checkout."""
+        from pcs_gitops.adapters.commit_state import GitRebuilder
+
+        def uow_over(state: Callable[[], State], store: StateStore) -> UnitOfWork:
+            schemas = _schemas_at(self.root)
+            return UnitOfWork(store, schemas, None, self.clock, probe=path_probe, preloaded=state)
+
+        return GitRebuilder(self.root, workspace.identity, self.cache_dir, uow_over)
 
 
 def build(settings: Settings, *, clock: Clock | None = None, commit: bool = False) -> Services:

@@ -186,6 +186,17 @@ class GitRepository:
         found = run_git(["rev-parse", "--verify", "--quiet", ref], self.root, check=False)
         return found.strip() or None
 
+    def changed_since(self, ref: str, prefix: str) -> set[str]:
+        """The files under ``prefix`` whose content in the working tree differs from commit
+        ``ref`` (changed, added, deleted or untracked)."""
+        listed = run_git(
+            ["diff", "--name-only", "--no-renames", "-z", ref, "--", prefix], self.root
+        )
+        untracked = run_git(
+            ["ls-files", "--others", "--exclude-standard", "-z", "--", prefix], self.root
+        )
+        return {path for path in (listed + untracked).split("\0") if path}
+
     def files_at(self, ref: str, prefix: str) -> dict[str, str]:
         """The text of every file under ``prefix`` at commit ``ref``, by relative path."""
         if not ref or ref.startswith("-"):
@@ -195,7 +206,7 @@ class GitRepository:
         )
         if not found.strip():
             raise UsageError(f"'{ref}' names no commit of this repository; see 'git log'")
-        contents = _tree_files(self.root, ref, prefix, full_tree=False)
+        contents = tree_files(self.root, ref, prefix, full_tree=False)
         return {path: data.decode("utf-8", errors="replace") for path, data in contents.items()}
 
 
@@ -212,7 +223,9 @@ def _git_bytes(args: Sequence[str], cwd: Path, input_bytes: bytes) -> bytes:
     return proc.stdout
 
 
-def _tree_files(root: Path, commit: str, prefix: str, *, full_tree: bool) -> dict[str, bytes]:
+def tree_files(
+    root: Path, commit: str, prefix: str, *, full_tree: bool = False
+) -> dict[str, bytes]:
     """Every file under ``prefix`` in ``commit``: path -> content, read in one ``cat-file``."""
     listing = run_git(
         ["ls-tree", "-r", "-z", *(["--full-tree"] if full_tree else []), commit, "--", prefix],
@@ -229,6 +242,27 @@ def _tree_files(root: Path, commit: str, prefix: str, *, full_tree: bool) -> dic
     batch = "".join(f"{sha}\n" for _, sha in blobs).encode("ascii")
     data = _git_bytes(["cat-file", "--batch"], root, batch)
     return dict(zip((path for path, _ in blobs), _batch_contents(data), strict=True))
+
+
+def read_files(root: Path, commit: str, paths: Sequence[str]) -> dict[str, bytes]:
+    """The files ``paths`` of ``commit`` (path -> content; absent paths left out), read in one
+    ``cat-file``."""
+    if not paths:
+        return {}
+    batch = "".join(f"{commit}:{path}\n" for path in paths).encode("utf-8")
+    data = _git_bytes(["cat-file", "--batch"], root, batch)
+    found: dict[str, bytes] = {}
+    at = 0
+    for path in paths:
+        end = data.index(b"\n", at)
+        header = data[at:end].split()
+        if header[-1] == b"missing" or len(header) != 3:
+            at = end + 1
+            continue
+        size = int(header[2])
+        found[path] = data[end + 1 : end + 1 + size]
+        at = end + 1 + size + 1
+    return found
 
 
 def _batch_contents(data: bytes) -> list[bytes]:
@@ -274,7 +308,7 @@ class GitHistory:
 
     def files(self, commit: str, prefix: str) -> dict[str, bytes]:
         """Every file under ``prefix`` in ``commit``: path -> content."""
-        return _tree_files(self.root, commit, prefix, full_tree=True)
+        return tree_files(self.root, commit, prefix, full_tree=True)
 
     def authors(self, base: str, head: str) -> list[tuple[str, str, str]]:
         """(commit, author name, author e-mail) of every non-merge commit in base..head."""

@@ -27,8 +27,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from pcs_gitops.adapters.git import run_git
+from pcs_gitops.adapters.git import read_files, run_git
+from pcs_gitops.adapters.yaml_store import RawFile, parse_record_file
 from pcs_gitops.errors import GitError, PushRejected
+from pcs_gitops.services.ports import Divergence
 
 __all__ = [
     "ACTIONS_IDENTITY",
@@ -273,21 +275,51 @@ class GitBranchWorkspace:
         self.deleted.append(branch)
         return True
 
+    def heads(self, branch: str, base: str) -> tuple[str | None, str | None]:
+        if self.online:
+            self._fetch([base, branch])
+        return self._rev(self._ref(branch)), self._rev(self._ref(base))
+
     def branches(self, prefix: str) -> list[str]:
         if self.online:
             return sorted(self._remote_heads([f"refs/heads/{prefix}*"]))
         out = self.git(["for-each-ref", "--format=%(refname)", f"refs/heads/{prefix}*"])
         return sorted(line.removeprefix("refs/heads/") for line in out.splitlines() if line)
 
-    def stale(self, branches: Sequence[str], base: str) -> list[str]:
-        if self.online:
+    def diverged(
+        self, branches: Sequence[str], base: str, *, fetch: bool = True
+    ) -> dict[str, Divergence]:
+        if self.online and fetch:
             self._fetch([base, *branches])
         base_head = self._rev(self._ref(base))
         if base_head is None:
-            return []
-        found = []
+            return {}
+        found: dict[str, Divergence] = {}
+        since: dict[str, tuple[frozenset[str], tuple[RawFile, ...]]] = {}  # per fork point
         for branch in branches:
             head = self._rev(self._ref(branch))
-            if head is not None and self._needs_sync(head, base_head):
-                found.append(branch)
+            if head is None:
+                continue
+            fork = run_git(["merge-base", head, base_head], self.root, check=False).strip()
+            if fork == base_head:
+                continue  # the base is already in the branch
+            if not fork:
+                found[branch] = Divergence(frozenset(), frozenset(), related=False)
+                continue
+            if fork not in since:
+                paths = self._changed(fork, base_head)
+                since[fork] = (paths, self._records(base_head, paths))
+            base_paths, base_files = since[fork]
+            branch_paths = self._changed(fork, head)
+            records = self._records(head, branch_paths)
+            found[branch] = Divergence(branch_paths, base_paths, records, base_files, fork=fork)
         return found
+
+    def _changed(self, old: str, new: str) -> frozenset[str]:
+        out = self.git(["diff", "--name-only", "-z", "--no-renames", old, new])
+        return frozenset(filter(None, out.split("\0")))
+
+    def _records(self, commit: str, paths: frozenset[str]) -> tuple[RawFile, ...]:
+        wanted = sorted(p for p in paths if p.startswith("state/") and p.endswith(".yaml"))
+        contents = read_files(self.root, commit, wanted)
+        return tuple(parse_record_file(path, data) for path, data in sorted(contents.items()))

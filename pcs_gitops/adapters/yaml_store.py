@@ -206,6 +206,7 @@ class RawFile:
 
 
 def _parse(relpath: str, content: bytes) -> RawFile:
+    """One record file's bytes, parsed (a file that cannot be read carries its error)."""
     try:
         return RawFile(relpath, load_yaml_text(content.decode("utf-8"), relpath))
     except StateFileError as exc:
@@ -339,6 +340,9 @@ class DryRunStore:
         return (self._store.root / relpath).exists()
 
 
+parse_record_file = _parse
+
+
 class TextStore:
     """Record files given as text (a commit's files, read through git): read-only."""
 
@@ -360,5 +364,6 @@ __all__ = [
     "YamlStateStore",
     "dump_yaml",
     "load_yaml_text",
+    "parse_record_file",
     "write_atomic",
 ]

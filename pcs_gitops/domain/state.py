@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from pcs_gitops.domain.campaigns import Campaign
 from pcs_gitops.domain.model import Dataset, ProdConfig, ProdTask, Tag, TagKind
@@ -190,6 +191,42 @@ class State:
             self.dirty.add(record_path(RecordKind.PROD_TASK, name))
         for name in self.campaigns:
             self.dirty.add(record_path(RecordKind.CAMPAIGN, name))
+
+    def copy(self) -> State:
+        """An independent State over the same records (they are immutable): what one changes,
+        the other does not see. Nothing is dirty in the copy."""
+        return State(
+            settings=self.settings,
+            roles=self.roles,
+            categories=self.categories,
+            tags=dict(self.tags),
+            datasets=dict(self.datasets),
+            prod_configs=dict(self.prod_configs),
+            tasks=dict(self.tasks),
+            campaigns=dict(self.campaigns),
+        )
+
+    def forget(self, relpath: str) -> None:
+        """Drop the record stored at ``relpath`` (its file is gone), without marking it dirty."""
+        found = kind_of_path(relpath)
+        if found is None or relpath in SINGLETON_FILES.values():
+            return
+        key = relpath.rsplit("/", 1)[-1].removesuffix(".yaml")
+        groups: dict[RecordKind, dict[str, Any]] = {
+            RecordKind.TAG: self.tags,
+            RecordKind.DATASET: self.datasets,
+            RecordKind.PROD_CONFIG: self.prod_configs,
+            RecordKind.PROD_TASK: self.tasks,
+            RecordKind.CAMPAIGN: self.campaigns,
+        }
+        group = groups[found[0]]
+        group.pop(key, None)
+        self.reindex()
+
+    def reindex(self) -> None:
+        """Drop the lookup indexes (rebuilt on first use) after records changed in place."""
+        self._by_did = self._by_source = self._by_key = self._by_output = None
+        self.tag_cache = None
 
     # -- reads ------------------------------------------------------------------------------
     def tags_of(self, kind: TagKind) -> Iterator[Tag]:

@@ -126,6 +126,7 @@ def _push(payload: Mapping[str, Any], action: str) -> PushEvent:
         ref=_text(payload, "ref"),
         deleted=bool(payload.get("deleted")),
         sender=_login(payload, "sender"),
+        after=str(payload.get("after") or ""),
     )
 
 

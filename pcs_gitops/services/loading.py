@@ -83,6 +83,30 @@ def load_state(
     return result
 
 
+def overlay(
+    state: State, files: Iterable[RawRecordFile], deleted: Iterable[str] = ()
+) -> list[Problem]:
+    """Put the records of ``files`` into ``state`` in place of what it holds at their paths,
+    and drop those at the ``deleted`` paths (another commit's version of some files, over a
+    loaded state). Nothing is marked dirty; the problems say which files could not be read."""
+    result = LoadResult(state)
+    for relpath in deleted:
+        state.forget(relpath)
+    for raw in files:
+        found = kind_of_path(raw.relpath)
+        if raw.error is not None or found is None or not isinstance(raw.data, dict):
+            why = raw.error or "not a record mapping at a known record location"
+            result.problems.append(Problem(raw.relpath, "", why))
+            continue
+        state.forget(raw.relpath)
+        try:
+            _add(state, found[0], found[1], raw.data, raw.relpath, result)
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            result.problems.append(Problem(raw.relpath, "", f"cannot read record: {exc!r}"))
+    state.reindex()
+    return result.problems
+
+
 def _add(
     state: State,
     kind: RecordKind,

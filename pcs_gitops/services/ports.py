@@ -282,6 +282,19 @@ class BranchCheckout(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Divergence:
+    """A branch and its base since the branch forked: the paths each changed, and the record
+    files among them as each side has them now (a deleted file is among the paths only)."""
+
+    branch_paths: frozenset[str]
+    base_paths: frozenset[str]
+    branch_files: tuple[RawRecordFile, ...] = ()
+    base_files: tuple[RawRecordFile, ...] = ()
+    related: bool = True  # False: no common ancestor (everything differs)
+    fork: str = ""  # the commit the branch forked from (its last merge of the base)
+
+
 class BranchWorkspace(Protocol):
     def checkout(self, branch: str, base: str) -> AbstractContextManager[BranchCheckout]: ...
 
@@ -295,9 +308,16 @@ class BranchWorkspace(Protocol):
 
     def branches(self, prefix: str) -> list[str]: ...
 
-    def stale(self, branches: Sequence[str], base: str) -> list[str]:
-        """The ``branches`` that lack records or derived files ``base`` changed since they
-        forked (online: one fetch for all of them)."""
+    def heads(self, branch: str, base: str) -> tuple[str | None, str | None]:
+        """The head commits of ``branch`` and ``base`` (None: absent; online: fetched first)."""
+        ...
+
+    def diverged(
+        self, branches: Sequence[str], base: str, *, fetch: bool = True
+    ) -> dict[str, Divergence]:
+        """What each of ``branches`` and ``base`` changed since the branch forked, for the
+        branches that lack something ``base`` changed (online, with ``fetch``: one fetch for
+        all of them first)."""
         ...
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 
@@ -74,7 +75,11 @@ class UnitOfWork:
         vcs: VersionControl | None = None,
         probe: PathProbe | None = None,
         progress: Progress = no_progress,
+        preloaded: Callable[[], State] | None = None,
     ) -> None:
+        """``preloaded`` gives the state instead of loading it from ``store`` (which then only
+        receives the writes)."""
+        self.preloaded = preloaded
         self.store = store
         self.schemas = schemas
         self.derived = derived
@@ -92,6 +97,11 @@ class UnitOfWork:
         return self._state
 
     def __enter__(self) -> UnitOfWork:
+        self.committed = None
+        if self.preloaded is not None:
+            self._state = self.preloaded()
+            self._state.dirty.clear()
+            return self
         loaded: LoadResult = load_state(self.store.iter_files(), None)
         if loaded.problems:
             raise ValidationFailed(
@@ -144,8 +154,20 @@ class UnitOfWork:
             derived = sync_derived(self.derived, state, check_only=False, progress=self.progress)
             result.derived_written = derived.derived_written
             result.derived_deleted = derived.derived_deleted
+        return self._finish(result)
+
+    def render(self, message: str) -> CommitResult:
+        """Bring the derived files in line with the records as they are, and commit that alone
+        (the default branch after a merge of records rendered elsewhere)."""
+        if self.derived is None:
+            raise PcsError("internal error: this unit of work renders no derived files")
+        result = sync_derived(self.derived, self.state, check_only=False, progress=self.progress)
+        result.message = message
+        return self._finish(result)
+
+    def _finish(self, result: CommitResult) -> CommitResult:
         if self.vcs is not None and result.changed:
             paths = result.records_written + result.derived_written + result.derived_deleted
-            result.commit = self.vcs.commit_paths(paths, message)
+            result.commit = self.vcs.commit_paths(paths, result.message)
         self.committed = result
         return result

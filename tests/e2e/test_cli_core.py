@@ -578,3 +578,34 @@ def test_no_refusal_ever_prints_a_traceback(pcs: Pcs, repo: Path, args: list[str
     assert isinstance(result.exception, SystemExit)
     assert "Error" in result.stderr
     assert snapshot(repo) == before
+
+
+def test_render_check_pending_accepts_derived_files_a_change_of_records_left_alone(
+    pcs: Pcs, repo: Path, beagle: dict[str, Any]
+) -> None:
+    """A request's pull request carries records only: its derived files are its base's until
+    the default branch renders them. ``--pending`` accepts that; a hand edit still fails."""
+    from tests.support.gh_events import git
+
+    ok(intake_task(pcs, "5", "--pwg", "inclusive", "--priority", "1", "--dataset-path", BEAGLE))
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-q", "-m", "base")
+    task_file = repo / TASK
+    task_file.write_text(
+        task_file.read_text(encoding="utf-8").replace("priority: '1'", "priority: '2'"),
+        encoding="utf-8",
+    )
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-q", "-am", "records")
+    assert pcs("render", "--check").exit_code == 1
+    waiting = ok(pcs("render", "--check", "--pending"))
+    assert "derived file(s) wait for the records this change brought" in waiting.stdout
+    payload = json.loads(ok(pcs("render", "--check", "--pending", "--json")).stdout)
+    assert payload["ok"] is True and payload["stale"] == [] and CSV in payload["pending"]
+    # a derived file edited by hand in the change is stale, pending or not
+    csv_file = repo / CSV
+    csv_file.write_bytes(csv_file.read_bytes().replace(b"inclusive,1,", b"inclusive,9,"))
+    edited = pcs("render", "--check", "--pending")
+    assert edited.exit_code == 1 and f"  {CSV}\n" in edited.stdout
+    usage = pcs("render", "--pending")
+    assert usage.exit_code == 2 and "--pending goes with --check" in usage.stderr

@@ -33,6 +33,8 @@ def test_the_demo_takes_a_request_in_and_shows_it_whole(tmp_path: Path) -> None:
         check=True,
     ).stdout
     assert f"--- state/prod_tasks/issue-201.yaml\n{task}" in out
+    row = out.split("== 5.", 1)[1].split("== 6.", 1)[0].splitlines()
+    assert [line for line in row if line.startswith("+")][-1].rstrip("\r").endswith(",201")
     calls = out.split("== 6.", 1)[1].split("== 7.", 1)[0]
     assert [line.split()[1] for line in calls.splitlines() if line.startswith("- ")] == [
         "create_pull",

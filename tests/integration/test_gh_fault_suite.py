@@ -78,10 +78,13 @@ def refresh(online: Online) -> tuple[str, dict[str, Any]]:
     online.handle("issues", _opened(online))
     checkout = online.checkout
     git(checkout, "pull", "-q", "origin", "main")
-    notes = checkout / "docs" / "notes.md"
-    notes.write_text("---\ntitle: Notes\n---\n\nA change on main.\n", encoding="utf-8")
+    # a change on main the request meets: the production config its task names (a change of
+    # the site, or of another request, leaves the branch alone)
+    config = checkout / "state" / "prod_configs" / "standard.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("description: ", "description: Reworded. ", 1), encoding="utf-8")
     git(checkout, "add", "-A")
-    git(checkout, "commit", "-qm", "A change of the site on main")
+    git(checkout, "commit", "-qm", "A change of the production config on main")
     git(checkout, "push", "-q", "origin", "main")
     return "push", push_event(git(checkout, "rev-parse", "HEAD"))
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from pcs_gitops.entrypoints.cli import cli
 from tests.support.gh_events import (
+    DEMP_BODY,
     DIS_BODY,
     MANAGER,
     OTHER_MANAGER,
@@ -44,8 +46,10 @@ def test_first_delivery_commits_the_request_branch_and_writes_the_outbox(
     out = pipeline.handle("issues", issue_event("opened", issue(201)))
     assert out["handled"] and out["offline"]
     assert out["pushed"] == ["pcs/request-201"]
-    # the branch: one commit on top of main, with the records and the catalogue row
+    # the branch: one commit on top of main, with the records only (main renders them)
     assert git(repo, "rev-list", "--count", "main..pcs/request-201") == "1"
+    changed = git(repo, "diff", "--name-only", "main", "pcs/request-201").split()
+    assert changed and all(path.startswith("state/") for path in changed)
     assert git(repo, "merge-base", "main", "pcs/request-201") == main_before
     task = pipeline.task("pcs/request-201", 201)
     assert task["status"] == "draft"
@@ -53,9 +57,6 @@ def test_first_delivery_commits_the_request_branch_and_writes_the_outbox(
     assert task["catalog"]["priority"] == "2"
     assert task["public_catalog"]["issue"] == 201
     assert len(task["input_datasets"]) == 1
-    csv = pipeline.show("pcs/request-201", "docs/_data/datasets.csv")
-    assert "edt,2,/volatile/eic/EPIC/EVGEN/EXCLUSIVE/DEMP/DEMPgen-1.2.4/10x100/q2_10_20/pi+" in csv
-    assert csv.endswith("201")
     # the caller's working tree did not move
     assert git(repo, "symbolic-ref", "HEAD") == "refs/heads/main"
     assert pipeline.head("main") == main_before
@@ -154,7 +155,8 @@ def test_a_correction_by_the_requester_updates_branch_pr_comment_and_replies_onc
     assert out["reply"] == "created"
     assert pipeline.head("pcs/request-206") != head
     assert pipeline.task("pcs/request-206", 206)["catalog"]["events"] == "1.5M"
-    assert "1.5M" in pipeline.show("pcs/request-206", "docs/_data/datasets.csv")
+    pulls = [e for e in pipeline.outbox() if e["op"] == "update_pull"]
+    assert "| Number of Events | 1.5M |" in pulls[-1]["body"]  # the row the merge will publish
     replies = [b for b in pipeline.comments(206).values() if "<!-- pcs-reply: 7001 -->" in b]
     assert len(replies) == 1
     assert "Updated **Number of Events**: 400k → 1.5M" in replies[0]
@@ -238,8 +240,6 @@ def test_edited_or_deleted_comments_and_bot_comments_never_run_commands(pipeline
 
 
 def test_editing_the_issue_body_applies_only_the_changed_fields(pipeline: Pipeline) -> None:
-    from tests.support.gh_events import DEMP_BODY
-
     the_issue = issue(211)
     pipeline.handle("issues", issue_event("opened", the_issue))
     pipeline.handle("issue_comment", comment_event(the_issue, "!update Priority: 1", REQUESTER))
@@ -309,7 +309,9 @@ def test_two_requests_racing_for_the_same_base_both_stay_valid(
     assert out["refreshed"] == [302]
     assert git(repo, "merge-base", "--is-ancestor", "main", "pcs/request-302") == ""
     csv = pipeline.show("pcs/request-302", "docs/_data/datasets.csv")
-    assert ",301" in csv and ",302" in csv
+    assert ",301" in csv and ",302" not in csv  # main's catalogue; #302's row comes at its merge
+    why = git(repo, "log", "-1", "--format=%b", "pcs/request-302")
+    assert "both changed state/tags/evgen/e1.yaml" in why
     task = pipeline.task("pcs/request-302", 302)
     assert ".e2." in task["input_datasets"][0]  # e1 went to #301 meanwhile
     assert [e for e in pipeline.outbox() if e["op"] == "set_status"][-1]["state"] == "success"
@@ -468,3 +470,54 @@ def test_a_request_whose_tags_are_only_inferred_is_not_approved_and_says_what_to
     assert pipeline.task("pcs/request-230", 230)["status"] == "draft"
     (reply,) = [b for b in pipeline.comments(230).values() if "pcs-reply" in b]
     assert "Not applied" in reply and "is inferred from the path" in reply
+
+
+def demp_issue(number: int, particle: str) -> dict[str, Any]:
+    """A DEMP request like DEMP_BODY's for another particle (the same tags, its own dataset)."""
+    return issue(number, DEMP_BODY.replace("q2_10_20/pi+", f"q2_10_20/{particle}"))
+
+
+def test_a_merge_leaves_alone_the_open_requests_it_does_not_meet(
+    pipeline: Pipeline, repo: Path
+) -> None:
+    pipeline.handle("issues", issue_event("opened", demp_issue(401, "pi+")))
+    git(repo, "merge", "--no-ff", "-q", "-m", "Merge #1", "pcs/request-401")
+    pipeline.handle("pull_request", pull_closed_event(401, 1, merged=True))
+    # two more requests on the tags #401 brought; each branch carries its records only
+    for number, particle in ((402, "K+"), (403, "p")):
+        pipeline.handle("issues", issue_event("opened", demp_issue(number, particle)))
+        changed = git(repo, "diff", "--name-only", f"main...pcs/request-{number}").split()
+        assert changed and all(path.startswith("state/") for path in changed), changed
+        assert not any("/tags/" in path for path in changed)
+    head = pipeline.head("pcs/request-403")
+    git(repo, "merge", "--no-ff", "-q", "-m", "Merge #2", "pcs/request-402")
+    pipeline.handle("pull_request", pull_closed_event(402, 2, merged=True))
+    out = pipeline.handle("push", push_event(git(repo, "rev-parse", "HEAD")))
+    assert out["refreshed"] == [] and out["unaffected"] == [403]
+    assert pipeline.head("pcs/request-403") == head and out["write_calls"] == 0
+    # it still merges cleanly, and the default branch renders what it brought
+    git(repo, "merge", "--no-ff", "-q", "-m", "Merge #3", "pcs/request-403")
+    pipeline.handle("pull_request", pull_closed_event(403, 3, merged=True))
+    for command in (["validate"], ["render", "--check"]):
+        result = CliRunner().invoke(cli, ["--repo", str(repo), *command])
+        assert result.exit_code == 0, result.output
+    csv = pipeline.show("main", "docs/_data/datasets.csv")
+    assert all(f",{n}" in csv for n in (401, 402, 403))
+
+
+def test_a_push_renders_the_default_branchs_derived_files_once(
+    pipeline: Pipeline, repo: Path
+) -> None:
+    pipeline.handle("issues", issue_event("opened", demp_issue(411, "pi+")))
+    # merged without the pull request event: the records are on main, their catalogue row not
+    git(repo, "merge", "--no-ff", "-q", "-m", "Merge #1", "pcs/request-411")
+    assert ",411" not in pipeline.show("main", "docs/_data/datasets.csv")
+    out = pipeline.handle("push", push_event(git(repo, "rev-parse", "HEAD")))
+    assert out["rendered"] > 0 and out["pushed"] == ["main"]
+    assert ",411" in pipeline.show("main", "docs/_data/datasets.csv")
+    message = git(repo, "log", "-1", "--format=%s", "main")
+    assert message.startswith("Render the catalogue, pages and JSON API for ")
+    result = CliRunner().invoke(cli, ["--repo", str(repo), "render", "--check"])
+    assert result.exit_code == 0, result.output
+    again = pipeline.handle("push", push_event(git(repo, "rev-parse", "HEAD")))
+    assert again["rendered"] == 0 and again["commits"] == [] and again["write_calls"] == 0

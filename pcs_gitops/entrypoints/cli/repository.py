@@ -60,10 +60,19 @@ def validate(ctx: Context, base: str | None, no_base: bool, as_json: bool) -> No
 
 @click.command()
 @click.option("--check", is_flag=True, help="Exit 1 when a derived file is stale; write nothing.")
+@click.option(
+    "--pending",
+    is_flag=True,
+    help="With --check: accept stale derived files this change left as its base commit had "
+    "them (a change of records only, e.g. a request's pull request: the default branch "
+    "renders them after the merge); a derived file the change edited must still be current.",
+)
 @json_option
 @pass_ctx
-def render(ctx: Context, check: bool, as_json: bool) -> None:
+def render(ctx: Context, check: bool, pending: bool, as_json: bool) -> None:
     """Regenerate the derived files (catalogue CSV, pages, JSON API) from the records."""
+    if pending and not check:
+        raise click.UsageError("--pending goes with --check; 'pcs render' alone writes them all")
     cli_progress.show_progress(ctx, as_json)
     services = ctx.services
     result = publishing.render(
@@ -71,13 +80,15 @@ def render(ctx: Context, check: bool, as_json: bool) -> None:
     )
     stale = result.derived_written + result.derived_deleted
     if check:
+        waiting: list[str] = []
+        base = services.derived_changed_since_base() if pending and stale else None
+        if base is not None:
+            touched = base[1]
+            waiting = [path for path in stale if path not in touched]
+            stale = [path for path in stale if path in touched]
         actions_output.report_stale(services.settings, stale)
-        payload = {"stale": stale, "ok": not stale}
-        emit(
-            as_json,
-            payload,
-            lambda: "up to date" if not stale else "stale:\n  " + "\n  ".join(stale),
-        )
+        payload = {"stale": stale, "pending": waiting, "ok": not stale}
+        emit(as_json, payload, lambda: _check_text(stale, waiting, base))
         if stale:
             if not as_json:
                 click.echo("run 'pcs render' and commit the result", err=True)
@@ -90,6 +101,16 @@ def render(ctx: Context, check: bool, as_json: bool) -> None:
         if stale
         else "derived files already up to date",
     )
+
+
+def _check_text(stale: list[str], waiting: list[str], base: tuple[str, set[str]] | None) -> str:
+    lines = ["stale:", *(f"  {path}" for path in stale)] if stale else []
+    if waiting and base is not None:
+        lines.append(
+            f"{len(waiting)} derived file(s) wait for the records this change brought, as "
+            f"{base[0]} had them: the default branch renders them after the merge"
+        )
+    return "\n".join(lines) or "up to date"
 
 
 @click.group()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pcs_gitops.domain.approval import staleness
 from pcs_gitops.domain.model import TaskStatus
+from pcs_gitops.domain.state import State
 from pcs_gitops.errors import GitError, PushRejected, StateFileError, ValidationFailed
 from pcs_gitops.services import request_texts as texts
 from pcs_gitops.services.approval import withdraw_stale_approvals
@@ -19,14 +20,8 @@ from pcs_gitops.services.unit_of_work import UnitOfWork
 
 
 def withdraw_stale_on_default(p: Pipeline, event: PushEvent, out: Outcome) -> None:
-    """Withdraw, on the default branch, every approval whose payload changed. The checkout
-    (the pushed commit) is read first: a branch is checked out and committed to only when an
-    approval no longer holds, so an ordinary push costs one read."""
-    try:
-        if not _any_stale(p):
-            return
-    except (ValidationFailed, StateFileError):  # a broken default branch: pcs:blocked's turn
-        return
+    """Withdraw, on the default branch, every approval whose payload changed (the caller has
+    read the pushed commit and found one: ``any_stale``)."""
     actor = Actor(event.sender or "pcs", SURFACE)
 
     def change(uow: UnitOfWork) -> list[tuple[int, Snapshot | None]]:
@@ -71,8 +66,7 @@ def withdraw_stale_on_default(p: Pipeline, event: PushEvent, out: Outcome) -> No
         out.refreshed.append(issue)
 
 
-def _any_stale(p: Pipeline) -> bool:
-    with p.publisher.reading() as uow:
-        state = uow.state
-        ready = (t for t in state.tasks.values() if t.status is TaskStatus.READY)
-        return any(staleness(state, t) is not None for t in ready)
+def any_stale(state: State) -> bool:
+    """Whether an approval of ``state`` no longer holds (its payload changed)."""
+    ready = (t for t in state.tasks.values() if t.status is TaskStatus.READY)
+    return any(staleness(state, t) is not None for t in ready)

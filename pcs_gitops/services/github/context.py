@@ -37,6 +37,9 @@ class Pipeline:
     default_branch: str = "main"
     # what 'pcs validate' finds on the default branch as checked out (asked only on a failure)
     validate_base: Callable[[], list[Problem]] = field(default=lambda: [])
+    # whether the derived files of the checkout (the default branch) lag its records, given
+    # as loaded
+    derived_stale: Callable[[State], bool] = field(default=lambda state: False)
     # the "Physics configuration" form, when the repository has one
     physics_form: Callable[[], IssueForm | None] = field(default=lambda: None)
     # PanDA, when this job is given access to it (None: it is not)

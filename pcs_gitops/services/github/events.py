@@ -62,6 +62,7 @@ class PushEvent:
     ref: str
     deleted: bool = False
     sender: str = "unknown"
+    after: str = ""  # the commit the ref points to after the push
 
 
 EventBody = IssueEvent | CommentEvent | PullEvent | PushEvent

@@ -30,6 +30,10 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     refreshed: list[int] = field(default_factory=list)
+    # a push to the default branch: the open request pull requests it left alone (their
+    # records do not meet what it changed), and how many derived files it rendered there
+    unaffected: list[int] = field(default_factory=list)
+    rendered: int = 0
     base_problems: list[dict[str, str]] = field(default_factory=list)  # the default branch's
     api_calls: int = 0
     write_calls: int = 0

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from pcs_gitops.domain.divergence import Side, rebuild_reasons
 from pcs_gitops.domain.model import DatasetTags, TagKind
 from pcs_gitops.domain.naming import ComposedName, build_dataset_name, build_did
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import Conflict
+from pcs_gitops.services.loading import load_state
 from pcs_gitops.services.outputs import compose_outputs
-from pcs_gitops.services.ports import Actor
+from pcs_gitops.services.ports import Actor, Divergence
 from pcs_gitops.services.tags import find_or_create_tag, find_tag
 
 
@@ -120,3 +122,19 @@ def _carry_tag(
         description=tag.description,
     )
     return created.label
+
+
+def rebuild_reasons_of(divergence: Divergence) -> list[str]:
+    """Why a request branch must be rebuilt on the default branch (empty: it need not)."""
+    if not divergence.related:
+        return ["the branch and the default branch have no common ancestor"]
+    sides = []
+    for paths, files in (
+        (divergence.branch_paths, divergence.branch_files),
+        (divergence.base_paths, divergence.base_files),
+    ):
+        loaded = load_state(files, None)
+        if loaded.problems:
+            return [f"a record cannot be read: {loaded.problems[0]}"]
+        sides.append(Side(paths, loaded.state))
+    return rebuild_reasons(sides[0], sides[1])
