@@ -211,6 +211,7 @@ class Bench:
         self.rows: list[Row] = []
         self.rss: dict[str, float] = {}
         self._issue = 900_000
+        self._committed = False
 
     def run_pcs(self, *args: str) -> str:
         done = subprocess.run(
@@ -303,12 +304,18 @@ class Bench:
 
     # -- the request pipeline ---------------------------------------------------------------
     def commit_all(self) -> None:
+        """Main holds the generated catalogue, rendered (``pcs init`` made the repository and
+        its first commit; the generated records are not in it yet)."""
+        if self._committed:
+            return
+        log("rendering and committing the state to git ...")
+        self.run_pcs("render")  # main carries its derived files, as a catalogue's does
         if not (self.repo / ".git").exists():
-            log("rendering and committing the state to git ...")
-            self.run_pcs("render")  # main carries its derived files, as a catalogue's does
             git(self.repo, "init", "-q", "-b", "main")
+        if git(self.repo, "status", "--porcelain"):
             git(self.repo, "add", "-A")
             git(self.repo, "commit", "-q", "-m", "Generated catalogue")
+        self._committed = True
 
     def event(self, name: str, payload: dict[str, object]) -> Run:
         path = self.tmp / f"event-{name}-{self._issue}.json"
@@ -488,7 +495,9 @@ class Bench:
         git(self.repo, "gc", "-q")
         grown = packed_size(self.repo) - before
         changed = git(self.repo, "diff", "--name-only", f"main...{branch}").splitlines()
-        written = sum((self.repo / p).stat().st_size for p in changed if (self.repo / p).exists())
+        written = sum(
+            int(git(self.repo, "cat-file", "-s", f"{branch}:{path}")) for path in changed
+        )
         self.rows.append(
             Row(
                 "repository growth per request event (push pack; packed after `git gc`)",

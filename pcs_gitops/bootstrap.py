@@ -461,7 +461,20 @@ class Services:
             schemas = _schemas_at(self.root)
             return UnitOfWork(store, schemas, None, self.clock, probe=path_probe, preloaded=state)
 
-        return GitRebuilder(self.root, workspace.identity, self.cache_dir, uow_over)
+        return GitRebuilder(
+            self.root, workspace.identity, self.cache_dir, uow_over, self.verify_commit
+        )
+
+    def verify_commit(self, commit: str) -> list[str]:
+        """The problems 'pcs validate' finds in ``commit`` (its parent's locked tags kept),
+        read from git's objects."""
+        from pcs_gitops.adapters.commit_state import CommitStateStore
+        from pcs_gitops.services import checks
+
+        store = CommitStateStore(self.root, commit, self.cache_dir)
+        base = self.base_records(ref=f"{commit}^")
+        report = checks.validate_repository(store, _schemas_at(self.root), base=base)
+        return [str(p) for p in report.problems]
 
 
 def build(settings: Settings, *, clock: Clock | None = None, commit: bool = False) -> Services:

@@ -29,7 +29,6 @@ from typing import Any, TypeVar
 
 from pcs_gitops.adapters.branch_rebuild import (
     Rebuilder,
-    RebuildPlan,
     head_state,
     must_rebuild,
     rebuild_plan,
@@ -178,11 +177,9 @@ class BranchPublisher:
         issue = issue_of_branch(branch)
         actor = opts.actor or Actor("pcs", self.surface)
         if issue is not None and self.rebuilder is not None:
-            plan = rebuild_plan(self.workspace, branch, base, opts)
-            if plan is not None:
-                rebuilt = self._rebuild(self.rebuilder, plan, target, change, opts)
-                if rebuilt is not None:
-                    return rebuilt
+            done = self._without_checkout(self.rebuilder, branch, issue, target, change, opts)
+            if done is not None:
+                return done
         new: str | None = None
         validation: tuple[str, ...] | None = None
         with self.workspace.checkout(branch, base) as co:
@@ -223,24 +220,35 @@ class BranchPublisher:
             placement = self._ensure_pull(placement, text, opts)
         return Published(result, committed, placement)
 
-    def _rebuild(
+    def _without_checkout(
         self,
         rebuilder: Rebuilder,
-        plan: RebuildPlan,
+        branch: str,
+        issue: int,
         target: Target,
         change: Callable[[UnitOfWork], T],
         opts: BranchOptions,
     ) -> Published[T] | None:
-        """``_attempt`` for a request branch rebuilt on its base, without a checkout (None: the
-        branch's records cannot be read that way; the checkout will say why)."""
-        source = head_state(rebuilder, plan)
-        if source is None:
-            return None
-        base = rebuilder.state_at(plan.base_head)
+        """``_attempt`` for a request branch, on git's objects alone: the unit of work runs over
+        the records of the branch head (or of the base, for a new branch or a rebuild: see
+        ``branch_rebuild``) and its writes become a commit on that tree. None: the branch's
+        records cannot be read that way (the checkout path then says why)."""
+        head, base_head = self.workspace.heads(branch, self.default_branch)
+        if base_head is None:
+            return None  # the checkout path says the default branch is missing
+        plan = rebuild_plan(self.workspace, branch, self.default_branch, opts)
+        source: State | None = None
+        if plan is not None:
+            source = head_state(rebuilder, plan)
+            if source is None:
+                return None
+        start = base_head if plan is not None or head is None else head
+        parents = [head, base_head] if plan is not None and head is not None else [start]
+        records = rebuilder.state_at(start)
         written: list[Callable[[], dict[str, bytes | None]]] = []
 
         def open_uow() -> UnitOfWork:
-            uow, files = rebuilder.unit_of_work(base.copy)
+            uow, files = rebuilder.unit_of_work(records.copy)
             written.append(files)
             return uow
 
@@ -248,25 +256,27 @@ class BranchPublisher:
         notes: list[str] = []
         try:
             result, committed, text = self._apply(
-                open_uow, plan.branch, target, change, opts, (plan.issue, source, actor), notes
+                open_uow, branch, target, change, opts, (issue, source, actor), notes
             )
         except SyncFailed as exc:
-            if opts.on_sync_failure is None:
+            if opts.on_sync_failure is None or source is None:
                 raise
             result = opts.on_sync_failure(source, exc)
-            committed, text = None, self._pull_text(plan.branch, target, source)
+            committed, text = None, self._pull_text(branch, target, source)
         new: str | None = None
         validation: tuple[str, ...] | None = None
         if committed is not None and committed.changed:
-            parents = [plan.head, plan.base_head]
-            new = rebuilder.commit(plan.base_head, written[-1](), parents, committed.message)
+            new = rebuilder.commit(start, written[-1](), parents, committed.message)
         if new is not None:
-            validation = ()  # the unit of work checked every record and rule before it wrote
-            self.workspace.publish(plan.branch, new, plan.head)
+            validation = ()  # the unit of work checked every rule, and each file it wrote
+            self.workspace.publish(branch, new, head)
+        elif self._head_unvalidated(head, source, opts):
+            assert head is not None
+            validation = tuple(rebuilder.verify(head))
         placement = Placement(
-            plan.branch, plan.base, new, None, plan.head, validation, tuple(notes)
+            branch, self.default_branch, new, None, head, validation, tuple(notes)
         )
-        if text is not None:
+        if (new is not None or head is not None) and text is not None:
             placement = self._ensure_pull(placement, text, opts)
         return Published(result, committed, placement)
 

@@ -43,6 +43,10 @@ class Rebuilder(Protocol):
         """A commit of ``base``'s tree with ``files``; None when it changes nothing."""
         ...
 
+    def verify(self, commit: str) -> list[str]:
+        """What ``pcs validate`` finds in ``commit`` (its parent's locked tags kept)."""
+        ...
+
 
 @dataclass(frozen=True)
 class RebuildPlan:
@@ -66,12 +70,12 @@ def must_rebuild(workspace: BranchWorkspace, branch: str, base: str) -> bool:
 def rebuild_plan(
     workspace: BranchWorkspace, branch: str, base: str, opts: BranchOptions
 ) -> RebuildPlan | None:
-    """The rebuild this change of a request branch starts with; None when there is none to do
-    (or one only a checkout can do: no common ancestor)."""
+    """The rebuild this change of a request branch starts with (after ``heads``: fetched);
+    None when there is none to do (or one only a checkout can do: no common ancestor)."""
     issue = issue_of_branch(branch)
     if issue is None or not (opts.sync or opts.force_sync):
         return None
-    head, base_head = workspace.heads(branch, base)
+    head, base_head = workspace.heads(branch, base, fetch=False)
     if head is None or base_head is None:
         return None
     found = workspace.diverged([branch], base, fetch=False).get(branch)

@@ -121,8 +121,11 @@ class GitRebuilder:
         identity: tuple[str, str],
         cache_dir: Path | None,
         uow_over: Callable[[Callable[[], State], StateStore], UnitOfWork],
+        verify: Callable[[str], list[str]],
     ) -> None:
-        """``uow_over(state, store)``: a unit of work over a given state, writing to ``store``."""
+        """``uow_over(state, store)``: a unit of work over a given state, writing to ``store``;
+        ``verify(commit)``: what ``pcs validate`` finds in a commit."""
+        self.verify = verify
         self.root = root
         self.identity = identity
         self.cache_dir = cache_dir

@@ -275,8 +275,8 @@ class GitBranchWorkspace:
         self.deleted.append(branch)
         return True
 
-    def heads(self, branch: str, base: str) -> tuple[str | None, str | None]:
-        if self.online:
+    def heads(self, branch: str, base: str, *, fetch: bool = True) -> tuple[str | None, str | None]:
+        if self.online and fetch:
             self._fetch([base, branch])
         return self._rev(self._ref(branch)), self._rev(self._ref(base))
 

@@ -308,8 +308,9 @@ class BranchWorkspace(Protocol):
 
     def branches(self, prefix: str) -> list[str]: ...
 
-    def heads(self, branch: str, base: str) -> tuple[str | None, str | None]:
-        """The head commits of ``branch`` and ``base`` (None: absent; online: fetched first)."""
+    def heads(self, branch: str, base: str, *, fetch: bool = True) -> tuple[str | None, str | None]:
+        """The head commits of ``branch`` and ``base`` (None: absent; online, with ``fetch``:
+        fetched first)."""
         ...
 
     def diverged(

@@ -79,7 +79,7 @@ def test_the_branch_heads_records_are_the_bases_with_the_fork_and_the_branch_lai
     plan = rebuild_plan(workspace, "pcs/request-302", "main", BranchOptions())
     assert plan is not None
     assert plan.divergence.fork == git(root, "merge-base", "main", "pcs/request-302")
-    rebuilder = GitRebuilder(root, IDENTITY, None, unrebuilt_uow)
+    rebuilder = GitRebuilder(root, IDENTITY, None, unrebuilt_uow, lambda commit: [])
     built = head_state(rebuilder, plan)
     assert built is not None
     assert records(built) == records(loaded(root, plan.head))
