@@ -5,7 +5,10 @@ Floors (each a fresh Python process, like the command it is compared with):
 
 - YAML floor: read every record file under state/ and parse it with PyYAML's C loader;
 - import floor: parse the catalogue CSV and write as many YAML files as the import writes (the
-  same records, dumped with PyYAML's C dumper).
+  same records, dumped with PyYAML's C dumper);
+- write floor: create the generated files a command creates (their bytes given). A first full
+  render and an import create tens of thousands of files: their rows print a ratio against the
+  YAML or import floor alone and one against that floor plus the write floor.
 
 Rows: ``pcs validate`` (without and with the local caches in .pcs/), ``pcs render`` (steady
 state, and the first full write: no generated file, no render cache), one ``issues opened``
@@ -285,22 +288,40 @@ class Bench:
         check = self.against_floor(
             "`pcs render --check`, steady state", [*argv, "--check"], "<= 1.5x"
         )
-        files = self.tmp / "site.marshal"
-        count = save_site(self.repo, files)
-        write_floor = best([sys.executable, "-c", WRITE_FLOOR, str(files), str(self.tmp / "w")], 1)
-        first = self.against_floor(
-            "`pcs render`, first full write (no generated files)", argv, "<= 2x", self.wipe_site
-        )
+        site = self.tmp / "site.marshal"
+        count = save_site(self.repo, site)
+        # A first write must create its files: the honest floor is reading the records plus
+        # creating the same files (the write floor). Both floors are measured in turns with
+        # each run (the time to create files varies a lot on a shared machine); both ratios
+        # are printed.
+        runs, floors, writes = [], [], []
+        for _ in range(self.repeat):
+            floors.append(measure(self.floor_argv).seconds)
+            writes.append(self.write_floor(site, "site"))
+            self.wipe_site()
+            runs.append(measure(argv))
+        site.unlink()
+        first = Run(min(r.seconds for r in runs), max(r.rss_mb for r in runs))
+        floor, write_floor = min(floors), min(writes)
         self.rows.append(
             Row(
-                f"... of which creating its {count} files alone (write floor)",
-                f"{write_floor.seconds:.2f} s",
-                f"{first.seconds / (self.rows[-1].floor_s + write_floor.seconds):.2f}x "
-                "(YAML + write floors)",
-                "",
+                "`pcs render`, first full write (no generated files)",
+                f"{first.seconds:.2f} s (YAML floor {floor:.2f} s; write floor {write_floor:.2f} s:"
+                f" creating its {count} files)",
+                f"{first.seconds / floor:.2f}x of the YAML floor; "
+                f"{first.seconds / (floor + write_floor):.2f}x of YAML + write floors",
+                "<= 2x (of YAML + write floors)",
+                floor,
             )
         )
         self.rss["render"] = max(steady.rss_mb, first.rss_mb, check.rss_mb)
+
+    def write_floor(self, files: Path, name: str) -> float:
+        """Seconds to create the files marshalled in ``files`` (``save_site``) from memory."""
+        out = self.tmp / f"{name}-write-floor"
+        run = measure([sys.executable, "-c", WRITE_FLOOR, str(files), str(out)])
+        shutil.rmtree(out, ignore_errors=True)
+        return run.seconds
 
     # -- the request pipeline ---------------------------------------------------------------
     def commit_all(self) -> None:
@@ -445,22 +466,39 @@ class Bench:
         log(f"catalog import of {rows} rows ...")
         source = self.tmp / "big.csv"
         write_big_catalog(source, rows)
-        target = self.tmp / "imported"
-        subprocess.run([self.pcs, "init", str(target)], check=True, capture_output=True)
-        run = measure([self.pcs, "--repo", str(target), "catalog", "import", str(source)])
-        records = self.tmp / "records.marshal"
-        dump_records(target, records)
-        out = self.tmp / "floor-out"
-        floor = best(
-            [sys.executable, "-c", IMPORT_FLOOR, str(source), str(records), str(out)],
-            1,
-            before=lambda: shutil.rmtree(out, ignore_errors=True),
-        )
-        self.ratio_row(
-            f"`pcs catalog import` of {rows} rows (floor: CSV parse + YAML writes)",
-            run,
-            "<= 1.5x",
-            floor.seconds,
+        records, site = self.tmp / "records.marshal", self.tmp / "imported-site.marshal"
+        runs, floors, writes = [], [], []
+        count = 0
+        for attempt in range(self.repeat):
+            target = self.tmp / f"imported{attempt}"
+            subprocess.run([self.pcs, "init", str(target)], check=True, capture_output=True)
+            runs.append(
+                measure([self.pcs, "--repo", str(target), "catalog", "import", str(source)])
+            )
+            if attempt == 0:
+                dump_records(target, records)
+                count = save_site(target, site)
+            shutil.rmtree(target)
+            out = self.tmp / "floor-out"
+            floor_argv = [sys.executable, "-c", IMPORT_FLOOR, str(source), str(records), str(out)]
+            floors.append(measure(floor_argv).seconds)
+            shutil.rmtree(out, ignore_errors=True)
+            # The import also creates every derived file (pages, JSON) of the records it
+            # adds: the second ratio adds the floor of creating those files.
+            writes.append(self.write_floor(site, "imported-site"))
+        site.unlink()
+        run = Run(min(r.seconds for r in runs), max(r.rss_mb for r in runs))
+        floor, write_floor = min(floors), min(writes)
+        self.rows.append(
+            Row(
+                f"`pcs catalog import` of {rows} rows",
+                f"{run.seconds:.2f} s (import floor {floor:.2f} s: CSV parse + its YAML "
+                f"records; write floor {write_floor:.2f} s: creating its {count} derived files)",
+                f"{run.seconds / floor:.2f}x of the import floor; "
+                f"{run.seconds / (floor + write_floor):.2f}x of import + write floors",
+                "<= 1.5x (of the import floor)",
+                floor,
+            )
         )
         self.rss["import"] = run.rss_mb
 
@@ -495,9 +533,7 @@ class Bench:
         git(self.repo, "gc", "-q")
         grown = packed_size(self.repo) - before
         changed = git(self.repo, "diff", "--name-only", f"main...{branch}").splitlines()
-        written = sum(
-            int(git(self.repo, "cat-file", "-s", f"{branch}:{path}")) for path in changed
-        )
+        written = sum(int(git(self.repo, "cat-file", "-s", f"{branch}:{path}")) for path in changed)
         self.rows.append(
             Row(
                 "repository growth per request event (push pack; packed after `git gc`)",

@@ -19,8 +19,9 @@ from typing import Any
 import yaml
 
 from pcs_gitops.adapters import forking
-from pcs_gitops.adapters.files import write_atomic
+from pcs_gitops.adapters.files import replace_file, write_atomic
 from pcs_gitops.adapters.record_cache import RECORD_CACHE, RecordCache
+from pcs_gitops.adapters.record_yaml import RecordWriter
 from pcs_gitops.errors import StateFileError
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -179,7 +180,8 @@ def _build(loader: Any, node: Any) -> Any:
     raise _Unusual
 
 
-def dump_yaml(data: Any) -> str:
+def dump_yaml_pyyaml(data: Any) -> str:
+    """The YAML text of ``data`` as PyYAML writes it (``dump_yaml`` writes the same bytes)."""
     text: str = yaml.dump(
         data,
         Dumper=_Dumper,
@@ -190,6 +192,31 @@ def dump_yaml(data: Any) -> str:
         indent=2,
     )
     return text if text.endswith("\n") else text + "\n"
+
+
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _is_plain_str(text: str) -> bool:
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return tag == _STR_TAG
+
+
+def _token_of(text: str) -> str | None:
+    """PyYAML's token for ``text`` as a block sequence item (None when it spans lines)."""
+    dumped = dump_yaml_pyyaml([text])
+    if not dumped.startswith("- ") or dumped.count("\n") != 1:
+        return None
+    return dumped[2:-1]
+
+
+_WRITER = RecordWriter(_token_of, _is_plain_str, dump_yaml_pyyaml)
+
+
+def dump_yaml(data: Any) -> str:
+    """Deterministic YAML of one record: insertion key order, UTF-8, block style, no anchors,
+    trailing newline (the bytes of ``dump_yaml_pyyaml``, written several times faster)."""
+    return _WRITER.dump(data)
 
 
 # Below this many files to parse per worker, forking costs more than it saves.
@@ -296,14 +323,15 @@ class YamlStateStore:
 
     def write(self, relpath: str, data: Any) -> bool:
         """Write one record; returns False (and touches nothing) when the bytes are unchanged."""
-        target = self.root / relpath
+        full = os.path.join(self.root, relpath)
         content = dump_yaml(data).encode("utf-8")
         try:
-            if target.read_bytes() == content:
-                return False
-        except FileNotFoundError:
+            with open(full, "rb") as handle:
+                if handle.read() == content:
+                    return False
+        except (FileNotFoundError, NotADirectoryError):
             pass
-        write_atomic(target, content)
+        replace_file(full, content)
         return True
 
     def delete(self, relpath: str) -> bool:
@@ -363,6 +391,7 @@ __all__ = [
     "TextStore",
     "YamlStateStore",
     "dump_yaml",
+    "dump_yaml_pyyaml",
     "load_yaml_text",
     "parse_record_file",
     "write_atomic",

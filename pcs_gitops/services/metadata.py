@@ -24,7 +24,7 @@ from pcs_gitops.domain.metadata import (
 from pcs_gitops.domain.model import Dataset, Tag, TagKind, TagStatus
 from pcs_gitops.domain.state import State
 from pcs_gitops.services.ports import Actor
-from pcs_gitops.services.tags import MATCH_KEYS, find_or_create_tag, get_tag
+from pcs_gitops.services.tags import MATCH_KEYS, find_or_create_tag, get_tag, tag_memo
 
 MAX_CANDIDATES = 5
 # The physics slot of a standalone background dataset (a reading of the path, not a default).
@@ -92,6 +92,16 @@ def _distance(kind: TagKind, wanted: Mapping[str, str], tag: Tag) -> int | None:
 def neighbours(state: State, kind: TagKind, params: Mapping[str, str], chosen: str) -> list[str]:
     """Tags close to ``params``: same process with another beam or Q² range, same generator
     with another version, same background type; the nearest first, at most ``MAX_CANDIDATES``."""
+    memo = tag_memo(state)
+    key = ("neighbours", kind, chosen, tuple(sorted(params.items())), len(state.tags))
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _neighbours(state, kind, params, chosen)
+    assert isinstance(found, list)
+    return list(found)
+
+
+def _neighbours(state: State, kind: TagKind, params: Mapping[str, str], chosen: str) -> list[str]:
     near = NEAREST[kind]
     ranked = []
     for tag in state.tags_of(kind):
@@ -105,6 +115,16 @@ def neighbours(state: State, kind: TagKind, params: Mapping[str, str], chosen: s
 
 def versions_of(state: State, generator: str) -> list[str]:
     """The versions recorded by evgen tags of ``generator`` (candidates for an open version)."""
+    memo = tag_memo(state)
+    key = ("versions", generator, len(state.tags))
+    cached = memo.get(key)
+    if cached is None:
+        cached = memo[key] = _versions_of(state, generator)
+    assert isinstance(cached, list)
+    return list(cached)
+
+
+def _versions_of(state: State, generator: str) -> list[str]:
     found = {
         t.parameters["generator_version"]
         for t in state.tags_of(TagKind.EVGEN)

@@ -34,6 +34,12 @@ def _cache(state: State) -> dict[object, object]:
     return state.tag_cache
 
 
+def tag_memo(state: State) -> dict[object, object]:
+    """A scratch mapping for values computed from the tags (dropped with the tag index when
+    a tag is replaced; a key that depends on which tags exist must hold ``len(state.tags)``)."""
+    return _cache(state)
+
+
 def _remember(cache: dict[object, object], tag: Tag) -> None:
     key = (tag.kind, _identity(tag.kind, tag.parameters))
     found = cache.setdefault(key, [])
