@@ -280,8 +280,9 @@ class YamlStateStore:
         found: list[tuple[str, bytes | str]] = []
         if not state_dir.is_dir():
             return found
-        root_len = len(str(self.root)) + 1
-        for dirpath, dirnames, filenames in os.walk(state_dir):
+        prefix = os.path.join(str(self.root), "")  # "./" for a root given as "."
+        root_len = len(prefix)
+        for dirpath, dirnames, filenames in os.walk(prefix + "state"):
             dirnames.sort()
             for filename in sorted(filenames):
                 if not filename.endswith((".yaml", ".yml")) or filename.startswith("."):

@@ -282,3 +282,13 @@ def test_a_big_state_parsed_by_forked_workers_reads_exactly_what_one_process_rea
     assert parallel == serial
     assert [raw.relpath for raw in parallel] == sorted(raw.relpath for raw in parallel)
     assert sum(raw.error is not None for raw in parallel) == 2
+
+
+def test_a_store_rooted_at_a_relative_path_reads_repository_relative_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "state" / "prod_tasks").mkdir(parents=True)
+    (tmp_path / "state" / "prod_tasks" / "t.yaml").write_text("name: t\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    found = [(raw.relpath, raw.data) for raw in YamlStateStore(Path(".")).iter_files()]
+    assert found == [("state/prod_tasks/t.yaml", {"name": "t"})]
