@@ -142,6 +142,14 @@ def test_a_pcs_write_that_changes_an_approved_payload_withdraws_it_in_the_same_c
     assert [w["name"] for w in withdrawn] == ["issue-5"]
     assert "nFiles 20 -> 30" in withdrawn[0]["reason"]
     assert task_file(root)["status"] == "draft"
+    # the reply says so, and shows the task as committed (back in draft)
+    assert run_cli(*as_maria, "task", "approve", "issue-5").exit_code == 0
+    text = run_cli(*as_maria, "task", "priority", "issue-5", "3")
+    assert text.exit_code == 0, text.output
+    assert "; issue-5: approval withdrawn: payload changed: " in text.stdout
+    assert run_cli(*as_maria, "task", "approve", "issue-5").exit_code == 0
+    data = json.loads(run_cli(*as_maria, "task", "priority", "issue-5", "2", "--json").stdout)
+    assert (data["status"], data["task"].get("approval")) == ("draft", None)
 
 
 def test_mcp_approves_shows_the_plan_and_withdraws(requested: Path) -> None:

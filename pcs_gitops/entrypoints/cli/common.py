@@ -91,6 +91,8 @@ def describe_commit(payload: Mapping[str, Any]) -> str:
         text = f"{len(records)} record file(s) written"
         if derived:
             text += f", {derived} derived file(s) updated"
+    for withdrawn in commit.get("approvals_withdrawn") or []:
+        text += f"; {withdrawn['name']}: {withdrawn['reason']}"  # "approval withdrawn: ..."
     published = payload.get("published")
     if isinstance(published, Mapping):
         pull = published.get("pull") or {}

@@ -32,6 +32,7 @@ def set_priority(
         if uow.state.dirty:
             value = task.catalog.get("priority", "")
             uow.commit(f"Priority of {task.name}: {before or '(none)'} -> {value}")
+            task = uow.state.tasks[task.name]  # as committed: an approval may be withdrawn
         return task, before
 
     done = publisher.run(task_target(name), change)
