@@ -51,6 +51,8 @@ def serve(ctx: Context, host: str, port: int, log_level: str) -> None:
     try:
         app.run(rest, sock, log_level=log_level)
     except KeyboardInterrupt:
-        click.echo("stopped", err=True)
+        pass  # Ctrl-C before the server took the signal over
     finally:
         sock.close()
+    # uvicorn stops gracefully on Ctrl-C and returns, or re-raises it afterwards: either way
+    click.echo("stopped", err=True)
