@@ -85,9 +85,13 @@ def _inputs(state: State, task: ProdTask) -> dict[str, Any]:
     }
 
 
-def payload_components(state: State, task: ProdTask) -> dict[str, str]:
-    """One digest per payload part and per input; ``payload`` is the whole payload's."""
-    payload = effective_payload(state, task)
+def payload_components(
+    state: State, task: ProdTask, payload: dict[str, Any] | None = None
+) -> dict[str, str]:
+    """One digest per payload part and per input; ``payload`` is the whole payload's (given
+    when the caller built it already: ``effective_payload``)."""
+    if payload is None:
+        payload = effective_payload(state, task)
     parts = {name: payload_sha256(payload[name]) for name in PAYLOAD_PARTS}
     parts |= {name: payload_sha256(value) for name, value in _inputs(state, task).items()}
     return {"payload": payload_sha256(payload), **parts}

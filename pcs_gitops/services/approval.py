@@ -21,6 +21,7 @@ from typing import Any
 from pcs_gitops.domain.approval import (
     approval_for,
     changed_parts,
+    effective_payload,
     payload_components,
     payload_files,
     staleness,
@@ -156,8 +157,9 @@ def approval_view(state: State, task: ProdTask) -> dict[str, Any]:
     """What a reviewer sees of the task's payload: the taskParamMap (object and pretty JSON),
     its problems, the current payload hash and the approval (``state``: approved, stale or
     none; ``changed``: what differs from the approved payload)."""
-    params = build_jedi(state, task)
-    components = payload_components(state, task)
+    payload = effective_payload(state, task)  # built once: its parts are hashed below
+    params = payload["task_params"]
+    components = payload_components(state, task, payload)
     approval = task.approval
     changed: list[str] = []
     if approval is None:
