@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from pcs_gitops.adapters.commit_state import is_record_file
 from pcs_gitops.domain.state import State
 from pcs_gitops.services.branches import issue_of_branch
 from pcs_gitops.services.github.rebase import rebuild_reasons_of
@@ -92,15 +93,11 @@ def head_state(rebuilder: Rebuilder, plan: RebuildPlan) -> State | None:
     None when one of those files cannot be read (a checkout then says which)."""
     divergence = plan.divergence
     source = rebuilder.state_at(plan.base_head).copy()
-    changed_on_base = sorted(p for p in divergence.base_paths if _is_record_file(p))
+    changed_on_base = sorted(p for p in divergence.base_paths if is_record_file(p))
     at_fork = list(rebuilder.records_at(divergence.fork, changed_on_base))
     had = {raw.relpath for raw in at_fork}
     problems = overlay(source, at_fork, [p for p in changed_on_base if p not in had])
-    mine = [p for p in divergence.branch_paths if _is_record_file(p)]
+    mine = [p for p in divergence.branch_paths if is_record_file(p)]
     kept = {raw.relpath for raw in divergence.branch_files}
     problems += overlay(source, divergence.branch_files, [p for p in mine if p not in kept])
     return None if problems else source
-
-
-def _is_record_file(path: str) -> bool:
-    return path.startswith("state/") and path.endswith(".yaml")

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from pcs_gitops.adapters.git import read_files, run_git, tree_files
+from pcs_gitops.adapters.git import NO_HOOKS, commit_tree, read_files, run_git, tree_files
 from pcs_gitops.adapters.yaml_store import RawFile, YamlStateStore, dump_yaml, parse_record_file
 from pcs_gitops.domain.state import State
 from pcs_gitops.errors import ValidationFailed
@@ -19,7 +19,17 @@ from pcs_gitops.services.loading import load_state
 from pcs_gitops.services.ports import StateStore
 from pcs_gitops.services.unit_of_work import UnitOfWork
 
-_NO_HOOKS = ("-c", "core.hooksPath=/dev/null")
+
+def is_record_file(path: str) -> bool:
+    """A path a record may live at (a YAML file under ``state/``)."""
+    return path.startswith("state/") and path.endswith(".yaml")
+
+
+def record_files_at(root: Path, commit: str, paths: Iterable[str]) -> list[RawFile]:
+    """The record files among ``paths`` as ``commit`` has them, parsed (absent ones left
+    out), in path order."""
+    contents = read_files(root, commit, sorted(p for p in paths if is_record_file(p)))
+    return [parse_record_file(path, data) for path, data in sorted(contents.items())]
 
 
 class CommitStateStore(YamlStateStore):
@@ -79,7 +89,7 @@ def commit_files(
         env = {"GIT_INDEX_FILE": os.path.join(scratch, "index")}
 
         def git(args: Sequence[str], text: str | None = None) -> str:
-            return run_git([*_NO_HOOKS, *args], root, input_text=text, env=env).strip()
+            return run_git([*NO_HOOKS, *args], root, input_text=text, env=env).strip()
 
         git(["read-tree", base])
         entries = []
@@ -92,15 +102,7 @@ def commit_files(
         if entries:
             git(["update-index", "--index-info"], "".join(f"{e}\n" for e in entries))
         tree = git(["write-tree"])
-    if tree == run_git(["rev-parse", f"{parents[0]}^{{tree}}"], root).strip():
-        return None
-    name, email = identity
-    args = ["-c", f"user.name={name}", "-c", f"user.email={email}", "commit-tree", tree]
-    for parent in parents:
-        args += ["-p", parent]
-    return run_git(
-        [*_NO_HOOKS, *args, "-F", "-"], root, input_text=message.rstrip("\n") + "\n"
-    ).strip()
+    return commit_tree(root, tree, parents, message, identity)
 
 
 def _store_blob(root: Path, content: bytes) -> str:
@@ -155,9 +157,7 @@ class GitRebuilder:
 
     def records_at(self, commit: str, paths: Sequence[str]) -> list[RawFile]:
         """The record files among ``paths`` as ``commit`` has them (absent ones left out)."""
-        wanted = sorted(p for p in paths if p.startswith("state/") and p.endswith(".yaml"))
-        contents = read_files(self.root, commit, wanted)
-        return [parse_record_file(path, data) for path, data in sorted(contents.items())]
+        return record_files_at(self.root, commit, paths)
 
     def commit(
         self, base: str, files: dict[str, bytes | None], parents: Sequence[str], message: str
@@ -165,4 +165,11 @@ class GitRebuilder:
         return commit_files(self.root, base, files, parents, message, self.identity)
 
 
-__all__ = ["CapturedWrites", "CommitStateStore", "GitRebuilder", "commit_files"]
+__all__ = [
+    "CapturedWrites",
+    "CommitStateStore",
+    "GitRebuilder",
+    "commit_files",
+    "is_record_file",
+    "record_files_at",
+]

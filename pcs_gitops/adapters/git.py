@@ -12,6 +12,8 @@ from pcs_gitops.errors import GitError, UsageError
 
 LOG = logging.getLogger(__name__)
 
+# Git run by pcs on the user's repository runs none of its hooks.
+NO_HOOKS = ("-c", "core.hooksPath=/dev/null")
 # Who commits the first commit of a new catalogue when git has no identity configured.
 INIT_IDENTITY = ("pcs init", "pcs-init@users.noreply.github.com")
 
@@ -242,6 +244,20 @@ def tree_files(
     batch = "".join(f"{sha}\n" for _, sha in blobs).encode("ascii")
     data = _git_bytes(["cat-file", "--batch"], root, batch)
     return dict(zip((path for path, _ in blobs), _batch_contents(data), strict=True))
+
+
+def commit_tree(
+    cwd: Path, tree: str, parents: Sequence[str], message: str, identity: tuple[str, str]
+) -> str | None:
+    """A commit of ``tree`` on ``parents`` by ``identity`` (no hook runs); None when ``tree`` is
+    the first parent's (nothing to commit)."""
+    if tree == run_git(["rev-parse", f"{parents[0]}^{{tree}}"], cwd).strip():
+        return None
+    name, email = identity
+    args = [*NO_HOOKS, "-c", f"user.name={name}", "-c", f"user.email={email}", "commit-tree", tree]
+    for parent in parents:
+        args += ["-p", parent]
+    return run_git([*args, "-F", "-"], cwd, input_text=message.rstrip("\n") + "\n").strip()
 
 
 def read_files(root: Path, commit: str, paths: Sequence[str]) -> dict[str, bytes]:

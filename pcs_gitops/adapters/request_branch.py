@@ -27,8 +27,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from pcs_gitops.adapters.git import read_files, run_git
-from pcs_gitops.adapters.yaml_store import RawFile, parse_record_file
+from pcs_gitops.adapters.commit_state import record_files_at
+from pcs_gitops.adapters.git import NO_HOOKS, commit_tree, run_git
+from pcs_gitops.adapters.yaml_store import RawFile
 from pcs_gitops.errors import GitError, PushRejected
 from pcs_gitops.services.ports import Divergence
 
@@ -45,7 +46,6 @@ ACTIONS_IDENTITY = ("github-actions[bot]", "41898282+github-actions[bot]@users.n
 REMOTE_NS = "refs/pcs-remote/heads/"
 ZERO_SHA = "0" * 40
 SYNC_PATHS = ("state", "docs", "schemas")  # what makes a branch stale when the base changes it
-_NO_HOOKS = ("-c", "core.hooksPath=/dev/null")
 _REJECTED = ("[rejected]", "non-fast-forward", "fetch first", "stale info", "cannot lock ref")
 
 
@@ -97,20 +97,12 @@ class GitCheckout:
         git = self._ws.git
         git(["add", "--all"], self._root)
         tree = git(["write-tree"], self._root).strip()
-        parent = self._head or self._base_head
-        if tree == git(["rev-parse", f"{parent}^{{tree}}"], self._root).strip():
-            return None
-        parents = ["-p", parent]
+        parents = [self._head or self._base_head]
         if self._merge_parent is not None:
-            parents += ["-p", self._merge_parent]
-        name, email = self._ws.identity
-        identity = ["-c", f"user.name={name}", "-c", f"user.email={email}"]
-        sha = git(
-            [*identity, "commit-tree", tree, *parents, "-F", "-"],
-            self._root,
-            input_text=message.rstrip("\n") + "\n",
-        ).strip()
-        self._head, self._merge_parent = sha, None  # the next commit builds on this one
+            parents.append(self._merge_parent)
+        sha = commit_tree(self._root, tree, parents, message, self._ws.identity)
+        if sha is not None:
+            self._head, self._merge_parent = sha, None  # the next commit builds on this one
         return sha
 
 
@@ -144,13 +136,13 @@ class GitBranchWorkspace:
     def git(
         self, args: Sequence[str], cwd: Path | None = None, *, input_text: str | None = None
     ) -> str:
-        return run_git([*_NO_HOOKS, *args], cwd or self.root, input_text=input_text)
+        return run_git([*NO_HOOKS, *args], cwd or self.root, input_text=input_text)
 
     def _remote_git(self, args: Sequence[str]) -> str:
         """A git command that talks to the remote, with the token in its environment only."""
         assert self.remote_url is not None
         try:
-            return run_git([*_NO_HOOKS, *args], self.root, env=self._auth_env())
+            return run_git([*NO_HOOKS, *args], self.root, env=self._auth_env())
         except GitError as exc:
             message, detail = str(exc), exc.detail
             if self._token:
@@ -320,6 +312,4 @@ class GitBranchWorkspace:
         return frozenset(filter(None, out.split("\0")))
 
     def _records(self, commit: str, paths: frozenset[str]) -> tuple[RawFile, ...]:
-        wanted = sorted(p for p in paths if p.startswith("state/") and p.endswith(".yaml"))
-        contents = read_files(self.root, commit, wanted)
-        return tuple(parse_record_file(path, data) for path, data in sorted(contents.items()))
+        return tuple(record_files_at(self.root, commit, paths))
