@@ -15,7 +15,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pcs_gitops.domain.state import SINGLETON_FILES, STATE_DIR, State, kind_of_path
+from pcs_gitops.domain.state import (
+    SINGLETON_FILES,
+    STATE_DIR,
+    RecordKind,
+    State,
+    kind_of_path,
+    record_path,
+    tag_path,
+)
 
 SCHEMAS_DIR = "schemas"
 DERIVED_DIR = "docs"
@@ -73,16 +81,15 @@ def _keys(state: State) -> dict[str, str]:
     """Every name a record of ``state`` is referred to by, with its file."""
     keys: dict[str, str] = {}
     for tag in state.tags.values():
-        keys[tag.label] = f"state/tags/{tag.kind.value}/{tag.label}.yaml"
+        keys[tag.label] = tag_path(tag.kind, tag.label)
     for name, dataset in state.datasets.items():
-        keys[name] = f"state/datasets/{name}.yaml"
-        keys[dataset.did] = f"state/datasets/{name}.yaml"
-    for name in state.prod_configs:
-        keys[name] = f"state/prod_configs/{name}.yaml"
-    for name in state.tasks:
-        keys[name] = f"state/prod_tasks/{name}.yaml"
-    for name in state.campaigns:
-        keys[name] = f"state/campaigns/{name}.yaml"
+        keys[name] = keys[dataset.did] = record_path(RecordKind.DATASET, name)
+    for kind, names in (
+        (RecordKind.PROD_CONFIG, state.prod_configs),
+        (RecordKind.PROD_TASK, state.tasks),
+        (RecordKind.CAMPAIGN, state.campaigns),
+    ):
+        keys.update((name, record_path(kind, name)) for name in names)
     return keys
 
 
