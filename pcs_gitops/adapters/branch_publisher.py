@@ -192,21 +192,15 @@ class BranchPublisher:
                 source = self._load(co.root)
                 co.reset_to_base()
             notes: list[str] = []
-            try:
-                result, committed, text = self._apply(
-                    lambda: self.uow_at(co.root, None, self.renders(branch)),
-                    branch,
-                    target,
-                    change,
-                    opts,
-                    (issue, source, actor),
-                    notes,
-                )
-            except SyncFailed as exc:
-                if opts.on_sync_failure is None or source is None:
-                    raise
-                result = opts.on_sync_failure(source, exc)
-                committed, text = None, self._pull_text(branch, target, source)
+            result, committed, text = self._apply(
+                lambda: self.uow_at(co.root, None, self.renders(branch)),
+                branch,
+                target,
+                change,
+                opts,
+                (issue, source, actor),
+                notes,
+            )
             if committed is not None and committed.changed:
                 new = co.commit(committed.message)
             if new is not None:
@@ -254,15 +248,9 @@ class BranchPublisher:
 
         actor = opts.actor or Actor("pcs", self.surface)
         notes: list[str] = []
-        try:
-            result, committed, text = self._apply(
-                open_uow, branch, target, change, opts, (issue, source, actor), notes
-            )
-        except SyncFailed as exc:
-            if opts.on_sync_failure is None or source is None:
-                raise
-            result = opts.on_sync_failure(source, exc)
-            committed, text = None, self._pull_text(branch, target, source)
+        result, committed, text = self._apply(
+            open_uow, branch, target, change, opts, (issue, source, actor), notes
+        )
         new: str | None = None
         validation: tuple[str, ...] | None = None
         if committed is not None and committed.changed:
@@ -292,30 +280,31 @@ class BranchPublisher:
     ) -> tuple[T, CommitResult | None, tuple[str, str] | None]:
         """Run ``change`` in a unit of work on the checkout (after carrying the request's
         records when the branch is rebuilt); when it is refused and ``opts.recover`` is given,
-        run that instead on a fresh unit of work."""
-        issue, source, actor = sync
+        run that instead on a fresh unit of work; when the records cannot be carried and
+        ``opts.on_sync_failure`` is given, what it returns (nothing committed)."""
+        source = sync[1]
         error: Exception | None = None
-        for with_change in (True, False):
-            with open_uow() as uow:
-                if source is not None and issue is not None:
-                    try:
-                        carried = rebase_request(uow.state, source, issue, actor, uow.clock.now())
-                    except PcsError as exc:
-                        raise SyncFailed(str(exc)) from exc
-                    notes[:] = carried
-                if with_change:
-                    try:
-                        result = change(uow)
-                    except PcsError as exc:
-                        if opts.recover is None:
-                            raise
-                        error = exc
-                        continue
-                else:
-                    assert opts.recover is not None and error is not None
-                    result = opts.recover(uow, error)
-                self._commit_sync(uow, source, error, opts)
-                return result, uow.committed, self._pull_text(branch, target, uow.state)
+        try:
+            for with_change in (True, False):
+                with open_uow() as uow:
+                    _carry(uow, sync, notes)
+                    if with_change:
+                        try:
+                            result = change(uow)
+                        except PcsError as exc:
+                            if opts.recover is None:
+                                raise
+                            error = exc
+                            continue
+                    else:
+                        assert opts.recover is not None and error is not None
+                        result = opts.recover(uow, error)
+                    self._commit_sync(uow, source, error, opts)
+                    return result, uow.committed, self._pull_text(branch, target, uow.state)
+        except SyncFailed as exc:  # the records could not be carried onto the base
+            if opts.on_sync_failure is None or source is None:
+                raise
+            return opts.on_sync_failure(source, exc), None, self._pull_text(branch, target, source)
         raise AssertionError("unreachable")  # pragma: no cover
 
     @staticmethod
@@ -405,3 +394,15 @@ class BranchPublisher:
             info,
             status_head if opts.status else None,
         )
+
+
+def _carry(uow: UnitOfWork, sync: tuple[int | None, State | None, Actor], notes: list[str]) -> None:
+    """Carry request ``issue``'s records from ``source`` (its branch) into the unit of work
+    (the base) when the branch is rebuilt; ``notes`` get what was renamed."""
+    issue, source, actor = sync
+    if source is None or issue is None:
+        return
+    try:
+        notes[:] = rebase_request(uow.state, source, issue, actor, uow.clock.now())
+    except PcsError as exc:
+        raise SyncFailed(str(exc)) from exc
