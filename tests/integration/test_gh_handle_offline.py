@@ -521,3 +521,29 @@ def test_a_push_renders_the_default_branchs_derived_files_once(
     assert result.exit_code == 0, result.output
     again = pipeline.handle("push", push_event(git(repo, "rev-parse", "HEAD")))
     assert again["rendered"] == 0 and again["commits"] == [] and again["write_calls"] == 0
+
+
+def test_a_request_whose_records_cannot_be_carried_onto_main_says_so_and_keeps_its_branch(
+    pipeline: Pipeline, repo: Path
+) -> None:
+    pipeline.handle("issues", issue_event("opened", demp_issue(421, "pi+")))
+    git(repo, "merge", "--no-ff", "-q", "-m", "Merge #1", "pcs/request-421")
+    pipeline.handle("pull_request", pull_closed_event(421, 1, merged=True))
+    pipeline.handle("issues", issue_event("opened", demp_issue(422, "K+")))
+    head = pipeline.head("pcs/request-422")
+    # main takes #422's input dataset name for another source
+    name = next(
+        p
+        for p in git(repo, "diff", "--name-only", "main...pcs/request-422").split()
+        if p.startswith("state/datasets/") and ".s0.r0." in p
+    )
+    record = pipeline.show("pcs/request-422", name).replace("q2_10_20/K+", "elsewhere/K+")
+    (repo / name).write_text(record + "\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "A dataset of another source under #422's name")
+    out = pipeline.handle("push", push_event(git(repo, "rev-parse", "HEAD")))
+    assert out["refreshed"] == [422]
+    assert pipeline.head("pcs/request-422") == head  # nothing carried, nothing lost
+    status = pipeline.status_comment(422)
+    assert "could not be brought up to date with main" in status
+    assert "is used on the default branch by path" in status
