@@ -27,6 +27,9 @@ _PLAIN_ALPHABET = re.compile(r"[A-Za-z0-9_./(][A-Za-z0-9_./()=+~ :-]*")
 _MAX_TOKEN = 4000
 _MAX_KEY = 100  # a simple key is under 128 characters
 _MAX_DEPTH = 40
+# YAML's line breaks: PyYAML breaks a quoted string at each, indented as deep as the value is,
+# so such a string has no token independent of where it stands
+_LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
 _MEMO_LIMIT = 200_000
 
 
@@ -79,7 +82,7 @@ class RecordWriter:
     def _string(self, text: str) -> str:
         token = self._tokens.get(text)
         if token is None:
-            if text in self._tokens or "\n" in text or "\r" in text or len(text) > _MAX_TOKEN:
+            if text in self._tokens or _LINE_BREAK.search(text) or len(text) > _MAX_TOKEN:
                 raise _Unhandled
             token = self._tokens[text] = self._token(text)
             if len(self._tokens) > _MEMO_LIMIT:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -112,6 +113,22 @@ def test_tricky_strings_as_values_keys_and_items_are_written_as_pyyaml_writes_th
         "lists": [[s] for s in strings],
     }
     assert dump_yaml(record) == dump_yaml_pyyaml(record)
+
+
+@pytest.mark.parametrize("line_break", ["\n", "\r", "\x85", "\u2028", "\u2029"])
+def test_a_string_with_a_line_break_is_written_as_pyyaml_writes_it_at_any_depth(
+    line_break: str,
+) -> None:
+    """PyYAML indents the continuation of a quoted string after any YAML line break as deep
+    as the string stands (Hypothesis found {'name': {'name': 'a\u2028b'}})."""
+    text = f"a{line_break}b"
+    for record in (
+        {"name": text},
+        {"name": {"name": text}},
+        {"a": {"b": {"c": [text]}}},
+        {"items": [{"k": text}], "after": text},
+    ):
+        assert dump_yaml(record) == dump_yaml_pyyaml(record), record
 
 
 @settings(max_examples=300, deadline=None)
