@@ -52,7 +52,10 @@ def _docs(path: str) -> str:
 
 def task_files(task: ProdTask) -> tuple[str, ...]:
     """The files of one request, repository-relative; the redirect stub at the old page URL
-    only for a request filed as an issue (the pipeline published that URL)."""
+    only where the pipeline may have published that URL: a request filed as an issue through
+    this system. A request imported from the historical catalogue keeps its issue number, but
+    no comment of ours ever linked it (at 20,000 imported requests the stubs were 20,000 files
+    in as many directories)."""
     name = task.name
     files = [
         site_paths.task_document(name),
@@ -60,7 +63,8 @@ def task_files(task: ProdTask) -> tuple[str, ...]:
         site_paths.dump_document(name),
         site_paths.request_page_file(name),
     ]
-    if task.public_catalog.issue is not None:
+    linked = catalog_terms.origin(task) == catalog_terms.REQUESTED
+    if task.public_catalog.issue is not None and linked:
         files.append(site_paths.old_request_url_stub(name))
     return tuple(_docs(p) for p in files)
 

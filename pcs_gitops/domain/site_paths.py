@@ -6,8 +6,9 @@ Jekyll and GitHub Pages serve ``docs/<path>`` at ``<site_url>/<path>``, and a di
 ``<dir>/`` through its ``index.html``:
 
 - a request's page: ``requests/<task>.html``. Request comments and pull requests used to link
-  ``requests/<task>/``, which no page answered: for a request filed as an issue that URL now
-  holds a redirect stub (``requests/<task>/index.html``) to the page;
+  ``requests/<task>/``, which no page answered: for a request filed as an issue through this
+  system that URL now holds a redirect stub (``requests/<task>/index.html``) to the page (a
+  request imported from the historical catalogue was never linked so and has none);
 - the catalogue, in pages of ``CATALOG_PAGE_ROWS`` rows in order of arrival:
   ``catalog/index.html``, then ``catalog/page-2.html``, ``catalog/page-3.html``, and so on;
 - the JSON API: ``api/index.json``; listings in pages of ``LISTING_PAGE_ITEMS`` items

@@ -18,6 +18,7 @@ import pytest
 from pcs_gitops.adapters import html_pages, rendering
 from pcs_gitops.adapters.site_files import GENERATED_DIRS, GENERATED_FILES, SiteFiles
 from pcs_gitops.domain import artifacts, catalog_terms
+from pcs_gitops.domain.model import HistoryEntry
 from pcs_gitops.domain.readiness import DRAFT_SUBSTATES, readiness, unreachable
 from pcs_gitops.services.ports import Actor
 from pcs_gitops.services.tasks import comment, list_tasks
@@ -235,6 +236,24 @@ def test_a_removed_task_loses_its_generated_files(tmp_path: Path) -> None:
     assert "docs/api/prod-tasks/issue-7/jedi.json" in result.derived_deleted
     assert "docs/requests/issue-7/index.html" in result.derived_deleted
     assert not (tmp_path / "docs/requests/issue-7.html").exists()
+
+
+def test_only_a_request_filed_here_keeps_a_stub_at_the_old_page_url(tmp_path: Path) -> None:
+    """The pipeline linked ``requests/<task>/`` in its comments once; a request imported from
+    the historical catalogue keeps its issue number but was never linked so."""
+    state = site_state()
+    filed = state.tasks["issue-7"]
+    imported = replace(
+        filed,
+        history=(HistoryEntry(T1, "cli", "import", catalog_terms.IMPORTED, {"line": 2}),),
+    )
+    assert "docs/requests/issue-7/index.html" in rendering.task_files(filed)
+    assert "docs/requests/issue-7/index.html" not in rendering.task_files(imported)
+    state.tasks["issue-7"] = imported
+    site = SiteFiles(tmp_path, lambda s, w: rendering.render_site(s, w, workers=1))
+    written = sync_derived(site, state, check_only=False).derived_written
+    assert "docs/requests/issue-7.html" in written
+    assert not (tmp_path / "docs/requests/issue-7").exists()
 
 
 def test_url_labels_name_the_repository_and_tag() -> None:
