@@ -49,6 +49,27 @@ def replace_file(full: str, content: bytes) -> None:
         raise
 
 
+def create_new(full: str, content: bytes) -> os.stat_result | None:
+    """Create ``full`` with ``content`` unless it exists (then None), making its directory when
+    missing; the new file's stat. Not atomic: for generated files only, which a later render
+    compares with what it would write (an interrupted creation is found stale and replaced).
+    Plain ``os`` calls: four system calls per file where ``open()`` makes seven, and a first
+    render creates 120,000 files."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(full, flags, 0o644)
+    except FileExistsError:
+        return None
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        fd = os.open(full, flags, 0o644)
+    try:
+        _write_all(fd, content)
+        return os.fstat(fd)
+    finally:
+        os.close(fd)
+
+
 def _write_all(fd: int, content: bytes) -> None:
     view = memoryview(content)
     while view:

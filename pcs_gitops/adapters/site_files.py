@@ -17,7 +17,7 @@ import struct
 from collections.abc import Callable, Container, Iterator, Mapping
 from pathlib import Path
 
-from pcs_gitops.adapters.files import write_atomic
+from pcs_gitops.adapters.files import create_new, write_atomic
 from pcs_gitops.domain.catalog import render_catalog
 from pcs_gitops.domain.state import State
 from pcs_gitops.services.ports import Progress, no_progress
@@ -76,13 +76,20 @@ class FileWriter:
             self.files[relpath] = content
             return None
         full = os.path.join(self.root, relpath)
-        if _read(full) != content:
+        # a missing file is created in one go (a first render creates tens of thousands);
+        # an existing one is compared first and replaced atomically only when it differs
+        stat = None if self.check_only else create_new(full, content)
+        if stat is not None:
             self.written.append(relpath)
-            if self.check_only:
-                return None
-            _write(full, content)
             self.progress(PROGRESS_LABEL, len(self.written), 0)
-        stat = os.stat(full)
+        else:
+            if _read(full) != content:
+                self.written.append(relpath)
+                if self.check_only:
+                    return None
+                write_atomic(Path(full), content)
+                self.progress(PROGRESS_LABEL, len(self.written), 0)
+            stat = os.stat(full)
         return make_mark(stat.st_size, stat.st_mtime_ns, digest(content))
 
     def result(self) -> tuple[list[str], dict[str, bytes]]:
@@ -126,29 +133,6 @@ def _read(full: str) -> bytes | None:
             return handle.read()
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
-
-
-def _write(full: str, content: bytes) -> None:
-    """Replace a file atomically; create a new one directly (a first render creates tens of
-    thousands, and temp file + rename costs 3x as much; an interrupted creation leaves a file
-    that the next render sees as stale and replaces)."""
-    if not os.path.exists(full):
-        try:
-            _create(full, content)
-            return
-        except FileExistsError:
-            pass
-    write_atomic(Path(full), content)
-
-
-def _create(full: str, content: bytes) -> None:
-    try:
-        handle = open(full, "xb")  # noqa: SIM115 - closed below
-    except FileNotFoundError:
-        os.makedirs(os.path.dirname(full), exist_ok=True)
-        handle = open(full, "xb")  # noqa: SIM115
-    with handle:
-        handle.write(content)
 
 
 # (state, writer) -> the repository-relative paths of every generated page and document.
