@@ -193,3 +193,28 @@ def test_a_new_tag_for_one_request_re_renders_no_other_request(
     sync_derived(site, state, check_only=False)
     assert seen == []
     assert on_disk(tmp_path) == full(state)
+
+
+def test_the_file_writer_creates_compares_and_replaces(tmp_path: Path) -> None:
+    """A missing file (and its directory) is created and its mark is the file's; the same
+    bytes again write nothing; a file left half-written by an interrupted render is found
+    different and replaced; check mode reports and touches nothing."""
+    writer = FileWriter(tmp_path)
+    mark = writer.put("docs/api/prod-tasks/t/jedi.json", b'{"a": 1}\n')
+    target = tmp_path / "docs/api/prod-tasks/t/jedi.json"
+    stat = target.stat()
+    assert target.read_bytes() == b'{"a": 1}\n'
+    assert mark == writer.put("docs/api/prod-tasks/t/jedi.json", b'{"a": 1}\n')
+    assert mark is not None and mark[:16] == stat.st_size.to_bytes(8, "little") + (
+        stat.st_mtime_ns.to_bytes(8, "little")
+    )
+    assert writer.written == ["docs/api/prod-tasks/t/jedi.json"]
+    target.write_bytes(b'{"a"')
+    assert writer.put("docs/api/prod-tasks/t/jedi.json", b'{"a": 1}\n') is not None
+    assert target.read_bytes() == b'{"a": 1}\n'
+    assert writer.written == ["docs/api/prod-tasks/t/jedi.json"] * 2
+    checking = FileWriter(tmp_path, check_only=True)
+    assert checking.put("docs/api/prod-tasks/t/dump.json", b"{}\n") is None
+    assert checking.put("docs/api/prod-tasks/t/jedi.json", b'{"a": 1}\n') is not None
+    assert checking.written == ["docs/api/prod-tasks/t/dump.json"]
+    assert not (tmp_path / "docs/api/prod-tasks/t/dump.json").exists()
