@@ -24,7 +24,7 @@ OTHER = "req.EVGEN.SINGLE.e-.1GeV.45to135deg"
 
 
 def cached_site(root: Path) -> SiteFiles:
-    def pages(state: State, writer: FileWriter) -> list[str]:
+    def pages(state: State, writer: FileWriter) -> set[str]:
         return rendering.render_site(state, writer, cache_dir=root / ".pcs", workers=1)
 
     return SiteFiles(root, pages, root / ".pcs")
@@ -162,7 +162,7 @@ def test_a_fresh_copy_of_the_files_reuses_the_cache_by_content(
     shutil.copytree(tmp_path / "a" / "docs", tmp_path / "b" / "docs")  # new mtimes
     seen = rendered_tasks(monkeypatch)
 
-    def pages(state: State, writer: FileWriter) -> list[str]:
+    def pages(state: State, writer: FileWriter) -> set[str]:
         return rendering.render_site(state, writer, cache_dir=tmp_path / "a" / ".pcs", workers=1)
 
     copy = SiteFiles(tmp_path / "b", pages)
