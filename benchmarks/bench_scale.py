@@ -355,11 +355,12 @@ class Bench:
         if not (self.repo / ".git").exists():
             git(self.repo, "init", "-q", "-b", "main")
         # no `git gc --auto` in the background after the big commit below, racing the rows
-        # measured after it
+        # measured after it: the repository is packed here, as a runner's fresh clone is
         git(self.repo, "config", "gc.auto", "0")
         if git(self.repo, "status", "--porcelain"):
             git(self.repo, "add", "-A")
             git(self.repo, "commit", "-q", "-m", "Generated catalogue")
+            git(self.repo, "gc", "-q")
         self._committed = True
 
     def event(self, name: str, payload: dict[str, object]) -> Run:
