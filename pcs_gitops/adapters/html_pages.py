@@ -215,15 +215,17 @@ class DatasetView:
 
 def _action_links(repository: str, task: ProdTask) -> dict[str, str]:
     """The site as the front door: change, clone or file a request through the issue form."""
-    answers = {CATALOG_TO_FORM[k]: v for k, v in task.catalog.items() if k in CATALOG_TO_FORM}
+    answers = site_paths.prefilled_answers(
+        {CATALOG_TO_FORM[k]: v for k, v in task.catalog.items() if k in CATALOG_TO_FORM}
+    )
     issue = task.public_catalog.issue
-    form = site_paths.issue_form_url
+    form = site_paths.prefilled_issue_url
     return {
         "change": f"https://github.com/{repository}/issues/{issue}"
         if issue
         else form(repository, f"[Dataset Request] change of {task.name}", answers),
         "clone": form(repository, f"[Dataset Request] {task.name} in another campaign", answers),
-        "new": form(repository, "[Dataset Request] ", {}),
+        "new": form(repository, "[Dataset Request] ", ""),
     }
 
 

@@ -140,6 +140,22 @@ def issue_form_url(
 ) -> str:
     """A new issue of the form ``template`` with ``title`` and ``answers`` pre-filled: GitHub
     fills each form field whose id is a query parameter (empty answers are left out)."""
-    params = {"template": template, "title": title}
-    params.update({k: v[:MAX_PREFILLED] for k, v in answers.items() if v.strip()})
-    return f"https://github.com/{repository}/issues/new?" + urlencode(params, quote_via=quote)
+    return prefilled_issue_url(repository, title, prefilled_answers(answers), template)
+
+
+def prefilled_answers(answers: Mapping[str, str]) -> str:
+    """The query string of ``answers`` in an issue form URL (``issue_form_url``), made once for
+    the several links of one page."""
+    return urlencode(
+        {k: v[:MAX_PREFILLED] for k, v in answers.items() if v.strip()}, quote_via=quote
+    )
+
+
+def prefilled_issue_url(
+    repository: str, title: str, answers_query: str, template: str = REQUEST_FORM
+) -> str:
+    """``issue_form_url`` with the answers already encoded by ``prefilled_answers``."""
+    query = urlencode({"template": template, "title": title}, quote_via=quote)
+    return f"https://github.com/{repository}/issues/new?{query}" + (
+        f"&{answers_query}" if answers_query else ""
+    )

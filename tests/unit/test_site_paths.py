@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from urllib.parse import quote, urlencode
 
 import pytest
 from hypothesis import given
@@ -82,3 +83,20 @@ def test_arrival_order_puts_older_records_first_then_the_tie_break() -> None:
         site_paths.arrival_key("2026-03-01T00:00:00Z", "b"),
     ]
     assert sorted(keys) == [keys[2], keys[1], keys[0]]
+
+
+@given(
+    st.text(max_size=40),
+    st.dictionaries(st.sampled_from(["pwg", "description", "dataset_path"]), st.text(max_size=600)),
+)
+def test_an_issue_form_url_pre_fills_the_title_and_the_non_empty_answers_in_order(
+    title: str, answers: dict[str, str]
+) -> None:
+    """The answers encoded once (a page has several such links) make the same URL as encoding
+    everything at once; each answer is cut to MAX_PREFILLED characters."""
+    params = {"template": site_paths.REQUEST_FORM, "title": title}
+    params.update({k: v[: site_paths.MAX_PREFILLED] for k, v in answers.items() if v.strip()})
+    expected = "https://github.com/eic/epic-prod/issues/new?" + urlencode(params, quote_via=quote)
+    assert site_paths.issue_form_url("eic/epic-prod", title, answers) == expected
+    encoded = site_paths.prefilled_answers(answers)
+    assert site_paths.prefilled_issue_url("eic/epic-prod", title, encoded) == expected
