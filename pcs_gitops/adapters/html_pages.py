@@ -225,8 +225,14 @@ def _action_links(repository: str, task: ProdTask) -> dict[str, str]:
         if issue
         else form(repository, f"[Dataset Request] change of {task.name}", answers),
         "clone": form(repository, f"[Dataset Request] {task.name} in another campaign", answers),
-        "new": form(repository, "[Dataset Request] ", ""),
+        "new": _new_request_url(repository),
     }
+
+
+@cache
+def _new_request_url(repository: str) -> str:
+    """The same link on every page of one repository's site."""
+    return site_paths.prefilled_issue_url(repository, "[Dataset Request] ", "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -154,8 +154,9 @@ def prefilled_answers(answers: Mapping[str, str]) -> str:
 def prefilled_issue_url(
     repository: str, title: str, answers_query: str, template: str = REQUEST_FORM
 ) -> str:
-    """``issue_form_url`` with the answers already encoded by ``prefilled_answers``."""
-    query = urlencode({"template": template, "title": title}, quote_via=quote)
+    """``issue_form_url`` with the answers already encoded by ``prefilled_answers`` (quoted
+    as ``urlencode`` quotes, without building its query mapping)."""
+    query = f"template={quote(template, safe='')}&title={quote(title, safe='')}"
     return f"https://github.com/{repository}/issues/new?{query}" + (
         f"&{answers_query}" if answers_query else ""
     )
