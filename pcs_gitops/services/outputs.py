@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from pcs_gitops.domain.model import (
     Dataset,
@@ -83,17 +84,18 @@ def collision_message(state: State, name: str, owner: ProdTask) -> str:
 
 @dataclass(frozen=True)
 class _Named:
-    """A planned output with its tag labels: its name and DID follow."""
+    """A planned output with its tag labels: its name and DID follow (the name built once:
+    an import of 20,000 rows asked for it 80,000 times)."""
 
     plan: PlannedOutput
     simu: str
     reco: str
 
-    @property
+    @cached_property
     def name(self) -> str:
         return build_dataset_name(self.plan.composed(self.simu, self.reco))
 
-    @property
+    @cached_property
     def did(self) -> str:
         return build_did(self.plan.scope, self.name, 1)
 
