@@ -302,8 +302,7 @@ def test_two_requests_racing_for_the_same_base_both_stay_valid(
     for branch in ("pcs/request-301", "pcs/request-302"):
         assert "state/tags/evgen/e1.yaml" in git(repo, "ls-tree", "-r", "--name-only", branch)
     # 301 is merged; the push refreshes 302 onto the new main
-    git(repo, "merge", "--no-ff", "-q", "-m", "Merge #1", "pcs/request-301")
-    merged = pipeline.handle("pull_request", pull_closed_event(301, 1, merged=True))
+    merged = pipeline.merge(301, 1)
     assert merged["deleted"] == ["pcs/request-301"]
     out = pipeline.handle("push", push_event(git(repo, "rev-parse", "HEAD")))
     assert out["refreshed"] == [302]
@@ -316,8 +315,7 @@ def test_two_requests_racing_for_the_same_base_both_stay_valid(
     assert ".e2." in task["input_datasets"][0]  # e1 went to #301 meanwhile
     assert [e for e in pipeline.outbox() if e["op"] == "set_status"][-1]["state"] == "success"
     # merging the refreshed branch is clean
-    git(repo, "merge", "--no-ff", "-q", "-m", "Merge #2", "pcs/request-302")
-    pipeline.handle("pull_request", pull_closed_event(302, 2, merged=True))
+    pipeline.merge(302, 2)
     result = CliRunner().invoke(cli, ["--repo", str(repo), "validate"])
     assert result.exit_code == 0, result.output
     result = CliRunner().invoke(cli, ["--repo", str(repo), "render", "--check"])
@@ -481,8 +479,7 @@ def test_a_merge_leaves_alone_the_open_requests_it_does_not_meet(
     pipeline: Pipeline, repo: Path
 ) -> None:
     pipeline.handle("issues", issue_event("opened", demp_issue(401, "pi+")))
-    git(repo, "merge", "--no-ff", "-q", "-m", "Merge #1", "pcs/request-401")
-    pipeline.handle("pull_request", pull_closed_event(401, 1, merged=True))
+    pipeline.merge(401, 1)
     # two more requests on the tags #401 brought; each branch carries its records only
     for number, particle in ((402, "K+"), (403, "p")):
         pipeline.handle("issues", issue_event("opened", demp_issue(number, particle)))
@@ -490,14 +487,12 @@ def test_a_merge_leaves_alone_the_open_requests_it_does_not_meet(
         assert changed and all(path.startswith("state/") for path in changed), changed
         assert not any("/tags/" in path for path in changed)
     head = pipeline.head("pcs/request-403")
-    git(repo, "merge", "--no-ff", "-q", "-m", "Merge #2", "pcs/request-402")
-    pipeline.handle("pull_request", pull_closed_event(402, 2, merged=True))
+    pipeline.merge(402, 2)
     out = pipeline.handle("push", push_event(git(repo, "rev-parse", "HEAD")))
     assert out["refreshed"] == [] and out["unaffected"] == [403]
     assert pipeline.head("pcs/request-403") == head and out["write_calls"] == 0
     # it still merges cleanly, and the default branch renders what it brought
-    git(repo, "merge", "--no-ff", "-q", "-m", "Merge #3", "pcs/request-403")
-    pipeline.handle("pull_request", pull_closed_event(403, 3, merged=True))
+    pipeline.merge(403, 3)
     for command in (["validate"], ["render", "--check"]):
         result = CliRunner().invoke(cli, ["--repo", str(repo), *command])
         assert result.exit_code == 0, result.output
@@ -527,8 +522,7 @@ def test_a_request_whose_records_cannot_be_carried_onto_main_says_so_and_keeps_i
     pipeline: Pipeline, repo: Path
 ) -> None:
     pipeline.handle("issues", issue_event("opened", demp_issue(421, "pi+")))
-    git(repo, "merge", "--no-ff", "-q", "-m", "Merge #1", "pcs/request-421")
-    pipeline.handle("pull_request", pull_closed_event(421, 1, merged=True))
+    pipeline.merge(421, 1)
     pipeline.handle("issues", issue_event("opened", demp_issue(422, "K+")))
     head = pipeline.head("pcs/request-422")
     # main takes #422's input dataset name for another source

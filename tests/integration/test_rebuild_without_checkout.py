@@ -29,7 +29,6 @@ from tests.support.gh_events import (
     issue,
     issue_event,
     make_catalogue_repo,
-    pull_closed_event,
     push_event,
 )
 from tests.support.offline_pipeline import Pipeline
@@ -44,8 +43,7 @@ def racing(root: Path, tmp: Path) -> Pipeline:
     pipeline = Pipeline(root, tmp)
     pipeline.handle("issues", issue_event("opened", issue(301)))
     pipeline.handle("issues", issue_event("opened", issue(302, DIS_BODY)))
-    git(root, "merge", "--no-ff", "-q", "-m", "Merge #1", "pcs/request-301")
-    pipeline.handle("pull_request", pull_closed_event(301, 1, merged=True))
+    pipeline.merge(301, 1)
     return pipeline
 
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from pcs_gitops.adapters.yaml_store import load_yaml_text
 from pcs_gitops.entrypoints.cli import cli
-from tests.support.gh_events import git, write_event
+from tests.support.gh_events import git, pull_closed_event, write_event
 
 
 class Pipeline:
@@ -36,6 +36,14 @@ class Pipeline:
         assert result.exit_code == 0, result.output + str(result.exception)
         data: dict[str, Any] = json.loads(result.stdout)
         return data
+
+    def merge(self, issue_number: int, pr: int) -> dict[str, Any]:
+        """Merge the request's branch into main as GitHub's merge button does, then handle the
+        pull request's closed event; its outcome."""
+        git(
+            self.root, "merge", "--no-ff", "-q", "-m", f"Merge #{pr}", f"pcs/request-{issue_number}"
+        )
+        return self.handle("pull_request", pull_closed_event(issue_number, pr, merged=True))
 
     def outbox(self) -> list[dict[str, Any]]:
         path = self.root / ".pcs" / "outbox.jsonl"
