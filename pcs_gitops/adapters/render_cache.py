@@ -104,6 +104,11 @@ class RenderCache:
         except (OSError, ValueError, EOFError, KeyError, TypeError, IndexError):
             self._entries = {}
 
+    def holds(self, unit: str) -> bool:
+        """Whether the cache has an entry for ``unit`` (without one, a lookup is a miss
+        whatever the unit's fingerprint)."""
+        return unit in self._entries
+
     def lookup(
         self, unit: str, unit_fingerprint: str, files: Sequence[str], disk: FileWriter
     ) -> Entry | None:

@@ -430,7 +430,13 @@ def build_panda(state: State, task: ProdTask, try_number: int | None = None) -> 
 
 def build_jedi(state: State, task: ProdTask, try_number: int | None = None) -> dict[str, Any]:
     """The JEDI ``taskParamMap`` for ``pandaclient.Client.insertTaskParams()``."""
-    ctx = artifact_context(state, task, try_number)
+    return jedi_params(state, artifact_context(state, task, try_number))
+
+
+def jedi_params(state: State, ctx: ArtifactContext) -> dict[str, Any]:
+    """``build_jedi`` from a context already resolved (the site renders the JEDI document and
+    the dump of every request from one)."""
+    task = ctx.task
     eff = ctx.effective
     dataset = f"{ctx.scope}:{ctx.task_name}"
     params: dict[str, Any] = {
@@ -519,7 +525,12 @@ def _datasets_view(state: State, dids: tuple[str, ...]) -> list[dict[str, Any]]:
 
 def build_dump(state: State, task: ProdTask, try_number: int | None = None) -> dict[str, Any]:
     """Full view: task, datasets, every tag of the inputs (background too), config, effective."""
-    ctx = artifact_context(state, task, try_number)
+    return dump_view(state, artifact_context(state, task, try_number))
+
+
+def dump_view(state: State, ctx: ArtifactContext) -> dict[str, Any]:
+    """``build_dump`` from a context already resolved."""
+    task = ctx.task
     tags: dict[str, Any] = {}
     for dataset in ctx.inputs:
         for label in dataset.tags.labels().values():

@@ -195,6 +195,47 @@ def test_a_new_tag_for_one_request_re_renders_no_other_request(
     assert on_disk(tmp_path) == full(state)
 
 
+def test_a_new_request_is_rendered_alone_and_then_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A unit the cache has no entry for gets its fingerprint where it is rendered; the next
+    render finds it as a cached one."""
+    state = site_state()
+    site = rendered(tmp_path, state)
+    seen = rendered_tasks(monkeypatch)
+    source = state.tasks[OTHER]
+    state.put_task(
+        replace(
+            source,
+            name="req.copy",
+            public_catalog=replace(source.public_catalog, row_key="Dataset Path=/copy"),
+        )
+    )
+    sync_derived(site, state, check_only=False)
+    assert seen == ["req.copy"]
+    seen.clear()
+    assert sync_derived(site, state, check_only=False).derived_written == []
+    assert seen == []
+    assert on_disk(tmp_path) == full(state)
+
+
+def test_fingerprints_made_in_forked_workers_let_the_next_render_reuse_every_unit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rendering, "PARALLEL_MIN_UNITS", 1)
+
+    def pages(state: State, writer: FileWriter) -> set[str]:
+        return rendering.render_site(state, writer, cache_dir=tmp_path / ".pcs", workers=2)
+
+    site = SiteFiles(tmp_path, pages, tmp_path / ".pcs")
+    state = site_state()
+    sync_derived(site, state, check_only=False)
+    assert on_disk(tmp_path) == full(state)
+    seen = rendered_tasks(monkeypatch)
+    assert sync_derived(site, state, check_only=False).derived_written == []
+    assert seen == []  # with anything to render, the calling process takes the first share
+
+
 def test_the_file_writer_creates_compares_and_replaces(tmp_path: Path) -> None:
     """A missing file (and its directory) is created and its mark is the file's; the same
     bytes again write nothing; a file left half-written by an interrupted render is found
