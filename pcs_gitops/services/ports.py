@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from pcs_gitops.domain.model import ProdTask
 from pcs_gitops.domain.settings import Roles
@@ -32,6 +32,19 @@ class StateStore(Protocol):
     def iter_files(self) -> Iterator[RawRecordFile]: ...
     def write(self, relpath: str, data: Any) -> bool: ...
     def delete(self, relpath: str) -> bool: ...
+
+
+@runtime_checkable
+class BulkWrites(Protocol):
+    """A ``StateStore`` that writes many records at once faster than one by one (the working
+    tree's, in forked workers: an import writes tens of thousands)."""
+
+    def write_many(
+        self, relpaths: Sequence[str], data_of: Callable[[str], Any], progress: Progress
+    ) -> list[str]:
+        """Write (``data_of`` gives the data) or delete (it gives None) each record; returns
+        the ones that changed, in the order given."""
+        ...
 
 
 class SchemaCheck(Protocol):
@@ -345,6 +358,9 @@ class Progress(Protocol):
     not known in advance). Called often; implementations decide what to show, and when."""
 
     def __call__(self, label: str, done: int, total: int) -> None: ...
+
+
+WRITING_RECORDS = "writing records"  # the progress label of a commit's record writes
 
 
 def no_progress(label: str, done: int, total: int) -> None:

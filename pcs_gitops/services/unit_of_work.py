@@ -14,6 +14,8 @@ from pcs_gitops.errors import PcsError, ValidationFailed
 from pcs_gitops.services.approval import SYSTEM, withdraw_stale_approvals
 from pcs_gitops.services.loading import SCHEMA_OF_KIND, LoadResult, load_state
 from pcs_gitops.services.ports import (
+    WRITING_RECORDS,
+    BulkWrites,
     Clock,
     DerivedFiles,
     Progress,
@@ -140,21 +142,26 @@ class UnitOfWork:
         if problems:
             raise ValidationFailed(problems, header="refused: the change would leave invalid state")
         result = CommitResult(message=message, withdrawn=[w.to_dict() for w in withdrawn])
-        dirty = sorted(state.dirty)
-        for done, relpath in enumerate(dirty, start=1):
-            data = state.record_dict(relpath)
-            if data is None:
-                if self.store.delete(relpath):
-                    result.records_written.append(relpath)
-            elif self.store.write(relpath, data):
-                result.records_written.append(relpath)
-            self.progress("writing records", done, len(dirty))
+        result.records_written = self._write(sorted(state.dirty))
         state.dirty.clear()
         if self.derived is not None and result.records_written:
             derived = sync_derived(self.derived, state, check_only=False, progress=self.progress)
             result.derived_written = derived.derived_written
             result.derived_deleted = derived.derived_deleted
         return self._finish(result)
+
+    def _write(self, dirty: list[str]) -> list[str]:
+        """Write the changed records; the ones whose files changed."""
+        data_of = self.state.record_dict
+        if isinstance(self.store, BulkWrites):
+            return self.store.write_many(dirty, data_of, self.progress)
+        written = []
+        for done, relpath in enumerate(dirty, start=1):
+            data = data_of(relpath)
+            if self.store.delete(relpath) if data is None else self.store.write(relpath, data):
+                written.append(relpath)
+            self.progress(WRITING_RECORDS, done, len(dirty))
+        return written
 
     def render(self, message: str) -> CommitResult:
         """Bring the derived files in line with the records as they are, and commit that alone

@@ -175,6 +175,75 @@ def test_deleting_a_record_reports_whether_a_file_was_there(tmp_path: Path) -> N
     assert store.delete(RECORD) is False
 
 
+def forked_writes(monkeypatch: pytest.MonkeyPatch, workers: int = 3) -> list[int]:
+    """Make ``write_many`` fork ``workers`` ways for a handful of records; the forks made."""
+    forks: list[int] = []
+    real_map_chunks = yaml_store.forking.map_chunks
+
+    def counting_map_chunks(fn, chunks):  # type: ignore[no-untyped-def]
+        forks.append(len(chunks))
+        return real_map_chunks(fn, chunks)
+
+    monkeypatch.setattr(yaml_store, "_FILES_PER_WORKER", 2)
+    monkeypatch.setattr(yaml_store.forking, "available_cpus", lambda: workers)
+    monkeypatch.setattr(yaml_store.forking, "map_chunks", counting_map_chunks)
+    return forks
+
+
+def many_records(count: int) -> dict[str, dict[str, object] | None]:
+    return {f"state/datasets/d{n:02d}.yaml": {"name": f"d{n:02d}", "n": n} for n in range(count)}
+
+
+def test_many_records_written_by_forked_workers_are_what_one_process_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The changed records come back in the order given (an unchanged one is left out, a
+    record given None is deleted); progress is told by the caller, up to the total."""
+    records = many_records(11)
+    serial = YamlStateStore(tmp_path / "serial")
+    serial.write("state/datasets/d03.yaml", records["state/datasets/d03.yaml"])
+    serial.write("state/datasets/gone.yaml", {"name": "gone"})
+    records["state/datasets/gone.yaml"] = None
+    paths = sorted(records)
+    expected = [p for p in paths if p != "state/datasets/d03.yaml"]
+    assert serial.write_many(paths, records.__getitem__, lambda *a: None) == expected
+
+    forks = forked_writes(monkeypatch)
+    parallel = YamlStateStore(tmp_path / "parallel")
+    parallel.write("state/datasets/d03.yaml", records["state/datasets/d03.yaml"])
+    parallel.write("state/datasets/gone.yaml", {"name": "gone"})
+    seen: list[tuple[str, int, int]] = []
+    assert parallel.write_many(paths, records.__getitem__, lambda *a: seen.append(a)) == expected
+    assert forks == [3]
+    assert files_in(tmp_path / "parallel") == files_in(tmp_path / "serial")
+    for name in files_in(tmp_path / "serial"):
+        assert (tmp_path / "parallel" / name).read_bytes() == (
+            tmp_path / "serial" / name
+        ).read_bytes()
+    assert seen[-1] == ("writing records", 12, 12)
+    assert all(done <= total == 12 for _, done, total in seen)
+
+
+def test_a_record_a_worker_cannot_write_fails_the_write_with_its_own_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The error a worker met is raised as it was (type, errno, file), as one process would,
+    and the records before it in every share are written."""
+    records = many_records(9)
+    (tmp_path / "state").mkdir()
+    (tmp_path / "state" / "prod_tasks").write_text("a file where a directory belongs")
+    blocked = "state/prod_tasks/t1.yaml"  # sorts last: in the last worker's share
+    records[blocked] = {"name": "t1"}
+    forks = forked_writes(monkeypatch)
+    store = YamlStateStore(tmp_path)
+    with pytest.raises(OSError) as caught:
+        store.write_many(sorted(records), records.__getitem__, lambda *a: None)
+    assert forks == [3]
+    assert type(caught.value) in (NotADirectoryError, FileExistsError)
+    assert str(tmp_path / "state" / "prod_tasks") in str(caught.value)
+    assert files_in(tmp_path / "state" / "datasets") == [f"d{n:02d}.yaml" for n in range(9)]
+
+
 # --------------------------------------------------------------------------- hostile input
 def test_a_yaml_bomb_is_refused_naming_the_file() -> None:
     bomb = billion_laughs()
