@@ -142,11 +142,13 @@ class RenderCache:
             self._changed = True
 
     def save(self) -> None:
-        """Write the entries of this render's units unless nothing changed; failures are
-        ignored."""
-        if not self._changed and len(self._next) == len(self._entries):
-            return
+        """Write the entries of this render's units unless nothing changed (failures are
+        ignored), and drop them from memory: the render is done with the cache (an import of
+        20,000 rows holds 60,000 entries, 26 MB, while it lists its files)."""
+        unchanged = not self._changed and len(self._next) == len(self._entries)
         payload = {"format": FORMAT, "global": self._global, "units": self._next}
-        self._entries = {}
+        self._entries, self._next = {}, {}
+        if unchanged:
+            return
         with contextlib.suppress(OSError, ValueError):
             write_atomic(self.path, marshal.dumps(payload))

@@ -111,10 +111,11 @@ class _Site:
         self.used_by = {}  # only the datasets' documents needed it
         self.row_url = {}  # and only the requests' files used this
         planned = set(self._global_files())
+        self.fingerprints, self.substates = {}, {}  # the summary was their last reader
         if self.cache is not None:
             self.cache.save()
-        # Listed last: on a big site the set is large, and the summary before it is the
-        # render's other memory peak.
+        # Listed last, once the cache's entries are dropped: on a big site the set is large,
+        # and the summary before it is the render's other memory peak.
         self._list_rendered(planned)
         for task in self.state.tasks.values():
             planned.update(task_files(task))
