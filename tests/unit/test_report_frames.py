@@ -1,9 +1,18 @@
-"""The campaign summary numbers (pandas adapter) on a fixed state."""
+"""The campaign summary numbers on a fixed state, and against pandas on generated ones."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pcs_gitops.adapters import report_frames
+from pcs_gitops.domain.model import TaskStatus
 from pcs_gitops.domain.readiness import readiness, unreachable
+from tests.support import report_oracle
 from tests.support.site_fixture import T1, site_state
 
 
@@ -117,3 +126,52 @@ def test_human_counts() -> None:
         "2.75M",
         "3B",
     ]
+
+
+# --------------------------------------------------------------------------- against pandas
+WHEN = st.datetimes(datetime(2020, 1, 1), datetime(2030, 12, 31)).map(
+    lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ")
+)
+REQUEST = st.fixed_dictionaries(
+    {
+        "pwg": st.sampled_from(["inclusive", "exotica", "", " other ", "zzz", "aaa"]),
+        "priority": st.sampled_from(["1", "2", "3", "", "high", "-1", "0"]),
+        "events": st.sampled_from(["", "All", " all ", "2.75M", "100", "400k", "lots", "1e6"]),
+        "flags": st.lists(
+            st.sampled_from(["Yes", "no", "MAYBE", "", " ", "perhaps"]), min_size=5, max_size=5
+        ),
+        "status": st.sampled_from(list(TaskStatus)),
+        "substate": st.sampled_from([None, "", "needs-metadata", "needs-confirmation", "ready"]),
+        "created_at": st.one_of(st.sampled_from(["", T1, "2026-03-01T09:00:00Z"]), WHEN),
+    }
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(REQUEST, max_size=30), st.one_of(st.just(""), st.just("not a time"), WHEN))
+def test_the_report_is_what_pandas_computes(requests: list[dict[str, Any]], as_of: str) -> None:
+    """The plain-Python report against the pandas computation it replaced (any mix of PWGs,
+    priorities, event counts, flags, statuses, sub-states, creation times, ties)."""
+    state = site_state()
+    template = next(iter(state.tasks.values()))
+    state.tasks.clear()
+    substates: dict[str, str | None] = {}
+    for number, request in enumerate(requests):
+        name = f"t{(number * 7) % 11}-{number}"  # names out of insertion order
+        catalog = {
+            "pwg": request["pwg"],
+            "priority": request["priority"],
+            "events": request["events"],
+            **dict(zip(report_frames.USE_FLAGS, request["flags"], strict=True)),
+        }
+        state.tasks[name] = replace(
+            template,
+            name=name,
+            catalog=catalog,
+            status=request["status"],
+            created_at=request["created_at"],
+        )
+        substates[name] = request["substate"]
+    expected = report_oracle.campaign_report(state, substates, as_of)
+    assert report_frames.campaign_report(state, substates, as_of) == expected
+    assert report_frames.breakdown_csv(expected) == report_oracle.breakdown_csv(expected)
