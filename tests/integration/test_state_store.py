@@ -175,8 +175,11 @@ def test_deleting_a_record_reports_whether_a_file_was_there(tmp_path: Path) -> N
     assert store.delete(RECORD) is False
 
 
-def forked_writes(monkeypatch: pytest.MonkeyPatch, workers: int = 3) -> list[int]:
-    """Make ``write_many`` fork ``workers`` ways for a handful of records; the forks made."""
+def forking_early(
+    monkeypatch: pytest.MonkeyPatch, per_worker: int = 2, workers: int = 3
+) -> list[int]:
+    """Make the store fork ``workers`` ways from ``per_worker`` files each (reads and writes of
+    a handful of records); the number of chunks of each fork made."""
     forks: list[int] = []
     real_map_chunks = yaml_store.forking.map_chunks
 
@@ -184,7 +187,7 @@ def forked_writes(monkeypatch: pytest.MonkeyPatch, workers: int = 3) -> list[int
         forks.append(len(chunks))
         return real_map_chunks(fn, chunks)
 
-    monkeypatch.setattr(yaml_store, "_FILES_PER_WORKER", 2)
+    monkeypatch.setattr(yaml_store, "_FILES_PER_WORKER", per_worker)
     monkeypatch.setattr(yaml_store.forking, "available_cpus", lambda: workers)
     monkeypatch.setattr(yaml_store.forking, "map_chunks", counting_map_chunks)
     return forks
@@ -208,7 +211,7 @@ def test_many_records_written_by_forked_workers_are_what_one_process_writes(
     expected = [p for p in paths if p != "state/datasets/d03.yaml"]
     assert serial.write_many(paths, records.__getitem__, lambda *a: None) == expected
 
-    forks = forked_writes(monkeypatch)
+    forks = forking_early(monkeypatch)
     parallel = YamlStateStore(tmp_path / "parallel")
     parallel.write("state/datasets/d03.yaml", records["state/datasets/d03.yaml"])
     parallel.write("state/datasets/gone.yaml", {"name": "gone"})
@@ -234,7 +237,7 @@ def test_a_record_a_worker_cannot_write_fails_the_write_with_its_own_error(
     (tmp_path / "state" / "prod_tasks").write_text("a file where a directory belongs")
     blocked = "state/prod_tasks/t1.yaml"  # sorts last: in the last worker's share
     records[blocked] = {"name": "t1"}
-    forks = forked_writes(monkeypatch)
+    forks = forking_early(monkeypatch)
     store = YamlStateStore(tmp_path)
     with pytest.raises(OSError) as caught:
         store.write_many(sorted(records), records.__getitem__, lambda *a: None)
@@ -334,17 +337,7 @@ def test_a_big_state_parsed_by_forked_workers_reads_exactly_what_one_process_rea
     (tmp_path / "state" / "prod_tasks" / "t07.yaml").write_text(billion_laughs(), "utf-8")
     (tmp_path / "state" / "datasets" / "d11.yaml").write_bytes(b"name: caf\xe9\n")
     serial = list(store.iter_files())
-
-    forks: list[int] = []
-    real_map_chunks = yaml_store.forking.map_chunks
-
-    def counting_map_chunks(fn, chunks):  # type: ignore[no-untyped-def]
-        forks.append(len(chunks))
-        return real_map_chunks(fn, chunks)
-
-    monkeypatch.setattr(yaml_store, "_FILES_PER_WORKER", 5)
-    monkeypatch.setattr(yaml_store.forking, "available_cpus", lambda: 3)
-    monkeypatch.setattr(yaml_store.forking, "map_chunks", counting_map_chunks)
+    forks = forking_early(monkeypatch, per_worker=5)
     parallel = list(store.iter_files())
 
     assert forks == [3]
