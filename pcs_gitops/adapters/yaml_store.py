@@ -23,7 +23,7 @@ from pcs_gitops.adapters.files import replace_file, write_atomic
 from pcs_gitops.adapters.record_cache import RECORD_CACHE, RecordCache
 from pcs_gitops.adapters.record_yaml import RecordWriter
 from pcs_gitops.errors import StateFileError
-from pcs_gitops.services.ports import WRITING_RECORDS, Progress, no_progress
+from pcs_gitops.services.ports import WRITING_RECORDS, Progress, no_progress, write_each
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -220,8 +220,6 @@ def dump_yaml(data: Any) -> str:
     return _WRITER.dump(data)
 
 
-# What a chunk of record writes did: the changed records, and the error that stopped it.
-_Written = tuple[list[str], OSError | None]
 # Below this many files to parse or write per worker, forking costs more than it saves.
 _FILES_PER_WORKER = 1500
 
@@ -354,48 +352,31 @@ class YamlStateStore:
         process); the calling process reports the progress of all, counting its own share once
         per worker. A failure to write is raised as the same ``OSError`` as in one process,
         once every worker has stopped."""
-        total = len(relpaths)
-        workers = min(forking.available_cpus(), total // _FILES_PER_WORKER)
+        count = len(relpaths)
+        workers = min(forking.available_cpus(), count // _FILES_PER_WORKER)
         if workers < 2 or not forking.can_fork():
-            results = [self._write_chunk(relpaths, data_of, progress, total, 1)]
-        else:
-            chunks = forking.split(relpaths, workers)
-            caller = os.getpid()
+            return write_each(self, relpaths, data_of, progress)
+        chunks = forking.split(relpaths, workers)
+        caller = os.getpid()
 
-            def work(chunk: Sequence[str]) -> _Written:
-                here = progress if os.getpid() == caller else no_progress
-                return self._write_chunk(chunk, data_of, here, total, len(chunks))
+        def for_all(label: str, done: int, total: int) -> None:  # total: of the share
+            progress(label, min(done * len(chunks), count), count)
 
-            results = forking.map_chunks(work, chunks)
-        written: list[str] = []
-        for changed, failure in results:
-            if failure is not None:
-                raise failure
-            written += changed
-        progress(WRITING_RECORDS, total, total)
-        return written
-
-    def _write_chunk(
-        self,
-        relpaths: Sequence[str],
-        data_of: Callable[[str], Any],
-        progress: Progress,
-        total: int,
-        shares: int,
-    ) -> _Written:
-        """Write these records; the changed ones, and the ``OSError`` that stopped the chunk
-        (returned, not raised: a worker's goes back to the caller as it is)."""
-        written: list[str] = []
-        for done, relpath in enumerate(relpaths, start=1):
-            data = data_of(relpath)
+        def work(chunk: Sequence[str]) -> list[str] | OSError:
             try:
-                changed = self.delete(relpath) if data is None else self.write(relpath, data)
-            except OSError as exc:
-                return written, exc
-            if changed:
-                written.append(relpath)
-            progress(WRITING_RECORDS, min(done * shares, total), total)
-        return written, None
+                return write_each(
+                    self, chunk, data_of, for_all if os.getpid() == caller else no_progress
+                )
+            except OSError as exc:  # returned, not raised: a worker's reaches the caller as is
+                return exc
+
+        written: list[str] = []
+        for result in forking.map_chunks(work, chunks):
+            if isinstance(result, OSError):
+                raise result
+            written += result
+        progress(WRITING_RECORDS, count, count)
+        return written
 
     def read_text(self, relpath: str) -> str:
         return (self.root / relpath).read_text(encoding="utf-8")

@@ -363,5 +363,19 @@ class Progress(Protocol):
 WRITING_RECORDS = "writing records"  # the progress label of a commit's record writes
 
 
+def write_each(
+    store: StateStore, relpaths: Sequence[str], data_of: Callable[[str], Any], progress: Progress
+) -> list[str]:
+    """Write (``data_of`` gives the data) or delete (it gives None) the records one at a time;
+    the ones that changed, in the order given (what ``BulkWrites`` does faster)."""
+    written = []
+    for done, relpath in enumerate(relpaths, start=1):
+        data = data_of(relpath)
+        if store.delete(relpath) if data is None else store.write(relpath, data):
+            written.append(relpath)
+        progress(WRITING_RECORDS, done, len(relpaths))
+    return written
+
+
 def no_progress(label: str, done: int, total: int) -> None:
     """The default progress: nobody is watching."""

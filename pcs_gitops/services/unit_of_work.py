@@ -14,7 +14,6 @@ from pcs_gitops.errors import PcsError, ValidationFailed
 from pcs_gitops.services.approval import SYSTEM, withdraw_stale_approvals
 from pcs_gitops.services.loading import SCHEMA_OF_KIND, LoadResult, load_state
 from pcs_gitops.services.ports import (
-    WRITING_RECORDS,
     BulkWrites,
     Clock,
     DerivedFiles,
@@ -23,6 +22,7 @@ from pcs_gitops.services.ports import (
     StateStore,
     VersionControl,
     no_progress,
+    write_each,
 )
 
 
@@ -155,13 +155,7 @@ class UnitOfWork:
         data_of = self.state.record_dict
         if isinstance(self.store, BulkWrites):
             return self.store.write_many(dirty, data_of, self.progress)
-        written = []
-        for done, relpath in enumerate(dirty, start=1):
-            data = data_of(relpath)
-            if self.store.delete(relpath) if data is None else self.store.write(relpath, data):
-                written.append(relpath)
-            self.progress(WRITING_RECORDS, done, len(dirty))
-        return written
+        return write_each(self.store, dirty, data_of, self.progress)
 
     def render(self, message: str) -> CommitResult:
         """Bring the derived files in line with the records as they are, and commit that alone
