@@ -39,6 +39,7 @@ BREAKDOWN_COLUMNS = (
     "events_unparseable",
 )
 _GROUPS = ("pwg", "priority", "status")
+_NEVER = datetime.min.replace(tzinfo=UTC)  # stands in for a missing creation time
 
 
 def newest_timestamp(state: State) -> str:
@@ -69,11 +70,11 @@ def _flag_value(raw: str) -> str:
 
 def _timestamp(text: str) -> datetime | None:
     """``text`` as a UTC time (no zone means UTC); None when empty or unreadable."""
-    try:
-        when = datetime.fromisoformat(text) if text else None
-    except ValueError:
+    if not text:
         return None
-    if when is None:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
         return None
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
@@ -110,7 +111,7 @@ def _requests(state: State, substates: Mapping[str, str | None]) -> list[_Reques
                 substate=substates.get(task.name) or "",
                 events=count,
                 events_kind=kind,
-                created=_timestamp(task.created_at) if task.created_at else None,
+                created=_timestamp(task.created_at),
                 flags=tuple(_flag_value(catalog.get(flag, "")) for flag in USE_FLAGS),
             )
         )
@@ -185,7 +186,7 @@ def _drafts(rows: Sequence[_Request], as_of: datetime | None) -> dict[str, Any]:
     """The drafts, oldest first (those without a readable creation time last; ties by name)."""
     drafts = sorted(
         (r for r in rows if r.status == TaskStatus.DRAFT.value),
-        key=lambda r: (r.created is None, r.created or as_of or datetime.min, r.name),
+        key=lambda r: (r.created is None, r.created or _NEVER, r.name),
     )
     by_substate: dict[str, list[_Request]] = {}
     for row in drafts:
